@@ -1,0 +1,383 @@
+//! The JSON types of the public contract (DESIGN.md): the proxy's request and response bodies, the
+//! sealed credential's payload, and the `detail` of every DOM event the widget emits.
+//!
+//! Field names are camelCase on the wire. Optional fields are omitted, not `null`, when absent.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DeploymentType, ErrorCode, Pat};
+
+/// `POST {base}/verify` request body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The organization as typed: a name or any Azure DevOps URL.
+    pub organization: String,
+    /// The personal access token. Redacted in `Debug`.
+    pub token: Pat,
+    /// Scope ids the vendor needs, e.g. `["vso.code", "vso.project"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_scopes: Vec<String>,
+}
+
+/// The verified identity behind a token.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// Azure DevOps' id for the user (a GUID).
+    pub id: String,
+    /// The name Azure DevOps shows for the user.
+    pub display_name: String,
+    /// The user's e-mail address or UPN, when Azure DevOps discloses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// What the proxy could observe about one scope.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ScopeState {
+    /// A read-only probe for this scope succeeded.
+    Granted,
+    /// Azure DevOps refused the probe for this scope.
+    Missing,
+    /// The scope can't be observed without writing, or the probe was inconclusive.
+    Unknown,
+}
+
+/// One scope in a verify answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeStatus {
+    /// The scope id, e.g. `vso.code`.
+    pub id: String,
+    /// The label in the Azure token UI, e.g. `Code (Read)`.
+    pub label: String,
+    /// What the proxy observed.
+    pub status: ScopeState,
+}
+
+/// A non-fatal remark on a successful verify, such as an unusual token format.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Warning {
+    /// A stable machine-readable code, e.g. `token_format_unknown`.
+    pub code: String,
+    /// A sentence for a person.
+    pub message: String,
+}
+
+/// `POST {base}/verify` 200 body, and the `detail` of `azdo-connected` (plus `selection`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyResponse {
+    /// The canonical organization name, as typed.
+    pub organization: String,
+    /// The canonical organization URL, e.g. `https://dev.azure.com/contoso`.
+    pub organization_url: String,
+    /// Azure DevOps Services or Server.
+    pub deployment_type: DeploymentType,
+    /// Who the token belongs to.
+    pub user: User,
+    /// Every requested scope with what was observed.
+    pub scopes: Vec<ScopeStatus>,
+    /// The verified token sealed as a JWE compact token for the vendor's backend.
+    pub credential: String,
+    /// When the proxy verified the token, RFC 3339.
+    pub verified_at: String,
+    /// Non-fatal remarks.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
+/// The `error` member of every failure body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    /// The contract error code.
+    pub code: ErrorCode,
+    /// A sentence a person can act on.
+    pub message: String,
+    /// Seconds to wait before trying again (`rate_limited`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// The required scopes the token lacks (`missing_scopes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_scopes: Option<Vec<String>>,
+    /// The status of every requested scope (`missing_scopes`), for the checklist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<ScopeStatus>>,
+}
+
+impl ApiError {
+    /// An error with just a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            retry_after: None,
+            missing_scopes: None,
+            scopes: None,
+        }
+    }
+}
+
+/// Every failure body: `{"error": {...}}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ApiError,
+}
+
+/// `POST {base}/projects` request body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProjectsRequest {
+    /// The credential from a verify answer.
+    pub credential: String,
+    /// The token from the previous page, to get the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation_token: Option<String>,
+    /// Case-insensitive text to filter project names by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// Whether a repository is Git or TFVC.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RepositoryKind {
+    /// An Azure Repos Git repository.
+    Git,
+    /// A Team Foundation Version Control repository (one per project at most).
+    Tfvc,
+}
+
+/// A repository in the picker.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Repository {
+    /// Azure DevOps' id for the repository (for TFVC, the project id).
+    pub id: String,
+    /// The repository name (for TFVC, `$/{project}`).
+    pub name: String,
+    /// Git or TFVC.
+    pub kind: RepositoryKind,
+    /// The web URL, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// The default branch, e.g. `refs/heads/main`, for Git repositories that have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_branch: Option<String>,
+}
+
+/// A project in the picker, with its repositories.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    /// Azure DevOps' id for the project (a GUID).
+    pub id: String,
+    /// The project name.
+    pub name: String,
+    /// The project description, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `private` or `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
+    /// The project's repositories.
+    #[serde(default)]
+    pub repositories: Vec<Repository>,
+}
+
+/// `POST {base}/projects` 200 body: one page of projects.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectsResponse {
+    /// This page's projects.
+    pub projects: Vec<Project>,
+    /// Pass this back to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation_token: Option<String>,
+}
+
+/// A scope in the catalogue, as `GET {base}/config` publishes it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeInfo {
+    /// The scope id, e.g. `vso.code`.
+    pub id: String,
+    /// The label in the Azure token UI.
+    pub label: String,
+    /// The area heading in the Azure token UI, e.g. `Code`.
+    pub area: String,
+    /// Whether the proxy can observe this scope with a read-only probe.
+    pub observable: bool,
+}
+
+/// The limits a client should respect, published by `GET {base}/config`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// The total deadline for one verify, in milliseconds.
+    pub verify_timeout_ms: u64,
+    /// Requests allowed per client per minute.
+    pub requests_per_minute: u32,
+}
+
+/// `GET {base}/config` body: what the widget may know about the proxy.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigResponse {
+    /// The proxy's version.
+    pub version: String,
+    /// Azure DevOps Server hosts (`host[:port]`) the proxy will contact.
+    pub allowed_servers: Vec<String>,
+    /// The scope catalogue.
+    pub scopes: Vec<ScopeInfo>,
+    /// Limits.
+    pub limits: Limits,
+}
+
+/// The payload sealed inside the credential (JWE `dir` / `A256GCM`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialClaims {
+    /// The canonical organization name.
+    pub org: String,
+    /// The canonical organization URL.
+    pub org_url: String,
+    /// The verified token. Redacted in `Debug`.
+    pub pat: Pat,
+    /// Azure DevOps' id for the token's owner.
+    pub user_id: String,
+    /// Scope ids observed as granted.
+    pub scopes: Vec<String>,
+    /// When the credential was issued, seconds since the Unix epoch.
+    pub iat: i64,
+    /// When the proxy stops accepting the credential back, seconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+}
+
+/// `azdo-ready` detail.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyDetail {
+    /// The widget's version.
+    pub version: String,
+}
+
+/// `azdo-verifying` detail.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyingDetail {
+    /// The canonical organization name.
+    pub organization: String,
+    /// The canonical organization URL.
+    pub organization_url: String,
+}
+
+/// `azdo-error` detail.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    /// The contract error code.
+    pub code: ErrorCode,
+    /// A sentence a person can act on.
+    pub message: String,
+    /// Seconds to wait before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// The required scopes the token lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_scopes: Option<Vec<String>>,
+}
+
+impl From<ApiError> for ErrorDetail {
+    fn from(e: ApiError) -> Self {
+        ErrorDetail {
+            code: e.code,
+            message: e.message,
+            retry_after: e.retry_after,
+            missing_scopes: e.missing_scopes,
+        }
+    }
+}
+
+/// `azdo-disconnected` detail.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisconnectedDetail {
+    /// The organization that was disconnected.
+    pub organization: String,
+}
+
+/// A project the person picked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectedProject {
+    /// The project id.
+    pub id: String,
+    /// The project name.
+    pub name: String,
+}
+
+/// A repository the person picked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectedRepository {
+    /// The repository id.
+    pub id: String,
+    /// The repository name.
+    pub name: String,
+    /// Git or TFVC.
+    pub kind: RepositoryKind,
+    /// The id of the project it belongs to.
+    pub project_id: String,
+}
+
+/// `azdo-selection-changed` detail, and `selection` in `azdo-connected`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    /// Picked projects.
+    pub projects: Vec<SelectedProject>,
+    /// Picked repositories.
+    pub repositories: Vec<SelectedRepository>,
+}
+
+/// `azdo-connected` detail: the verify answer, plus the picker's selection when it is on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectedDetail {
+    /// The verify answer (never the raw token).
+    #[serde(flatten)]
+    pub verified: VerifyResponse,
+    /// What the person picked, when `select` is not `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
+}

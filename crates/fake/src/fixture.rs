@@ -1,0 +1,399 @@
+//! The JSON fixture that drives the fake: organizations, users, tokens, projects and faults.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// Everything the fake knows: organizations with their tokens and projects, and the users.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Fixture {
+    /// How an unknown organization is answered (§9.2 row 21 is unverified, so it is a switch).
+    #[serde(default)]
+    pub unknown_org_response: UnknownOrgResponse,
+    /// The users that tokens belong to.
+    pub users: Vec<User>,
+    /// The hosted organizations.
+    pub organizations: Vec<Org>,
+}
+
+/// A user identity.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct User {
+    /// The VSID (a GUID).
+    pub id: String,
+    /// `providerDisplayName` / `displayName`.
+    pub display_name: String,
+    /// The sign-in address (`properties.Account.$value`, `emailAddress`).
+    pub email: String,
+    /// Whether the user may list user entitlements (otherwise 403 with the scope).
+    #[serde(default = "yes")]
+    pub is_admin: bool,
+}
+
+/// A hosted organization.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Org {
+    /// The organization name (matched case-insensitively).
+    pub name: String,
+    /// The Entra tenant, or the empty GUID for an MSA-backed organization.
+    pub tenant_id: String,
+    /// `instanceId` in connectionData.
+    pub instance_id: String,
+    /// `deploymentId` in connectionData.
+    pub deployment_id: String,
+    /// Whether the organization has public projects: bad tokens then get the anonymous user.
+    #[serde(default)]
+    pub public_projects: bool,
+    /// The body of a 401 for a bad token sent with the Suppress header (§9.2 row 4).
+    #[serde(default)]
+    pub bad_token_body: BadTokenBody,
+    /// How a bad token without the Suppress header is answered (§9.2 row 5).
+    #[serde(default)]
+    pub sign_in: SignIn,
+    /// Faults applied to every request for this organization.
+    #[serde(default)]
+    pub faults: Faults,
+    /// The personal access tokens of this organization (PATs are organization-scoped).
+    #[serde(default)]
+    pub tokens: Vec<Token>,
+    /// The projects, in listing order.
+    #[serde(default)]
+    pub projects: Vec<Project>,
+}
+
+/// A personal access token.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Token {
+    /// A name for humans (e.g. `FULL`); never sent anywhere.
+    #[serde(default)]
+    pub label: String,
+    /// The PAT string.
+    pub token: String,
+    /// The id of the owning [`User`].
+    pub user: String,
+    /// The granted scopes.
+    pub scopes: Scopes,
+    /// An expired token gets the AccessCheckException 401.
+    #[serde(default)]
+    pub expired: bool,
+    /// A revoked token is answered like garbage.
+    #[serde(default)]
+    pub revoked: bool,
+    /// "All accessible organizations": only these work on `app.vssps.visualstudio.com`.
+    #[serde(default)]
+    pub global: bool,
+    /// Faults applied to every request made with this token.
+    #[serde(default)]
+    pub faults: Faults,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Even fake tokens stay out of logs: users copy patterns from fixtures.
+        f.debug_struct("Token")
+            .field("label", &self.label)
+            .field("token", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("expired", &self.expired)
+            .field("revoked", &self.revoked)
+            .field("global", &self.global)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The scopes of a token: `"app_token"` (full access) or a list of scope ids.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Scopes {
+    /// Must be the string `"app_token"`: full access.
+    Full(String),
+    /// Scope ids such as `vso.code`.
+    List(Vec<String>),
+}
+
+impl Scopes {
+    /// Whether these scopes grant `scope`: full access grants everything, and a stronger
+    /// scope of the same family (`_write`, `_manage`, `_full`, `_execute`) grants the read scope.
+    pub fn grants(&self, scope: &str) -> bool {
+        match self {
+            Scopes::Full(_) => true,
+            Scopes::List(list) => list.iter().any(|have| {
+                have == scope
+                    || have.strip_prefix(scope).is_some_and(|rest| {
+                        matches!(rest, "_write" | "_manage" | "_full" | "_execute")
+                    })
+            }),
+        }
+    }
+
+    /// Whether these scopes grant at least one of `scopes`.
+    pub fn grants_any(&self, scopes: &[&str]) -> bool {
+        scopes.iter().any(|s| self.grants(s))
+    }
+}
+
+/// A team project.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Project {
+    /// The project GUID.
+    pub id: String,
+    /// The project name (matched case-insensitively).
+    pub name: String,
+    /// The description.
+    #[serde(default)]
+    pub description: String,
+    /// `private` or `public`.
+    #[serde(default = "private")]
+    pub visibility: String,
+    /// `lastUpdateTime` (RFC 3339).
+    #[serde(default = "epoch")]
+    pub last_update_time: String,
+    /// Git repositories.
+    #[serde(default)]
+    pub git: Vec<Repo>,
+    /// TFVC branch names under `$/{project}`; absent when the project has no TFVC.
+    #[serde(default)]
+    pub tfvc: Option<Vec<String>>,
+}
+
+impl Project {
+    /// Whether anonymous callers of a public organization can see this project.
+    pub fn is_public(&self) -> bool {
+        self.visibility.eq_ignore_ascii_case("public")
+    }
+}
+
+/// A Git repository.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Repo {
+    /// The repository GUID.
+    pub id: String,
+    /// The repository name.
+    pub name: String,
+    /// Size in bytes.
+    #[serde(default)]
+    pub size: u64,
+}
+
+/// Misbehaviours the fake can be switched into, per organization or per token.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Faults {
+    /// Extra delay before answering.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// Answer 500 with an internal-error body.
+    #[serde(default)]
+    pub status500: bool,
+    /// Drop the connection without sending a response.
+    #[serde(default)]
+    pub reset: bool,
+    /// Never answer (bounded to 10 minutes, or until the fake shuts down).
+    #[serde(default)]
+    pub hang: bool,
+    /// Send the (valid) body a few bytes every 200 ms.
+    #[serde(default)]
+    pub trickle: bool,
+    /// Rate-limit headers, and with `blocked` a 429 TF400733.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Answer 203 with the sign-in page even when the Suppress header is sent.
+    #[serde(default, rename = "signIn203")]
+    pub sign_in_203: bool,
+    /// Answer 302 to the sign-in page even when the Suppress header is sent.
+    #[serde(default, rename = "redirect302")]
+    pub redirect_302: bool,
+}
+
+impl Faults {
+    /// Combines organization and token faults: any switch on either side is on.
+    pub fn merged(&self, other: &Faults) -> Faults {
+        Faults {
+            latency_ms: self.latency_ms.max(other.latency_ms),
+            status500: self.status500 || other.status500,
+            reset: self.reset || other.reset,
+            hang: self.hang || other.hang,
+            trickle: self.trickle || other.trickle,
+            rate_limit: other.rate_limit.clone().or_else(|| self.rate_limit.clone()),
+            sign_in_203: self.sign_in_203 || other.sign_in_203,
+            redirect_302: self.redirect_302 || other.redirect_302,
+        }
+    }
+}
+
+/// Rate limiting (§4.6): throttled answers keep 200 and add headers; blocked ones are 429.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// `Retry-After` in seconds.
+    pub retry_after_secs: u64,
+    /// `true`: 429 TF400733; `false`: the normal answer plus `X-RateLimit-Delay`.
+    #[serde(default = "yes")]
+    pub blocked: bool,
+    /// `X-RateLimit-Resource`.
+    #[serde(default = "atcpu")]
+    pub resource: String,
+}
+
+/// The 401 body for a bad token with the Suppress header (§9.2 row 4).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BadTokenBody {
+    /// An empty body (`Content-Length: 0`).
+    #[default]
+    Empty,
+    /// The TF400813 UnauthorizedRequestException JSON naming the anonymous user.
+    Tf400813,
+}
+
+/// How a bad token without the Suppress header is answered (§9.2 row 5).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum SignIn {
+    /// 203 with the `Azure DevOps Services | Sign In` HTML page.
+    #[default]
+    Page203,
+    /// 302 "Object moved" to `spsprodcus3.vssps.visualstudio.com/_signin`.
+    Redirect302,
+}
+
+/// The 404 answered for an organization that does not exist (§9.2 row 21, unverified).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum UnknownOrgResponse {
+    /// 404 with a JSON `HostNotFoundException`-style WrappedException.
+    #[default]
+    Json,
+    /// 404 with an empty body.
+    Empty,
+    /// 404 with a `text/html` "page not found".
+    Html,
+}
+
+fn yes() -> bool {
+    true
+}
+fn private() -> String {
+    "private".into()
+}
+fn epoch() -> String {
+    "2026-01-01T00:00:00.000Z".into()
+}
+fn atcpu() -> String {
+    "ATCPU".into()
+}
+
+const DEMO_JSON: &str = include_str!("../fixtures/demo.json");
+
+impl Fixture {
+    /// The demo fixture (`crates/fake/fixtures/demo.json`); its values are in [`crate::demo`].
+    pub fn demo() -> Fixture {
+        Fixture::from_json(DEMO_JSON, "<demo>").expect("the embedded demo fixture is valid")
+    }
+
+    /// Loads and checks a fixture file.
+    pub fn from_path(path: &Path) -> Result<Fixture, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Fixture::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks a fixture from JSON text; `origin` names it in errors.
+    pub fn from_json(text: &str, origin: &str) -> Result<Fixture, Error> {
+        let fixture: Fixture = serde_json::from_str(text).map_err(|source| Error::Json {
+            origin: origin.to_owned(),
+            source,
+        })?;
+        fixture.validate()?;
+        Ok(fixture)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let users: HashSet<&str> = self.users.iter().map(|u| u.id.as_str()).collect();
+        let mut orgs = HashSet::new();
+        let mut tokens = HashSet::new();
+        for org in &self.organizations {
+            if !orgs.insert(org.name.to_ascii_lowercase()) {
+                return Err(Error::Invalid(format!("organization {} is listed twice", org.name)));
+            }
+            for token in &org.tokens {
+                if !tokens.insert(token.token.as_str()) {
+                    return Err(Error::Invalid(format!("token {:?} is listed twice", token.label)));
+                }
+                if !users.contains(token.user.as_str()) {
+                    return Err(Error::Invalid(format!(
+                        "token {:?} belongs to unknown user {}",
+                        token.label, token.user
+                    )));
+                }
+                if let Scopes::Full(s) = &token.scopes {
+                    if s != "app_token" {
+                        return Err(Error::Invalid(format!(
+                            "token {:?}: scopes must be \"app_token\" or a list, not {s:?}",
+                            token.label
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The organization named `name` (case-insensitive).
+    pub fn organization(&self, name: &str) -> Option<&Org> {
+        self.organizations.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The organization named `name` (case-insensitive), to change switches in tests.
+    pub fn organization_mut(&mut self, name: &str) -> Option<&mut Org> {
+        self.organizations.iter_mut().find(|o| o.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The user with id `id`.
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The token `pat` in any organization, with its organization.
+    pub fn find_token(&self, pat: &str) -> Option<(&Org, &Token)> {
+        self.organizations
+            .iter()
+            .find_map(|o| o.token(pat).map(|t| (o, t)))
+    }
+}
+
+impl Org {
+    /// This organization's token `pat`, if any.
+    pub fn token(&self, pat: &str) -> Option<&Token> {
+        self.tokens.iter().find(|t| t.token == pat)
+    }
+
+    /// A project by GUID or by name (case-insensitive).
+    pub fn project(&self, id_or_name: &str) -> Option<&Project> {
+        self.projects
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(id_or_name) || p.name.eq_ignore_ascii_case(id_or_name))
+    }
+}

@@ -1,0 +1,34 @@
+//! A faithful fake of the Azure DevOps REST endpoints `azdo-connect` uses (research notes §9),
+//! for tests, benchmarks and the demo.
+//!
+//! Requests arrive as `/{original-host}/{path}`, the shape the proxy's `--upstream-override`
+//! produces, e.g. `GET http://127.0.0.1:PORT/dev.azure.com/contoso/_apis/connectionData`.
+//! Behaviour is driven by a JSON [`Fixture`]; the values of the embedded demo fixture are in
+//! [`demo`].
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use azdo_connect_fake::{FakeAzureDevOps, Fixture};
+//! let fake = FakeAzureDevOps::start(Fixture::demo()).await?;
+//! let upstream_override = fake.base_url();
+//! # let _ = upstream_override;
+//! fake.shutdown().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+pub mod demo;
+mod error;
+mod faults;
+mod fixture;
+mod respond;
+mod routes;
+mod server;
+
+pub use error::Error;
+pub use fixture::{
+    BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, SignIn, Token, UnknownOrgResponse,
+    User,
+};
+pub use server::{FakeAzureDevOps, RecordedRequest};

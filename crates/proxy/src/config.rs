@@ -1,0 +1,195 @@
+//! The proxy's configuration.
+
+use std::fmt;
+use std::time::Duration;
+
+use azdo_connect_core::AllowedServers;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore as _;
+use url::Url;
+
+use crate::Error;
+
+/// A 256-bit key that seals credentials (JWE `dir` + `A256GCM`), with the key id written in the
+/// JWE header so a keyring can pick the right key after a rotation.
+///
+/// `Debug` shows the key id only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealKey {
+    kid: String,
+    key: [u8; 32],
+}
+
+impl SealKey {
+    /// A key from raw bytes.
+    pub fn new(kid: impl Into<String>, key: [u8; 32]) -> Self {
+        SealKey {
+            kid: kid.into(),
+            key,
+        }
+    }
+
+    /// A fresh random key.
+    pub fn generate(kid: impl Into<String>) -> Self {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        SealKey::new(kid, key)
+    }
+
+    /// A key from its base64url form (padding optional), as `generate-key` prints it.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the text is not base64url or does not decode to exactly 32 bytes.
+    pub fn from_base64url(kid: impl Into<String>, text: &str) -> Result<Self, Error> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim().trim_end_matches('='))
+            .map_err(|_| Error::Config("the seal key is not valid base64url".into()))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+            Error::Config(format!(
+                "the seal key must be 32 bytes, this one has {}",
+                b.len()
+            ))
+        })?;
+        Ok(SealKey::new(kid, key))
+    }
+
+    /// The key as unpadded base64url.
+    pub fn to_base64url(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.key)
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The raw key bytes.
+    pub fn key(&self) -> &[u8; 32] {
+        &self.key
+    }
+}
+
+impl fmt::Debug for SealKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealKey")
+            .field("kid", &self.kid)
+            .field("key", &"***")
+            .finish()
+    }
+}
+
+/// Per-client rate limiting of the `POST` endpoints, keyed by the peer IP address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per minute per client. Default 30.
+    pub per_minute: u32,
+    /// How many requests a client may send at once before the sustained rate applies. Default 10.
+    pub burst: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            per_minute: 30,
+            burst: 10,
+        }
+    }
+}
+
+/// Everything [`crate::router`] needs. Start from `ProxyConfig::default()` and set what differs.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// Send upstream requests for `https://{host}/{path}?{query}` to
+    /// `{override}/{host}/{path}?{query}` instead, for a fake Azure DevOps on loopback. `None`
+    /// (the default) talks to the real Azure DevOps.
+    pub upstream_override: Option<Url>,
+    /// The key new credentials are sealed with. The default is a random key generated at start-up,
+    /// so credentials stop opening when the process restarts: set a persistent one in production.
+    pub seal_key: SealKey,
+    /// Keys that still open older credentials after a rotation (never used to seal).
+    pub previous_keys: Vec<SealKey>,
+    /// Browser origins (`https://app.example.com`) allowed to call the proxy cross-origin. Empty
+    /// (the default) allows same-origin requests only.
+    pub allowed_origins: Vec<String>,
+    /// Azure DevOps Server hosts (`host` or `host:port`) the proxy may contact. Empty (the default)
+    /// means Azure DevOps Services only.
+    pub allowed_servers: AllowedServers,
+    /// Where the endpoints are mounted. Default `/api/azdo`.
+    pub base_path: String,
+    /// How long to wait for a TCP/TLS connection to Azure DevOps. Default 3 s.
+    pub connect_timeout: Duration,
+    /// The total deadline of one verify or projects request, all upstream calls included.
+    /// Default 10 s.
+    pub verify_timeout: Duration,
+    /// Per-client rate limit of the `POST` endpoints.
+    pub rate_limit: RateLimit,
+    /// The largest request body accepted. Default 16 KiB.
+    pub max_body_bytes: usize,
+    /// How long the proxy accepts a credential back on `POST {base}/projects`. Default 30 days.
+    pub credential_ttl: Duration,
+}
+
+impl Default for ProxyConfig {
+    fn default() -> Self {
+        ProxyConfig {
+            upstream_override: None,
+            seal_key: SealKey::generate("ephemeral"),
+            previous_keys: Vec::new(),
+            allowed_origins: Vec::new(),
+            allowed_servers: AllowedServers::default(),
+            base_path: "/api/azdo".to_owned(),
+            connect_timeout: Duration::from_secs(3),
+            verify_timeout: Duration::from_secs(10),
+            rate_limit: RateLimit::default(),
+            max_body_bytes: 16 * 1024,
+            credential_ttl: Duration::from_secs(30 * 24 * 60 * 60),
+        }
+    }
+}
+
+impl ProxyConfig {
+    /// Checks the configuration and returns the base path in canonical form (leading `/`, no
+    /// trailing `/`; the empty string for the root).
+    pub(crate) fn validate(&self) -> Result<String, Error> {
+        let base = self.base_path.trim().trim_end_matches('/');
+        if !base.is_empty() && !base.starts_with('/') {
+            return Err(Error::Config(format!(
+                "the base path must start with '/': {:?}",
+                self.base_path
+            )));
+        }
+        if base.contains(['?', '#', '{', '}', '*']) {
+            return Err(Error::Config(format!(
+                "the base path must be a plain path: {:?}",
+                self.base_path
+            )));
+        }
+        if let Some(url) = &self.upstream_override {
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(Error::Config(format!(
+                    "the upstream override must be an http(s) URL: {url}"
+                )));
+            }
+        }
+        if self.rate_limit.per_minute == 0 || self.rate_limit.burst == 0 {
+            return Err(Error::Config(
+                "the rate limit and burst must be at least 1".into(),
+            ));
+        }
+        if self.verify_timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(Error::Config("timeouts must be longer than zero".into()));
+        }
+        if self.max_body_bytes == 0 {
+            return Err(Error::Config("the body limit must be at least 1 byte".into()));
+        }
+        for origin in &self.allowed_origins {
+            crate::security::parse_origin(origin).ok_or_else(|| {
+                Error::Config(format!(
+                    "an allowed origin must look like https://host[:port]: {origin:?}"
+                ))
+            })?;
+        }
+        Ok(base.to_owned())
+    }
+}

@@ -1,0 +1,241 @@
+//! The sealed credential: a JWE compact token (`alg: dir`, `enc: A256GCM`, header `kid`) whose
+//! payload is [`CredentialClaims`].
+//!
+//! Any JOSE library opens it with the raw 32-byte key, e.g. with npm `jose`:
+//! `compactDecrypt(token, keyBytes)`.
+
+use std::collections::HashMap;
+
+use azdo_connect_core::contract::CredentialClaims;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use josekit::jwe::{self, JweDecrypter, JweHeader, Dir};
+
+use crate::{Error, SealKey};
+
+const ENC: &str = "A256GCM";
+
+/// Seals claims with one key.
+pub struct Sealer {
+    kid: String,
+    encrypter: josekit::jwe::alg::direct::DirectJweEncrypter,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealer").field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+impl Sealer {
+    /// A sealer for a 256-bit key, writing `kid` into every token's header.
+    ///
+    /// # Errors
+    /// [`Error::Seal`] if the crypto library refuses the key (it accepts every 32-byte key).
+    pub fn new(key: [u8; 32], kid: impl Into<String>) -> Result<Self, Error> {
+        let encrypter = Dir
+            .encrypter_from_bytes(key)
+            .map_err(|e| Error::Seal(e.to_string()))?;
+        Ok(Sealer {
+            kid: kid.into(),
+            encrypter,
+        })
+    }
+
+    /// The key id written into tokens.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Seals the claims into a JWE compact token.
+    ///
+    /// # Errors
+    /// [`Error::Seal`] if serialization or encryption fails.
+    pub fn seal(&self, claims: &CredentialClaims) -> Result<String, Error> {
+        let mut header = JweHeader::new();
+        header.set_content_encryption(ENC);
+        header.set_key_id(self.kid.clone());
+        let payload = serde_json::to_vec(claims).map_err(|e| Error::Seal(e.to_string()))?;
+        jwe::serialize_compact(&payload, &header, &self.encrypter)
+            .map_err(|e| Error::Seal(e.to_string()))
+    }
+}
+
+/// The keys that open credentials: the current key and any previous ones kept for rotation,
+/// indexed by key id.
+#[derive(Clone)]
+pub struct Keyring {
+    keys: HashMap<String, [u8; 32]>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut kids: Vec<&String> = self.keys.keys().collect();
+        kids.sort();
+        f.debug_struct("Keyring").field("kids", &kids).finish()
+    }
+}
+
+impl Keyring {
+    /// A keyring holding `current` and `previous`. When two keys share a kid, the first wins.
+    pub fn new(current: &SealKey, previous: &[SealKey]) -> Self {
+        let mut keys = HashMap::new();
+        for key in std::iter::once(current).chain(previous) {
+            keys.entry(key.kid().to_owned()).or_insert(*key.key());
+        }
+        Keyring { keys }
+    }
+
+    /// Whether the keyring holds a key with this id.
+    pub fn contains(&self, kid: &str) -> bool {
+        self.keys.contains_key(kid)
+    }
+}
+
+/// Opens a credential: picks the key by the header's `kid`, decrypts, and checks `exp`.
+///
+/// # Errors
+/// - [`Error::CredentialUnknownKey`] when the keyring has no key with the header's `kid`;
+/// - [`Error::CredentialTampered`] when the token is malformed, was altered, or was sealed with a
+///   different key under the same kid;
+/// - [`Error::CredentialExpired`] when `exp` has passed.
+pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, Error> {
+    let token = token.trim();
+    let header = read_header(token).ok_or(Error::CredentialTampered)?;
+    if header.get("alg").and_then(|v| v.as_str()) != Some("dir")
+        || header.get("enc").and_then(|v| v.as_str()) != Some(ENC)
+    {
+        return Err(Error::CredentialTampered);
+    }
+    let kid = header
+        .get("kid")
+        .and_then(|v| v.as_str())
+        .ok_or(Error::CredentialTampered)?;
+    let key = keys.keys.get(kid).ok_or_else(|| Error::CredentialUnknownKey {
+        kid: kid.chars().take(64).collect(),
+    })?;
+    let decrypter = Dir
+        .decrypter_from_bytes(key)
+        .map_err(|e| Error::Seal(e.to_string()))?;
+    let (payload, _) = jwe::deserialize_compact(token, &decrypter as &dyn JweDecrypter)
+        .map_err(|_| Error::CredentialTampered)?;
+    let claims: CredentialClaims =
+        serde_json::from_slice(&payload).map_err(|_| Error::CredentialTampered)?;
+    if let Some(exp) = claims.exp {
+        if exp <= now() {
+            return Err(Error::CredentialExpired);
+        }
+    }
+    Ok(claims)
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+// The protected header is read before decryption only to choose the key; decryption then
+// authenticates it (it is the AES-GCM additional data), so a forged header cannot pass.
+fn read_header(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut parts = token.split('.');
+    let first = parts.next()?;
+    if parts.count() != 4 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(first).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use azdo_connect_core::Pat;
+
+    use super::*;
+
+    const SECRET: &str = "demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7";
+
+    fn claims(exp: Option<i64>) -> CredentialClaims {
+        CredentialClaims {
+            org: "contoso".into(),
+            org_url: "https://dev.azure.com/contoso".into(),
+            pat: Pat::new(SECRET),
+            user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
+            scopes: vec!["vso.code".into()],
+            iat: now(),
+            exp,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_hides_the_token() {
+        let key = SealKey::generate("k1");
+        let sealer = Sealer::new(*key.key(), "k1").unwrap();
+        let token = sealer.seal(&claims(Some(now() + 60))).unwrap();
+        assert_eq!(token.split('.').count(), 5);
+        assert!(!token.contains(SECRET));
+        let header = read_header(&token).unwrap();
+        assert_eq!(header["alg"], "dir");
+        assert_eq!(header["enc"], "A256GCM");
+        assert_eq!(header["kid"], "k1");
+        let opened = open_credential(&token, &Keyring::new(&key, &[])).unwrap();
+        assert_eq!(opened, claims(opened.exp));
+        assert_eq!(opened.pat.expose(), SECRET);
+    }
+
+    #[test]
+    fn rotation_opens_old_credentials_by_kid() {
+        let old = SealKey::generate("2025");
+        let new = SealKey::generate("2026");
+        let token = Sealer::new(*old.key(), "2025")
+            .unwrap()
+            .seal(&claims(None))
+            .unwrap();
+        let ring = Keyring::new(&new, std::slice::from_ref(&old));
+        assert_eq!(open_credential(&token, &ring).unwrap().org, "contoso");
+        assert!(matches!(
+            open_credential(&token, &Keyring::new(&new, &[])),
+            Err(Error::CredentialUnknownKey { kid }) if kid == "2025"
+        ));
+    }
+
+    #[test]
+    fn tampered_other_key_and_expired_are_distinct() {
+        let key = SealKey::generate("k");
+        let ring = Keyring::new(&key, &[]);
+        let sealer = Sealer::new(*key.key(), "k").unwrap();
+        let token = sealer.seal(&claims(None)).unwrap();
+
+        // Flip one character of the ciphertext.
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        let c = parts[3].remove(0);
+        parts[3].insert(0, if c == 'A' { 'B' } else { 'A' });
+        let tampered = parts.join(".");
+        assert!(matches!(
+            open_credential(&tampered, &ring),
+            Err(Error::CredentialTampered)
+        ));
+
+        // Same kid, different key.
+        let impostor = Sealer::new(*SealKey::generate("k").key(), "k")
+            .unwrap()
+            .seal(&claims(None))
+            .unwrap();
+        assert!(matches!(
+            open_credential(&impostor, &ring),
+            Err(Error::CredentialTampered)
+        ));
+
+        let expired = sealer.seal(&claims(Some(now() - 1))).unwrap();
+        assert!(matches!(
+            open_credential(&expired, &ring),
+            Err(Error::CredentialExpired)
+        ));
+
+        for garbage in ["", "a.b.c.d.e", "not a token", "....."] {
+            assert!(matches!(
+                open_credential(garbage, &ring),
+                Err(Error::CredentialTampered)
+            ));
+        }
+    }
+}

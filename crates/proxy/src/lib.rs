@@ -1,0 +1,55 @@
+//! The azdo-connect proxy: the endpoint a vendor's backend exposes to the `<azdo-connect>` widget.
+//!
+//! It verifies an Azure DevOps personal access token for an organization (who owns it, which of
+//! the required scopes work), then seals it as a JWE credential only the vendor's backend can
+//! open. The contract is in DESIGN.md; its JSON types live in [`azdo_connect_core::contract`].
+//!
+//! [`router`] builds a mountable axum [`Router`](axum::Router):
+//!
+//! | endpoint | what |
+//! |---|---|
+//! | `POST {base}/verify` | verify a token, answer a [`VerifyResponse`](azdo_connect_core::contract::VerifyResponse) with a sealed `credential` |
+//! | `POST {base}/projects` | one page of projects and repositories for a credential |
+//! | `GET {base}/config` | on-prem allowlist, scope catalogue, limits |
+//! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
+//! | `GET /healthz` | liveness |
+//!
+//! The token only ever lives in a redacted [`Pat`](azdo_connect_core::Pat); it becomes an
+//! `Authorization` header (marked sensitive) at the moment a request to Azure DevOps is sent, and
+//! otherwise leaves the process only inside the sealed credential.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::time::Duration;
+
+use azdo_connect_core::contract::ConfigResponse;
+use azdo_connect_core::AllowedServers;
+
+mod config;
+pub mod credential;
+mod error;
+mod extract;
+mod openapi;
+mod projects;
+mod routes;
+mod security;
+mod upstream;
+mod verify;
+
+pub use config::{ProxyConfig, RateLimit, SealKey};
+pub use credential::{open_credential, Keyring, Sealer};
+pub use error::Error;
+pub use routes::router;
+pub use security::CSRF_HEADER;
+
+/// What every handler shares.
+#[derive(Debug)]
+struct AppState {
+    upstream: upstream::Upstream,
+    sealer: Sealer,
+    keyring: Keyring,
+    allowed_servers: AllowedServers,
+    credential_ttl: Duration,
+    config: ConfigResponse,
+    openapi: String,
+}

@@ -1,0 +1,313 @@
+//! `azdo-connect-proxy`: serve the proxy, or use its pieces from the command line.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use azdo_connect_core::contract::ErrorBody;
+use azdo_connect_core::{normalize_organization, AllowedServers};
+use azdo_connect_proxy::{open_credential, router, Keyring, ProxyConfig, RateLimit, SealKey};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
+use url::Url;
+
+/// The azdo-connect proxy: verifies Azure DevOps personal access tokens for the <azdo-connect>
+/// widget and seals them as JWE credentials for your backend.
+#[derive(Debug, Parser)]
+#[command(name = "azdo-connect-proxy", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the proxy over HTTP (the default).
+    Serve(ServeArgs),
+    /// Normalize an organization input and print one line of JSON: the canonical organization
+    /// (exit 0) or {"error":{"code","message"}} (exit 1).
+    Normalize {
+        /// A name or any Azure DevOps URL, clone URL or SSH remote.
+        input: String,
+        /// An Azure DevOps Server host (`host` or `host:port`) to accept. Repeatable.
+        #[arg(long = "allow-server", value_name = "HOST")]
+        allow_server: Vec<String>,
+    },
+    /// Open a credential with the seal key and print its claims as JSON (token redacted unless
+    /// --show-token).
+    OpenCredential {
+        /// The JWE compact credential.
+        token: String,
+        #[command(flatten)]
+        key: KeyArgs,
+        /// Print the personal access token in clear.
+        #[arg(long)]
+        show_token: bool,
+    },
+    /// Print a fresh random seal key (32 bytes, base64url).
+    GenerateKey,
+}
+
+#[derive(Debug, Clone, Args)]
+struct KeyArgs {
+    /// The key that seals credentials: 32 bytes, base64url. Without it `serve` generates an
+    /// ephemeral key, so credentials stop opening when the process restarts.
+    #[arg(long, env = "AZDO_CONNECT_SEAL_KEY", value_name = "BASE64URL", hide_env_values = true)]
+    seal_key: Option<String>,
+    /// The key id written in each credential's JWE header.
+    #[arg(long, env = "AZDO_CONNECT_KEY_ID", value_name = "KID", default_value = "k1")]
+    key_id: String,
+    /// A previous key still accepted back on /projects after a rotation, as KID=BASE64URL.
+    /// Repeatable.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_PREVIOUS_KEYS",
+        value_name = "KID=BASE64URL",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    previous_key: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "AZDO_CONNECT_BIND", default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    bind: SocketAddr,
+    /// Send `https://{host}/{path}` to `{URL}/{host}/{path}` instead, e.g. a fake Azure DevOps on
+    /// loopback.
+    #[arg(long, env = "AZDO_CONNECT_UPSTREAM_OVERRIDE", value_name = "URL")]
+    upstream_override: Option<Url>,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// A browser origin allowed to call the proxy cross-origin (https://app.example.com).
+    /// Repeatable. Without any, only same-origin requests are accepted.
+    #[arg(long, env = "AZDO_CONNECT_ALLOWED_ORIGINS", value_name = "ORIGIN", value_delimiter = ',')]
+    allowed_origin: Vec<String>,
+    /// An Azure DevOps Server host (`host` or `host:port`) the proxy may contact. Repeatable.
+    #[arg(long, env = "AZDO_CONNECT_ALLOW_SERVERS", value_name = "HOST", value_delimiter = ',')]
+    allow_server: Vec<String>,
+    /// Where the endpoints are mounted.
+    #[arg(long, env = "AZDO_CONNECT_BASE_PATH", default_value = "/api/azdo", value_name = "PATH")]
+    base_path: String,
+    /// How long to wait for a connection to Azure DevOps, in milliseconds.
+    #[arg(long, env = "AZDO_CONNECT_CONNECT_TIMEOUT_MS", default_value_t = 3000, value_name = "MS")]
+    connect_timeout_ms: u64,
+    /// The total deadline of one verify (all upstream calls), in milliseconds.
+    #[arg(long, env = "AZDO_CONNECT_VERIFY_TIMEOUT_MS", default_value_t = 10000, value_name = "MS")]
+    verify_timeout_ms: u64,
+    /// Sustained POST requests per minute per client IP.
+    #[arg(long, env = "AZDO_CONNECT_RATE_LIMIT_PER_MINUTE", default_value_t = 30, value_name = "N")]
+    rate_limit_per_minute: u32,
+    /// POST requests a client may send at once before the sustained rate applies.
+    #[arg(long, env = "AZDO_CONNECT_RATE_LIMIT_BURST", default_value_t = 10, value_name = "N")]
+    rate_limit_burst: u32,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "AZDO_CONNECT_MAX_BODY_BYTES", default_value_t = 16384, value_name = "BYTES")]
+    max_body_bytes: usize,
+    /// Log format on stderr (the level comes from RUST_LOG, default info).
+    #[arg(long, env = "AZDO_CONNECT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Normalize {
+            input,
+            allow_server,
+        }) => normalize(&input, &allow_server),
+        Some(Command::OpenCredential {
+            token,
+            key,
+            show_token,
+        }) => open(&token, &key, show_token),
+        Some(Command::GenerateKey) => {
+            println!("{}", SealKey::generate("k").to_base64url());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn normalize(input: &str, allow_server: &[String]) -> ExitCode {
+    match normalize_organization(input, &AllowedServers::new(allow_server)) {
+        Ok(org) => {
+            println!("{}", serde_json::to_string(&org).expect("serializable"));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let body = ErrorBody {
+                error: azdo_connect_core::contract::ApiError::new(error.code(), error.to_string()),
+            };
+            println!("{}", serde_json::to_string(&body).expect("serializable"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn keys(args: &KeyArgs) -> Result<(Option<SealKey>, Vec<SealKey>), String> {
+    let current = args
+        .seal_key
+        .as_deref()
+        .map(|k| SealKey::from_base64url(args.key_id.clone(), k))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let previous = args
+        .previous_key
+        .iter()
+        .map(|entry| {
+            let (kid, key) = entry
+                .split_once('=')
+                .ok_or_else(|| format!("--previous-key must be KID=BASE64URL, got {:?}", kid_only(entry)))?;
+            SealKey::from_base64url(kid, key).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((current, previous))
+}
+
+// Error messages must not echo key material.
+fn kid_only(entry: &str) -> String {
+    entry.chars().take_while(|c| *c != '=').take(32).collect()
+}
+
+fn open(token: &str, args: &KeyArgs, show_token: bool) -> ExitCode {
+    let (current, previous) = match keys(args) {
+        Ok((Some(current), previous)) => (current, previous),
+        Ok((None, _)) => {
+            eprintln!("error: open-credential needs the key: --seal-key or AZDO_CONNECT_SEAL_KEY");
+            return ExitCode::FAILURE;
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match open_credential(token, &Keyring::new(&current, &previous)) {
+        Ok(claims) => {
+            let mut value = serde_json::to_value(&claims).expect("serializable");
+            if !show_token {
+                value["pat"] = serde_json::Value::String("***".into());
+            }
+            println!("{value}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    init_logging(args.log_format);
+    let (current, previous) = match keys(&args.key) {
+        Ok(keys) => keys,
+        Err(message) => {
+            tracing::error!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let seal_key = current.unwrap_or_else(|| {
+        tracing::warn!(
+            "no --seal-key / AZDO_CONNECT_SEAL_KEY: using an ephemeral key; credentials will not open after a restart"
+        );
+        SealKey::generate(args.key.key_id.clone())
+    });
+    let config = ProxyConfig {
+        upstream_override: args.upstream_override,
+        seal_key,
+        previous_keys: previous,
+        allowed_origins: args.allowed_origin,
+        allowed_servers: AllowedServers::new(&args.allow_server),
+        base_path: args.base_path,
+        connect_timeout: Duration::from_millis(args.connect_timeout_ms),
+        verify_timeout: Duration::from_millis(args.verify_timeout_ms),
+        rate_limit: RateLimit {
+            per_minute: args.rate_limit_per_minute,
+            burst: args.rate_limit_burst,
+        },
+        max_body_bytes: args.max_body_bytes,
+        ..ProxyConfig::default()
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "could not start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config, args.bind)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: ProxyConfig, bind: SocketAddr) -> Result<(), String> {
+    if let Some(url) = &config.upstream_override {
+        tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
+    }
+    let base = config.base_path.clone();
+    let app = router(config).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| format!("could not listen on {bind}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(addr = %local, base = %base, "azdo-connect-proxy listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

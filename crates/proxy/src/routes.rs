@@ -1,0 +1,139 @@
+//! The router and the small read-only handlers.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use azdo_connect_core::contract::{ConfigResponse, Limits};
+use azdo_connect_core::scopes;
+use tower_http::trace::TraceLayer;
+
+use crate::credential::{Keyring, Sealer};
+use crate::extract::BodyLimit;
+use crate::security::{self, Origins};
+use crate::upstream::Upstream;
+use crate::{AppState, Error, ProxyConfig};
+
+/// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `GET {base}/config`,
+/// `GET {base}/openapi.json` and `GET /healthz`.
+///
+/// Mount it in your own axum app with `Router::merge` (it already carries its base path), or serve
+/// it alone. The `POST` endpoints are rate limited per client IP address, which axum only knows
+/// when the app is served with connect info:
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::net::SocketAddr;
+/// let proxy = azdo_connect_proxy::router(azdo_connect_proxy::ProxyConfig::default())?;
+/// let app = axum::Router::new().merge(proxy); // plus the vendor's own routes
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
+/// axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+/// # Ok(()) }
+/// ```
+///
+/// Served without connect info, all clients share one rate-limit bucket. Behind a reverse proxy
+/// the peer is the reverse proxy: size the limit accordingly.
+///
+/// # Errors
+/// [`Error::Config`] when the configuration is invalid (a base path without a leading `/`, a zero
+/// rate limit or timeout, an unparsable allowed origin, a non-http upstream override).
+pub fn router(config: ProxyConfig) -> Result<Router, Error> {
+    let base = config.validate()?;
+    let state = Arc::new(AppState {
+        upstream: Upstream::new(&config)?,
+        sealer: Sealer::new(*config.seal_key.key(), config.seal_key.kid())?,
+        keyring: Keyring::new(&config.seal_key, &config.previous_keys),
+        allowed_servers: config.allowed_servers.clone(),
+        credential_ttl: config.credential_ttl,
+        config: ConfigResponse {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            allowed_servers: config.allowed_servers.hosts().to_vec(),
+            scopes: scopes::all().iter().map(|s| s.info()).collect(),
+            limits: Limits {
+                max_body_bytes: config.max_body_bytes as u64,
+                verify_timeout_ms: u64::try_from(config.verify_timeout.as_millis())
+                    .unwrap_or(u64::MAX),
+                requests_per_minute: config.rate_limit.per_minute,
+            },
+        },
+        openapi: serde_json::to_string(&crate::openapi::document(&base))
+            .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
+    });
+    let origins = Origins::new(&config.allowed_origins);
+
+    // Layers listed last run first: the deadline sits inside the rate limit so a refused request
+    // costs nothing, and the body limit applies to the extractor inside the handler.
+    let calls = Router::new()
+        .route("/verify", post(crate::verify::verify))
+        .route("/projects", post(crate::projects::projects))
+        .route_layer(from_fn_with_state(config.verify_timeout, security::deadline))
+        .route_layer(security::rate_limit_layer(config.rate_limit)?)
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(Extension(BodyLimit(config.max_body_bytes)));
+    let api = Router::new()
+        .route("/config", get(config))
+        .route("/openapi.json", get(openapi_json))
+        .merge(calls)
+        .layer(from_fn_with_state(origins.clone(), security::guard))
+        .layer(origins.cors());
+    let api = if base.is_empty() {
+        api
+    } else {
+        Router::new().nest(&base, api)
+    };
+    Ok(api
+        .route("/healthz", get(healthz))
+        .with_state(state)
+        .layer(from_fn(no_store))
+        .layer(TraceLayer::new_for_http()))
+}
+
+/// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.
+#[utoipa::path(
+    get,
+    path = "/config",
+    tag = "azdo-connect",
+    responses((status = 200, description = "The proxy's public configuration.", body = ConfigResponse))
+)]
+pub(crate) async fn config(State(state): State<Arc<AppState>>) -> Json<ConfigResponse> {
+    Json(state.config.clone())
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "azdo-connect",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this proxy.", content_type = "application/json"))
+)]
+pub(crate) async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        state.openapi.clone(),
+    )
+        .into_response()
+}
+
+/// Liveness.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "azdo-connect",
+    responses((status = 200, description = "The proxy is up.", body = String, example = "ok"))
+)]
+pub(crate) async fn healthz() -> &'static str {
+    "ok"
+}
+
+// Answers carry credentials and user details: no cache may keep them.
+async fn no_store(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

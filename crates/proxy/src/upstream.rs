@@ -1,0 +1,407 @@
+//! Calls to Azure DevOps: the only place that sends HTTP requests, and the only place the raw token
+//! is turned into a header.
+
+use std::time::Instant;
+
+use azdo_connect_core::{AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use url::Url;
+
+use crate::{Error, ProxyConfig};
+
+/// The Azure DevOps Services hosts the proxy may contact; Azure DevOps Server hosts come from the
+/// configured allowlist.
+const HOSTED_HOSTS: [&str; 3] = ["dev.azure.com", "vssps.dev.azure.com", "vsaex.dev.azure.com"];
+
+/// Upstream bodies larger than this are cut off: nothing the proxy reads comes close, and a
+/// hostile or broken server must not make the proxy buffer without bound.
+const MAX_UPSTREAM_BODY: usize = 4 * 1024 * 1024;
+
+/// Where an organization's APIs live, built only from a normalized [`Organization`].
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// `https://dev.azure.com/{org}` or the on-prem collection URL.
+    base: Url,
+    /// The organization name for the `vssps`/`vsaex` hosts (hosted only).
+    hosted_name: Option<String>,
+}
+
+impl Target {
+    /// Builds the target, re-checking what the normalizer promised: a hosted name obeys the
+    /// naming rules and an on-prem URL names an allowlisted host.
+    pub(crate) fn new(org: &Organization, allowed: &AllowedServers) -> Result<Self, Error> {
+        match org.deployment_type {
+            DeploymentType::Hosted => {
+                let name = &org.organization;
+                let valid = !name.is_empty()
+                    && name.len() <= 50
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                if !valid {
+                    return Err(Error::Organization(OrgError::InvalidName {
+                        name: name.clone(),
+                        rule: NameRule::InvalidCharacter,
+                    }));
+                }
+                Ok(Target {
+                    base: hosted_url("dev.azure.com", name),
+                    hosted_name: Some(name.clone()),
+                })
+            }
+            DeploymentType::OnPremises => {
+                let base = Url::parse(&org.organization_url).map_err(|_| {
+                    Error::Organization(OrgError::Malformed {
+                        reason: "The collection URL could not be read.",
+                    })
+                })?;
+                if !is_allowed(&base, allowed) {
+                    return Err(Error::Organization(OrgError::ServerNotAllowed {
+                        host: authority(&base),
+                    }));
+                }
+                Ok(Target {
+                    base,
+                    hosted_name: None,
+                })
+            }
+        }
+    }
+
+    /// Whether this is Azure DevOps Services.
+    pub(crate) fn is_hosted(&self) -> bool {
+        self.hosted_name.is_some()
+    }
+
+    /// `{org}/{segments…}?{query}` on the organization's main host.
+    pub(crate) fn api(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+        with_path(self.base.clone(), segments, query)
+    }
+
+    /// `https://{service}.dev.azure.com/{org}/{segments…}`, hosted only.
+    pub(crate) fn service(
+        &self,
+        service: &str,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Option<Url> {
+        let name = self.hosted_name.as_deref()?;
+        let host = format!("{service}.dev.azure.com");
+        Some(with_path(hosted_url(&host, name), segments, query))
+    }
+}
+
+fn hosted_url(host: &str, name: &str) -> Url {
+    let mut url = Url::parse(&format!("https://{host}/")).expect("static URL parses");
+    url.path_segments_mut()
+        .expect("https URLs have paths")
+        .pop_if_empty()
+        .push(name);
+    url
+}
+
+fn with_path(mut url: Url, segments: &[&str], query: &[(&str, &str)]) -> Url {
+    url.path_segments_mut()
+        .expect("http(s) URLs have paths")
+        .pop_if_empty()
+        .extend(segments);
+    url.set_query(None);
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+fn authority(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
+}
+
+fn is_allowed(url: &Url, allowed: &AllowedServers) -> bool {
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    if url.scheme() == "https" && url.port().is_none() && HOSTED_HOSTS.contains(&host.as_str()) {
+        return true;
+    }
+    let with_port = authority(url);
+    matches!(url.scheme(), "http" | "https")
+        && allowed
+            .hosts()
+            .iter()
+            .any(|entry| *entry == with_port || *entry == host)
+}
+
+/// What an upstream call answered, with a bounded body.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) retry_after: Option<u64>,
+    pub(crate) continuation: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Reply {
+    /// Whether the answer is HTML: a sign-in page, never an API answer.
+    pub(crate) fn is_html(&self) -> bool {
+        self.content_type.starts_with("text/html")
+    }
+
+    /// Whether the answer is JSON.
+    pub(crate) fn is_json(&self) -> bool {
+        self.content_type.starts_with("application/json")
+    }
+
+    /// Whether the body or the page title says the token has expired.
+    pub(crate) fn says_expired(&self) -> bool {
+        String::from_utf8_lossy(&self.body)
+            .to_ascii_lowercase()
+            .contains("has expired")
+    }
+
+    /// The body as JSON.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        if !self.is_json() {
+            return Err(Error::UpstreamUnavailable(
+                "it answered with something that is not JSON".into(),
+            ));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|_| Error::UpstreamUnavailable("it answered with unreadable JSON".into()))
+    }
+}
+
+/// The HTTP client for Azure DevOps.
+#[derive(Debug, Clone)]
+pub(crate) struct Upstream {
+    client: reqwest::Client,
+    override_base: Option<Url>,
+    allowed: AllowedServers,
+}
+
+impl Upstream {
+    pub(crate) fn new(config: &ProxyConfig) -> Result<Self, Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        // Without it Azure DevOps answers a bad token with a 203/302 sign-in page (§4.4).
+        headers.insert("x-tfs-fedauthredirect", HeaderValue::from_static("Suppress"));
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("azdo-connect-proxy/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.verify_timeout)
+            .build()
+            .map_err(|e| Error::Config(format!("the HTTP client could not be built: {e}")))?;
+        Ok(Upstream {
+            client,
+            override_base: config.upstream_override.clone(),
+            allowed: config.allowed_servers.clone(),
+        })
+    }
+
+    /// Where a request for `url` is really sent: `url` itself, or
+    /// `{override}/{host[:port]}/{path}?{query}`.
+    pub(crate) fn route(&self, url: &Url) -> Url {
+        let Some(base) = &self.override_base else {
+            return url.clone();
+        };
+        let mut routed = base.clone();
+        let prefix = base.path().trim_end_matches('/');
+        routed.set_path(&format!("{prefix}/{}{}", authority(url), url.path()));
+        routed.set_query(url.query());
+        routed
+    }
+
+    /// `GET url` with the token, never following redirects, reading at most
+    /// [`MAX_UPSTREAM_BODY`] bytes.
+    pub(crate) async fn get(&self, url: &Url, pat: &Pat) -> Result<Reply, Error> {
+        if !is_allowed(url, &self.allowed) {
+            // Unreachable through the public API (every URL comes from a checked `Target`); kept
+            // as the last line of defence against server-side request forgery.
+            tracing::error!(host = %authority(url), "refused to contact a host outside the allowlist");
+            return Err(Error::Organization(OrgError::ServerNotAllowed {
+                host: authority(url),
+            }));
+        }
+        let target = self.route(url);
+        let started = Instant::now();
+        let response = self
+            .client
+            .get(target)
+            .header(header::AUTHORIZATION, basic_auth(pat)?)
+            .send()
+            .await
+            .map_err(|e| transport_error(url, &e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let retry_after = headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let continuation = headers
+            .get("x-ms-continuationtoken")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = read_bounded(url, response).await?;
+        tracing::debug!(
+            host = %authority(url),
+            path = url.path(),
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "upstream answered"
+        );
+        Ok(Reply {
+            status,
+            content_type,
+            retry_after,
+            continuation,
+            body,
+        })
+    }
+}
+
+// Built at the last moment and marked sensitive, so that `Debug` of the request (and hyper's
+// tracing) prints `Sensitive` instead of the value.
+fn basic_auth(pat: &Pat) -> Result<HeaderValue, Error> {
+    let encoded = STANDARD.encode(format!(":{}", pat.expose()));
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .map_err(|_| Error::TokenFormat("The token contains characters no token has.".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+async fn read_bounded(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(url, &e))?
+    {
+        if body.len() + chunk.len() > MAX_UPSTREAM_BODY {
+            return Err(Error::UpstreamUnavailable(
+                "it answered with an oversized body".into(),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn transport_error(url: &Url, error: &reqwest::Error) -> Error {
+    // reqwest's Display names the URL, which holds no secret; the token is only in a header.
+    tracing::debug!(host = %authority(url), error = %error, "upstream transport error");
+    if error.is_connect() {
+        Error::UpstreamUnavailable("the connection failed".into())
+    } else if error.is_timeout() {
+        Error::UpstreamTimeout
+    } else {
+        Error::UpstreamUnavailable("the connection broke off".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosted(name: &str) -> Organization {
+        Organization {
+            organization: name.into(),
+            organization_url: format!("https://dev.azure.com/{name}"),
+            deployment_type: DeploymentType::Hosted,
+        }
+    }
+
+    #[test]
+    fn builds_urls_from_the_organization_only() {
+        let target = Target::new(&hosted("Contoso"), &AllowedServers::default()).unwrap();
+        assert_eq!(
+            target
+                .api(&["_apis", "projects"], &[("$top", "1"), ("api-version", "7.1")])
+                .as_str(),
+            "https://dev.azure.com/Contoso/_apis/projects?%24top=1&api-version=7.1"
+        );
+        assert_eq!(
+            target
+                .service("vsaex", &["_apis", "userentitlements"], &[])
+                .unwrap()
+                .as_str(),
+            "https://vsaex.dev.azure.com/Contoso/_apis/userentitlements"
+        );
+        // A project name with a slash stays one segment.
+        assert_eq!(
+            target.api(&["a/b", "_apis"], &[]).as_str(),
+            "https://dev.azure.com/Contoso/a%2Fb/_apis"
+        );
+    }
+
+    #[test]
+    fn refuses_names_the_normalizer_should_have_refused() {
+        for name in ["evil.com", "a/b", "", "x@y", "..", &"a".repeat(51)] {
+            assert!(Target::new(&hosted(name), &AllowedServers::default()).is_err(), "{name}");
+        }
+        let onprem = Organization {
+            organization: "DefaultCollection".into(),
+            organization_url: "https://tfs.corp.example:8443/tfs/DefaultCollection".into(),
+            deployment_type: DeploymentType::OnPremises,
+        };
+        assert!(Target::new(&onprem, &AllowedServers::default()).is_err());
+        assert!(Target::new(&onprem, &AllowedServers::new(["tfs.corp.example:8443"])).is_ok());
+        assert!(Target::new(&onprem, &AllowedServers::new(["tfs.corp.example"])).is_ok());
+        assert!(Target::new(&onprem, &AllowedServers::new(["other.example"])).is_err());
+    }
+
+    #[test]
+    fn override_keeps_host_path_and_query() {
+        let config = ProxyConfig {
+            upstream_override: Some(Url::parse("http://127.0.0.1:8788/prefix/").unwrap()),
+            ..ProxyConfig::default()
+        };
+        let upstream = Upstream::new(&config).unwrap();
+        let url = Url::parse("https://vssps.dev.azure.com/contoso/_apis/profile/profiles/me?api-version=7.1").unwrap();
+        assert_eq!(
+            upstream.route(&url).as_str(),
+            "http://127.0.0.1:8788/prefix/vssps.dev.azure.com/contoso/_apis/profile/profiles/me?api-version=7.1"
+        );
+        let onprem = Url::parse("http://tfs.local:8080/tfs/Coll/_apis/connectionData").unwrap();
+        assert_eq!(
+            upstream.route(&onprem).as_str(),
+            "http://127.0.0.1:8788/prefix/tfs.local:8080/tfs/Coll/_apis/connectionData"
+        );
+    }
+
+    #[test]
+    fn allowlist_is_exact() {
+        let allowed = AllowedServers::new(["tfs.corp.example"]);
+        for (url, ok) in [
+            ("https://dev.azure.com/x", true),
+            ("https://vssps.dev.azure.com/x", true),
+            ("http://dev.azure.com/x", false),
+            ("https://dev.azure.com:8443/x", false),
+            ("https://dev.azure.com.evil.com/x", false),
+            ("https://evil.dev.azure.com/x", false),
+            ("https://tfs.corp.example/c", true),
+            ("http://tfs.corp.example:8080/c", true),
+            ("https://127.0.0.1/x", false),
+        ] {
+            assert_eq!(is_allowed(&Url::parse(url).unwrap(), &allowed), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn authorization_header_is_sensitive() {
+        let value = basic_auth(&Pat::new("abc")).unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(format!("{value:?}"), "Sensitive");
+        assert_eq!(value.to_str().unwrap(), "Basic OmFiYw==");
+    }
+}

@@ -1,0 +1,410 @@
+//! `POST {base}/verify`: ask Azure DevOps whether a token is valid, who owns it, and which of the
+//! required scopes work (azure-devops-api.md §9.3).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use azdo_connect_core::contract::{
+    CredentialClaims, ScopeState, ScopeStatus, User, VerifyRequest, VerifyResponse, Warning,
+};
+use azdo_connect_core::scopes::{self, Scope};
+use azdo_connect_core::{
+    classify_pat, normalize_organization, token_format_error, DeploymentType, Pat, PatFormat,
+};
+use serde::Deserialize;
+
+use crate::credential::now;
+use crate::extract::ApiJson;
+use crate::upstream::{Reply, Target, Upstream};
+use crate::{AppState, Error};
+
+/// The identity Azure DevOps reports for an unauthenticated caller of an org with public projects.
+const ANONYMOUS_USER_ID: &str = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+
+/// Seconds to wait when Azure DevOps throttles without saying for how long.
+const DEFAULT_RETRY_AFTER: u64 = 60;
+
+/// Verify a token for an organization.
+#[utoipa::path(
+    post,
+    path = "/verify",
+    tag = "azdo-connect",
+    request_body = VerifyRequest,
+    params(("X-Azdo-Connect" = String, Header, description = "Must be `1` (CSRF guard).")),
+    responses(
+        (status = 200, description = "The token is valid and has every required scope.", body = VerifyResponse),
+        (status = 400, description = "`invalid_request`, `invalid_organization`, `host_not_allowed` or `token_format`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 401, description = "`token_invalid` or `token_expired`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 403, description = "`missing_scopes` (with `missingScopes` and `scopes`) or `forbidden_origin`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 404, description = "`organization_not_found`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 413, description = "`payload_too_large`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 429, description = "`rate_limited`, with `retryAfter` and a `Retry-After` header.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 502, description = "`upstream_unavailable`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 504, description = "`upstream_timeout`.", body = azdo_connect_core::contract::ErrorBody),
+    )
+)]
+pub(crate) async fn verify(
+    State(state): State<Arc<AppState>>,
+    ApiJson(request): ApiJson<VerifyRequest>,
+) -> Result<Json<VerifyResponse>, Error> {
+    let org = normalize_organization(&request.organization, &state.allowed_servers)?;
+    if let Some(message) = token_format_error(request.token.expose()) {
+        return Err(Error::TokenFormat(message.to_owned()));
+    }
+    let requested = requested_scopes(&request.required_scopes)?;
+    let target = Target::new(&org, &state.allowed_servers)?;
+
+    let user = identify(&state.upstream, &target, &request.token).await?;
+    let observed = probe(&state.upstream, &target, &request.token, &requested).await;
+    let statuses: Vec<ScopeStatus> = requested
+        .iter()
+        .map(|scope| ScopeStatus {
+            id: scope.id.to_owned(),
+            label: scope.label.to_owned(),
+            status: status_of(scope, &observed),
+        })
+        .collect();
+    let missing: Vec<String> = statuses
+        .iter()
+        .filter(|s| s.status == ScopeState::Missing)
+        .map(|s| s.id.clone())
+        .collect();
+    if !missing.is_empty() {
+        tracing::info!(org = %org.organization, missing = ?missing, "verify: missing scopes");
+        return Err(Error::MissingScopes {
+            missing,
+            scopes: statuses,
+        });
+    }
+
+    let issued_at = now();
+    let ttl = i64::try_from(state.credential_ttl.as_secs()).unwrap_or(i64::MAX);
+    let claims = CredentialClaims {
+        org: org.organization.clone(),
+        org_url: org.organization_url.clone(),
+        pat: request.token.clone(),
+        user_id: user.id.clone(),
+        scopes: observed
+            .iter()
+            .filter(|(_, state)| **state == ScopeState::Granted)
+            .map(|(id, _)| (*id).to_owned())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        iat: issued_at,
+        exp: Some(issued_at.saturating_add(ttl)),
+    };
+    let credential = state.sealer.seal(&claims)?;
+    tracing::info!(org = %org.organization, user = %user.id, "verify: token valid");
+    Ok(Json(VerifyResponse {
+        organization: org.organization,
+        organization_url: org.organization_url,
+        deployment_type: org.deployment_type,
+        user,
+        scopes: statuses,
+        credential,
+        verified_at: rfc3339_now(),
+        warnings: warnings(&request.token, org.deployment_type),
+    }))
+}
+
+fn rfc3339_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Resolves the requested ids against the catalogue, deduplicated in request order.
+fn requested_scopes(ids: &[String]) -> Result<Vec<&'static Scope>, Error> {
+    let mut found: Vec<&'static Scope> = Vec::new();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match scopes::lookup(id.trim()) {
+            Some(scope) if !found.iter().any(|s| s.id == scope.id) => found.push(scope),
+            Some(_) => {}
+            None => unknown.push(id.chars().take(80).collect::<String>()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(Error::InvalidRequest(format!(
+            "Unknown scope id{}: {}. Use Azure DevOps scope ids such as vso.code or vso.project.",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", ")
+        )))
+    }
+}
+
+fn warnings(token: &Pat, deployment: DeploymentType) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let format = classify_pat(token.expose());
+    if let Some(message) = format.warning() {
+        let code = match format {
+            PatFormat::EntraJwt => "token_format_entra_jwt",
+            _ => "token_format_unknown",
+        };
+        warnings.push(Warning {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+    if deployment == DeploymentType::OnPremises {
+        warnings.push(Warning {
+            code: "on_premises".to_owned(),
+            message: "This is an Azure DevOps Server collection: scopes that only Azure DevOps Services can show (User Profile, Member Entitlement Management) are reported as unknown.".to_owned(),
+        });
+    }
+    warnings
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionData {
+    authenticated_user: Option<Identity>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity {
+    id: Option<String>,
+    provider_display_name: Option<String>,
+    custom_display_name: Option<String>,
+    properties: Option<IdentityProperties>,
+}
+
+#[derive(Deserialize)]
+struct IdentityProperties {
+    #[serde(rename = "Account")]
+    account: Option<PropertyValue>,
+}
+
+#[derive(Deserialize)]
+struct PropertyValue {
+    #[serde(rename = "$value")]
+    value: Option<serde_json::Value>,
+}
+
+/// `GET {org}/_apis/connectionData`: is the token valid here, and whose is it?
+pub(crate) async fn identify(upstream: &Upstream, target: &Target, pat: &Pat) -> Result<User, Error> {
+    let url = target.api(&["_apis", "connectionData"], &[]);
+    let reply = upstream.get(&url, pat).await?;
+    classify_connection(&reply)
+}
+
+/// Maps a connectionData answer to a user or a contract error.
+pub(crate) fn classify_connection(reply: &Reply) -> Result<User, Error> {
+    let rejected = || {
+        if reply.says_expired() {
+            Error::TokenExpired
+        } else {
+            Error::TokenInvalid(
+                "Azure DevOps did not accept this token for this organization. Check that it was copied whole, has not been revoked, and was created for this organization.".into(),
+            )
+        }
+    };
+    match reply.status {
+        200 if !reply.is_html() => {
+            let data: ConnectionData = reply.json()?;
+            let identity = data.authenticated_user.ok_or_else(|| {
+                Error::UpstreamUnavailable("it answered without an authenticated user".into())
+            })?;
+            let id = identity.id.filter(|id| !id.is_empty()).ok_or_else(|| {
+                Error::UpstreamUnavailable("it answered without a user id".into())
+            })?;
+            if id.eq_ignore_ascii_case(ANONYMOUS_USER_ID) {
+                // Orgs with public projects answer a bad token as the anonymous user (§3.1).
+                return Err(rejected());
+            }
+            let display_name = identity
+                .provider_display_name
+                .or(identity.custom_display_name)
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| id.clone());
+            let email = identity
+                .properties
+                .and_then(|p| p.account)
+                .and_then(|a| a.value)
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .filter(|e| !e.is_empty());
+            Ok(User {
+                id,
+                display_name,
+                email,
+            })
+        }
+        200..=299 | 300..=399 | 401 => Err(rejected()),
+        404 => Err(Error::OrganizationNotFound),
+        429 => Err(Error::RateLimited {
+            retry_after: reply.retry_after.unwrap_or(DEFAULT_RETRY_AFTER),
+        }),
+        status => Err(Error::UpstreamUnavailable(format!(
+            "it answered HTTP {status}"
+        ))),
+    }
+}
+
+/// The read-only probe that shows a scope is granted.
+fn probe_url(scope: &str, target: &Target) -> Option<url::Url> {
+    const Q: [(&str, &str); 2] = [("$top", "1"), ("api-version", "7.1")];
+    match scope {
+        "vso.project" => Some(target.api(&["_apis", "projects"], &Q)),
+        "vso.code" => Some(target.api(&["_apis", "git", "repositories"], &Q)),
+        "vso.work" => Some(target.api(&["_apis", "wit", "fields"], &Q)),
+        "vso.profile" => target.service("vssps", &["_apis", "profile", "profiles", "me"], &Q),
+        "vso.memberentitlementmanagement" => {
+            target.service("vsaex", &["_apis", "userentitlements"], &Q)
+        }
+        _ => None,
+    }
+}
+
+/// The observable scopes whose probes decide the requested scopes: each observable requested
+/// scope, and the observable scopes that an unobservable requested scope includes.
+fn probes_for(requested: &[&'static Scope]) -> BTreeSet<&'static str> {
+    let mut ids = BTreeSet::new();
+    for scope in requested {
+        if scope.observable {
+            ids.insert(scope.id);
+        } else {
+            ids.extend(
+                scope
+                    .implies
+                    .iter()
+                    .filter_map(|id| scopes::lookup(id))
+                    .filter(|s| s.observable)
+                    .map(|s| s.id),
+            );
+        }
+    }
+    ids
+}
+
+/// Runs the probes concurrently. 200 ⇒ granted, 401 ⇒ missing, anything else (or no probe on
+/// this deployment) ⇒ unknown.
+async fn probe(
+    upstream: &Upstream,
+    target: &Target,
+    pat: &Pat,
+    requested: &[&'static Scope],
+) -> HashMap<&'static str, ScopeState> {
+    let probes = probes_for(requested).into_iter().map(|id| async move {
+        let Some(url) = probe_url(id, target) else {
+            return (id, ScopeState::Unknown);
+        };
+        let state = match upstream.get(&url, pat).await {
+            Ok(reply) if reply.status == 200 && !reply.is_html() => ScopeState::Granted,
+            Ok(reply) if reply.status == 401 => ScopeState::Missing,
+            Ok(reply) => {
+                tracing::debug!(scope = id, status = reply.status, "probe inconclusive");
+                ScopeState::Unknown
+            }
+            Err(error) => {
+                tracing::debug!(scope = id, code = %error.code(), "probe failed");
+                ScopeState::Unknown
+            }
+        };
+        (id, state)
+    });
+    futures_util::future::join_all(probes).await.into_iter().collect()
+}
+
+/// A requested scope's status: its own probe when observable; otherwise `missing` when a scope it
+/// includes was observed missing (write ⊃ read), else `unknown`, never `granted`.
+fn status_of(scope: &Scope, observed: &HashMap<&'static str, ScopeState>) -> ScopeState {
+    if scope.observable {
+        return observed
+            .get(scope.id)
+            .copied()
+            .unwrap_or(ScopeState::Unknown);
+    }
+    let implied_missing = scope
+        .implies
+        .iter()
+        .any(|id| observed.get(id) == Some(&ScopeState::Missing));
+    if implied_missing {
+        ScopeState::Missing
+    } else {
+        ScopeState::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, content_type: &str, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type: content_type.into(),
+            retry_after: Some(7),
+            continuation: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn classifies_connection_data() {
+        let ok = reply(
+            200,
+            "application/json; charset=utf-8",
+            r#"{"authenticatedUser":{"id":"u1","providerDisplayName":"Dana Demo","properties":{"Account":{"$type":"System.String","$value":"dana@contoso.example"}}}}"#,
+        );
+        let user = classify_connection(&ok).unwrap();
+        assert_eq!(user.id, "u1");
+        assert_eq!(user.display_name, "Dana Demo");
+        assert_eq!(user.email.as_deref(), Some("dana@contoso.example"));
+
+        let anonymous = reply(
+            200,
+            "application/json",
+            r#"{"authenticatedUser":{"id":"aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa","providerDisplayName":"Anonymous"}}"#,
+        );
+        let cases: [(Reply, &str); 9] = [
+            (anonymous, "token_invalid"),
+            (reply(401, "", ""), "token_invalid"),
+            (
+                reply(401, "application/json", r#"{"message":"Access Denied: The Personal Access Token used has expired."}"#),
+                "token_expired",
+            ),
+            (reply(203, "text/html; charset=utf-8", "<title>Azure DevOps Services | Sign In</title>"), "token_invalid"),
+            (reply(302, "text/html", "Object moved"), "token_invalid"),
+            (reply(200, "text/html", "<html>"), "token_invalid"),
+            (reply(404, "application/json", "{}"), "organization_not_found"),
+            (reply(503, "text/plain", "down"), "upstream_unavailable"),
+            (reply(200, "application/json", "{not json"), "upstream_unavailable"),
+        ];
+        for (r, code) in cases {
+            let status = r.status;
+            assert_eq!(classify_connection(&r).unwrap_err().code().as_str(), code, "{status}");
+        }
+        match classify_connection(&reply(429, "application/json", "{}")) {
+            Err(Error::RateLimited { retry_after }) => assert_eq!(retry_after, 7),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unobservable_scopes_follow_their_read_scope() {
+        let Some(write) = scopes::lookup("vso.code_write") else {
+            return; // the catalogue is not there yet
+        };
+        let mut observed = HashMap::new();
+        observed.insert("vso.code", ScopeState::Missing);
+        assert_eq!(status_of(write, &observed), ScopeState::Missing);
+        observed.insert("vso.code", ScopeState::Granted);
+        assert_eq!(status_of(write, &observed), ScopeState::Unknown);
+        assert!(probes_for(&[write]).contains("vso.code"));
+    }
+
+    #[test]
+    fn unknown_scope_ids_are_named() {
+        let err = requested_scopes(&["vso.code".into(), "vso.nope".into()]).unwrap_err();
+        assert_eq!(err.code().as_str(), "invalid_request");
+        assert!(err.to_string().contains("vso.nope"), "{err}");
+    }
+}

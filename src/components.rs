@@ -1,0 +1,16 @@
+//! The widget's thin function components, one per file. They render what they are given and
+//! report what the person did through callbacks; all decisions live in [`crate::state`].
+
+mod connected;
+mod failure;
+mod guidance;
+mod org_field;
+mod pat_field;
+mod scope_list;
+
+pub use connected::Connected;
+pub use failure::FailureAlert;
+pub use guidance::Guidance;
+pub use org_field::OrgField;
+pub use pat_field::PatField;
+pub use scope_list::ScopeList;

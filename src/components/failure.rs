@@ -1,0 +1,62 @@
+//! The alert for a failed verify: the message for its code, what to add, and when to retry.
+
+use azdo_connect_core::{scopes, ErrorCode};
+use yew::prelude::*;
+
+use crate::components::ScopeList;
+use crate::i18n::Strings;
+use crate::state::Failure;
+
+/// Properties of [`FailureAlert`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct FailureAlertProps {
+    /// What went wrong.
+    pub failure: Failure,
+    /// The words.
+    pub strings: Strings,
+    /// Called when "Try again" is pressed (only offered for transient failures).
+    pub on_retry: Callback<()>,
+    /// Receives focus when the alert appears.
+    pub heading_ref: NodeRef,
+}
+
+/// The alert for a failed verify.
+#[function_component(FailureAlert)]
+pub fn failure_alert(props: &FailureAlertProps) -> Html {
+    let s = &props.strings;
+    let detail = &props.failure.detail;
+    let code = detail.code.as_str();
+    let missing: Vec<String> = detail
+        .missing_scopes
+        .iter()
+        .flatten()
+        .map(|id| scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned()))
+        .collect();
+    let retryable = matches!(
+        detail.code,
+        ErrorCode::RateLimited
+            | ErrorCode::UpstreamUnavailable
+            | ErrorCode::UpstreamTimeout
+            | ErrorCode::ProxyUnreachable
+    );
+    let onclick = props.on_retry.reform(|_: MouseEvent| ());
+    html! {
+        <section id="error" class="alert" part="error" data-code={code} aria-labelledby="error-heading">
+            <h3 id="error-heading" tabindex="-1" ref={props.heading_ref.clone()}>{ s.get("error.heading") }</h3>
+            <p id="error-message">{ s.get(&format!("error.{code}")) }</p>
+            if !missing.is_empty() {
+                <p id="error-missing">{ s.fill("error.missing_scopes.add", &[("scopes", &missing.join(", "))]) }</p>
+            }
+            <ScopeList scopes={props.failure.scopes.clone()} strings={s.clone()} />
+            if retryable {
+                <div class="actions">
+                    if let Some(seconds) = props.failure.retry_in.filter(|&n| n > 0) {
+                        <p id="retry-wait" class="hint">{ s.fill("retry.wait", &[("seconds", &seconds.to_string())]) }</p>
+                    } else {
+                        <button id="retry" type="button" part="button" {onclick}>{ s.get("retry") }</button>
+                    }
+                </div>
+            }
+        </section>
+    }
+}

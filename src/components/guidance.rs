@@ -1,0 +1,56 @@
+//! How to create the token: a deep link, the exact scopes to tick, and token hygiene.
+
+use azdo_connect_core::scopes;
+use yew::prelude::*;
+
+use crate::i18n::Strings;
+
+/// Properties of [`Guidance`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct GuidanceProps {
+    /// The canonical organization, once known, for the deep link.
+    pub organization: Option<AttrValue>,
+    /// The canonical organization URL, once known.
+    pub organization_url: Option<AttrValue>,
+    /// The scope ids the vendor requires.
+    pub scopes: Vec<String>,
+    /// The words.
+    pub strings: Strings,
+}
+
+/// How to create the token.
+#[function_component(Guidance)]
+pub fn guidance(props: &GuidanceProps) -> Html {
+    let s = &props.strings;
+    let link = match (&props.organization, &props.organization_url) {
+        (Some(org), Some(url)) => html! {
+            <a id="tokens-link" href={format!("{url}/_usersSettings/tokens")} target="_blank" rel="noopener noreferrer">
+                { s.fill("guide.open", &[("org", org)]) }
+            </a>
+        },
+        _ => html! { { s.get("guide.open.generic") } },
+    };
+    html! {
+        <details class="guide" part="guide">
+            <summary>{ s.get("guide.heading") }</summary>
+            <ol>
+                <li>{ link }</li>
+                if !props.scopes.is_empty() {
+                    <li>
+                        { s.get("guide.scopes") }
+                        <ul id="required-scopes" class="scopes">
+                            { for props.scopes.iter().map(|id| {
+                                let label = scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned());
+                                html! { <li class="unknown" data-scope={id.clone()}>{ label }</li> }
+                            }) }
+                        </ul>
+                    </li>
+                }
+                <li>{ s.get("guide.expiry") }</li>
+                <li><strong>{ s.get("guide.once") }</strong></li>
+                <li>{ s.get("guide.service") }</li>
+                <li class="warning">{ s.get("guide.global") }</li>
+            </ol>
+        </details>
+    }
+}

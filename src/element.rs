@@ -1,0 +1,173 @@
+//! The `<azdo-connect>` custom element: definition, attributes, properties and lifetime.
+//!
+//! The class itself is the JavaScript snippet `element.js` (Rust cannot extend `HTMLElement`);
+//! it creates the open shadow root and calls back into [`mount`], which returns an
+//! [`ElementHandle`] that owns the Yew app for as long as the element is in the document.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use azdo_connect_core::contract::ErrorDetail;
+use azdo_connect_core::ErrorCode;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRoot};
+use yew::AppHandle;
+
+use crate::app::{App, AppProps};
+use crate::config::{Config, OBSERVED_ATTRIBUTES};
+use crate::{events, style, Error};
+
+/// The element's tag name.
+pub const TAG: &str = "azdo-connect";
+
+#[wasm_bindgen(module = "/src/element.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = defineElement)]
+    fn define_element(tag: &str, attributes: js_sys::Array, mount: &js_sys::Function) -> Result<bool, JsValue>;
+}
+
+thread_local! {
+    static DEFINED: Cell<bool> = const { Cell::new(false) };
+    // Every mounted element, so a panic can be reported on each of them.
+    static LIVE: RefCell<Vec<HtmlElement>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Defines `<azdo-connect>` unless it is already defined. Safe to call more than once.
+///
+/// # Errors
+/// [`Error::Dom`] if the browser refuses the definition (e.g. no custom elements support).
+pub fn define() -> Result<(), Error> {
+    if DEFINED.with(|d| d.replace(true)) {
+        return Ok(());
+    }
+    yew::set_custom_panic_hook(Box::new(|info| report_panic(&info.to_string())));
+    let attributes: js_sys::Array = OBSERVED_ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
+    // Called once per element for the page's lifetime, so the closure is leaked on purpose.
+    let mount = Closure::<dyn FnMut(HtmlElement, ShadowRoot) -> JsValue>::new(mount).into_js_value();
+    define_element(TAG, attributes, mount.unchecked_ref()).map_err(|e| {
+        DEFINED.with(|d| d.set(false));
+        Error::from(e)
+    })?;
+    Ok(())
+}
+
+fn mount(host: HtmlElement, shadow: ShadowRoot) -> JsValue {
+    match ElementHandle::mount(host.clone(), shadow) {
+        Ok(handle) => handle.into(),
+        Err(e) => {
+            web_sys::console::error_1(&format!("azdo-connect: could not mount: {e}").into());
+            let detail = internal_error("The widget could not start.");
+            let _ = events::dispatch(&host, events::ERROR, &detail, false);
+            JsValue::UNDEFINED
+        }
+    }
+}
+
+fn internal_error(message: &str) -> ErrorDetail {
+    ErrorDetail {
+        code: ErrorCode::Internal,
+        message: message.to_owned(),
+        retry_after: None,
+        missing_scopes: None,
+    }
+}
+
+// The token is a `Pat`, redacted in Debug and Display, so a panic message cannot carry it.
+fn report_panic(message: &str) {
+    web_sys::console::error_1(&format!("azdo-connect panicked: {message}").into());
+    let hosts = LIVE.with(|live| live.try_borrow().map(|l| l.clone()).unwrap_or_default());
+    let detail = internal_error("An internal error occurred in the widget. Reload the page to continue.");
+    for host in hosts {
+        let _ = events::dispatch(&host, events::ERROR, &detail, false);
+    }
+}
+
+/// One mounted `<azdo-connect>`: owns its Yew app; freed by the element when it leaves the page.
+#[wasm_bindgen]
+pub struct ElementHandle {
+    app: Option<AppHandle<App>>,
+    props: AppProps,
+}
+
+impl ElementHandle {
+    fn mount(host: HtmlElement, shadow: ShadowRoot) -> Result<ElementHandle, Error> {
+        style::adopt(&shadow)?;
+        let document = host.owner_document().ok_or_else(|| Error::Dom("no document".to_owned()))?;
+        // Yew clears its root, so it gets a dedicated child of the shadow root.
+        let root = document.create_element("div")?;
+        root.set_class_name("azdo-root");
+        while let Some(child) = shadow.first_child() {
+            shadow.remove_child(&child)?;
+        }
+        shadow.append_child(&root)?;
+        let config = Config::from_attributes(
+            OBSERVED_ATTRIBUTES
+                .iter()
+                .map(|name| (*name, host.get_attribute(name)))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(name, value)| (*name, value.as_deref())),
+        );
+        let strings = js_sys::Reflect::get(&host, &JsValue::from_str("strings")).unwrap_or(JsValue::UNDEFINED);
+        let props = AppProps {
+            host: host.clone(),
+            config: Rc::new(config),
+            overrides: Rc::new(parse_strings(strings)),
+        };
+        let app = yew::Renderer::<App>::with_root_and_props(root, props.clone()).render();
+        LIVE.with(|live| live.borrow_mut().push(host));
+        Ok(ElementHandle { app: Some(app), props })
+    }
+
+    fn update(&mut self) {
+        if let Some(app) = self.app.as_mut() {
+            app.update(self.props.clone());
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl ElementHandle {
+    /// Called by the element for every change of an observed attribute.
+    #[wasm_bindgen(js_name = attributeChanged)]
+    pub fn attribute_changed(&mut self, name: &str, value: Option<String>) {
+        let mut config = (*self.props.config).clone();
+        config.set(name, value.as_deref());
+        if config != *self.props.config {
+            self.props.config = Rc::new(config);
+            self.update();
+        }
+    }
+
+    /// Called by the element when the host sets the `strings` property.
+    #[wasm_bindgen(js_name = setStrings)]
+    pub fn set_strings(&mut self, value: JsValue) {
+        let overrides = parse_strings(value);
+        if overrides != *self.props.overrides {
+            self.props.overrides = Rc::new(overrides);
+            self.update();
+        }
+    }
+}
+
+impl Drop for ElementHandle {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        let host = &self.props.host;
+        LIVE.with(|live| live.borrow_mut().retain(|h| h != host));
+    }
+}
+
+/// Reads the `strings` property: an object of key → text; anything else means no overrides.
+fn parse_strings(value: JsValue) -> BTreeMap<String, String> {
+    if value.is_undefined() || value.is_null() {
+        return BTreeMap::new();
+    }
+    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
+        web_sys::console::warn_1(&format!("azdo-connect: ignoring `strings`: {e}").into());
+        BTreeMap::new()
+    })
+}

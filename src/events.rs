@@ -1,0 +1,55 @@
+//! The DOM events `<azdo-connect>` dispatches on its host element.
+//!
+//! Every event bubbles and is composed, so it leaves the shadow root (and any shadow roots the
+//! element is nested in), and its `detail` is a plain JSON-compatible object built from a core
+//! contract type. None of those types can hold the raw token.
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+
+use crate::Error;
+
+/// The element is interactive: `{version}`.
+pub const READY: &str = "azdo-ready";
+/// A verify request started: `{organization, organizationUrl}`.
+pub const VERIFYING: &str = "azdo-verifying";
+/// Verification succeeded (and the selection is done, if the picker is on).
+pub const CONNECTED: &str = "azdo-connected";
+/// Any failure: `{code, message, retryAfter?, missingScopes?}`.
+pub const ERROR: &str = "azdo-error";
+/// The person confirmed Disconnect; cancelable: `{organization}`.
+pub const DISCONNECTED: &str = "azdo-disconnected";
+/// The picker's selection changed: `{projects, repositories}`.
+pub const SELECTION_CHANGED: &str = "azdo-selection-changed";
+
+/// Turns a contract value into a plain object (maps as objects, `None` omitted or `null`).
+///
+/// # Errors
+/// [`Error::Serialize`] if the value cannot be represented in JavaScript.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::Serialize(e.to_string()))
+}
+
+/// Dispatches `name` on `target` with `detail`, bubbling and composed.
+///
+/// Returns `false` when a listener called `preventDefault()` on a `cancelable` event.
+///
+/// # Errors
+/// [`Error::Serialize`] or [`Error::Dom`] when the event cannot be built or dispatched.
+pub fn dispatch<T: Serialize + ?Sized>(
+    target: &EventTarget,
+    name: &str,
+    detail: &T,
+    cancelable: bool,
+) -> Result<bool, Error> {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(cancelable);
+    init.set_detail(&to_js(detail)?);
+    let event = CustomEvent::new_with_event_init_dict(name, &init)?;
+    Ok(target.dispatch_event(&event)?)
+}

@@ -1,0 +1,76 @@
+//! `cargo xtask demo`: the fake Azure DevOps, the proxy, and `trunk serve` on loopback.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::process::step;
+use crate::servers;
+use crate::setup::{self, Needs};
+use crate::{workspace_root, Result};
+
+/// The ports `Trunk.toml`'s `[[proxy]]` and the demo text refer to.
+const PROXY_PORT: u16 = 8787;
+const FAKE_PORT: u16 = 8788;
+
+/// Builds everything, starts the servers and serves the demo page until Ctrl-C.
+pub fn run(port: u16) -> Result {
+    setup::run(Needs::Demo)?;
+    step("build the proxy and the fake Azure DevOps");
+    servers::build_binaries()?;
+    step("start the fake Azure DevOps and the proxy");
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut stack = servers::start(
+        FAKE_PORT,
+        PROXY_PORT,
+        &[origin.clone(), format!("http://localhost:{port}")],
+        false,
+    )?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+
+    step("trunk serve");
+    let mut trunk = Command::new("trunk")
+        .args(["serve", "--port", &port.to_string(), "--address", "127.0.0.1"])
+        .env("PATH", setup::tool_path())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .current_dir(workspace_root())
+        .spawn()
+        .map_err(|e| format!("could not start trunk: {e}"))?;
+
+    println!(
+        "\n  Demo: open {origin}/ once trunk says it is serving.\n  \
+         Organization: contoso   (or paste https://contoso.visualstudio.com/Proj/_git/repo)\n  \
+         Token:        demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7   (full access)\n  \
+         Also try:     democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta   (Code (Read) only: missing scopes)\n  \
+                       demoexpiredaqgdcxiddegbfoqzu7aumucj3m2lebwnfi4xvls5d   (expired)\n  \
+         Ctrl-C stops everything.\n"
+    );
+
+    let outcome = loop {
+        if stop.load(Ordering::SeqCst) {
+            break Ok(());
+        }
+        if let Ok(Some(status)) = trunk.try_wait() {
+            break if status.success() {
+                Ok(())
+            } else {
+                Err(format!("trunk serve exited ({status})"))
+            };
+        }
+        if stack.proxy.exited() || stack.fake.exited() {
+            break Err("the proxy or the fake exited; see its log above".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    step("stopping");
+    let _ = trunk.kill();
+    let _ = trunk.wait();
+    stack.proxy.stop();
+    stack.fake.stop();
+    outcome
+}

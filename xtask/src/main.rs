@@ -1,0 +1,72 @@
+//! `cargo xtask`: everything a new machine needs, behind two commands.
+//!
+//! Each subcommand first runs its own idempotent set-up (see [`setup`]), printing every step, so
+//! `cargo xtask demo` and `cargo xtask test` work on a machine that has only Rust, Node.js and apt.
+
+mod demo;
+mod process;
+mod servers;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tasks for azdo-connect.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium), idempotently.
+    Setup {
+        /// Also install what the demo needs (trunk).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run every check: fmt, clippy (native and wasm32), native tests, browser tests.
+    Test,
+    /// Run the local demo: the fake Azure DevOps, the proxy and `trunk serve`.
+    Demo {
+        /// Port for `trunk serve`.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Setup { demo } => setup::run(if demo {
+            setup::Needs::Demo
+        } else {
+            setup::Needs::Tests
+        }),
+        Command::Test => test::run(),
+        Command::Demo { port } => demo::run(port),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+pub fn workspace_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+/// A task failure with a message for the person at the terminal.
+pub type Result<T = ()> = std::result::Result<T, String>;

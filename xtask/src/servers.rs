@@ -1,0 +1,157 @@
+//! The fake Azure DevOps and the proxy as child processes on loopback, for browser tests and the
+//! demo. Children are killed when their guard drops, so a failing step leaves nothing running.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::process::exec;
+use crate::{workspace_root, Result};
+
+/// A child process killed on drop.
+pub struct Guard {
+    name: &'static str,
+    child: Child,
+}
+
+impl Guard {
+    /// Kills the child now.
+    pub fn stop(&mut self) {
+        // Already gone is fine: we only need it not to outlive the task.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Whether the child has exited (and so failed: servers don't exit on their own).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// The child's name, for messages.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A free loopback port. Another process could take it before we bind; on loopback in a test run
+/// that is rare enough, and the readiness check turns it into a clear error.
+pub fn free_port() -> Result<u16> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+/// Builds the proxy and fake binaries (debug), once per task.
+pub fn build_binaries() -> Result {
+    exec(Command::new(env!("CARGO")).args([
+        "build",
+        "--quiet",
+        "-p",
+        "azdo-connect-proxy",
+        "-p",
+        "azdo-connect-fake",
+        "--bins",
+    ]))
+}
+
+fn binary(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target.join("debug").join(name)
+}
+
+/// Where the servers listen.
+pub struct Stack {
+    /// The fake Azure DevOps.
+    pub fake: Guard,
+    /// The proxy.
+    pub proxy: Guard,
+    /// The proxy's address.
+    pub proxy_addr: SocketAddr,
+    /// The fake's address.
+    pub fake_addr: SocketAddr,
+}
+
+impl Stack {
+    /// The proxy's base URL, e.g. `http://127.0.0.1:8787/api/azdo`.
+    pub fn proxy_url(&self) -> String {
+        format!("http://{}/api/azdo", self.proxy_addr)
+    }
+}
+
+/// Starts the fake and a proxy pointed at it, allowing the given page origins.
+pub fn start(
+    fake_port: u16,
+    proxy_port: u16,
+    allowed_origins: &[String],
+    quiet: bool,
+) -> Result<Stack> {
+    let fake_addr: SocketAddr = ([127, 0, 0, 1], fake_port).into();
+    let proxy_addr: SocketAddr = ([127, 0, 0, 1], proxy_port).into();
+    let fake = spawn(
+        "azdo-connect-fake",
+        Command::new(binary("azdo-connect-fake")).args(["--bind", &fake_addr.to_string()]),
+        quiet,
+    )?;
+    let mut proxy_cmd = Command::new(binary("azdo-connect-proxy"));
+    proxy_cmd.args([
+        "serve",
+        "--bind",
+        &proxy_addr.to_string(),
+        "--upstream-override",
+        &format!("http://{fake_addr}"),
+    ]);
+    for origin in allowed_origins {
+        proxy_cmd.args(["--allowed-origin", origin]);
+    }
+    // A fixed key keeps credentials stable across demo restarts; it only ever seals demo tokens.
+    proxy_cmd.env(
+        "AZDO_CONNECT_SEAL_KEY",
+        "ZGVtby1rZXktZm9yLWF6ZG8tY29ubmVjdC1sb2NhbC0x",
+    );
+    let proxy = spawn("azdo-connect-proxy", &mut proxy_cmd, quiet)?;
+    let mut stack = Stack {
+        fake,
+        proxy,
+        proxy_addr,
+        fake_addr,
+    };
+    wait_ready(&mut stack.fake, fake_addr)?;
+    wait_ready(&mut stack.proxy, proxy_addr)?;
+    Ok(stack)
+}
+
+fn spawn(name: &'static str, cmd: &mut Command, quiet: bool) -> Result<Guard> {
+    if quiet {
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    }
+    let child = cmd
+        .current_dir(workspace_root())
+        .spawn()
+        .map_err(|e| format!("could not start {name}: {e}"))?;
+    Ok(Guard { name, child })
+}
+
+fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if guard.exited() {
+            return Err(format!("{} exited during start-up", guard.name()));
+        }
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            println!("    {} listening on http://{addr}", guard.name());
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("{} did not listen on {addr} within 30 s", guard.name()))
+}

@@ -1,0 +1,233 @@
+//! Idempotent set-up: installs only from the package registries (crates, npm, Debian).
+//!
+//! Each step first checks whether what it installs is already there at the pinned version, and
+//! says so, so a second run is quick and a new machine needs nothing beyond `cargo xtask test`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::process::{exec, output, step};
+use crate::{workspace_root, Result};
+
+/// trunk 0.22 needs a newer rustc than the machines have.
+pub const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// What a subcommand needs installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// fmt, clippy, native and browser tests.
+    Tests,
+    /// Everything the tests need, plus trunk for `trunk serve`.
+    Demo,
+}
+
+/// Runs every set-up step the subcommand needs.
+pub fn run(needs: Needs) -> Result {
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    npm_tools()?;
+    chromium()?;
+    if needs == Needs::Demo {
+        trunk()?;
+    }
+    step("set-up complete");
+    Ok(())
+}
+
+/// `~/.cargo/bin`, where `cargo install` puts tools; put first on PATH for children.
+pub fn cargo_bin_dir() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+/// The npm tools' `.bin`, where `wasm-opt` lives.
+pub fn npm_bin_dir() -> PathBuf {
+    workspace_root().join("tools/node_modules/.bin")
+}
+
+/// PATH with the cargo and npm tool directories first, for child processes.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![cargo_bin_dir(), npm_bin_dir()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+fn tool(name: &str) -> Command {
+    let mut cmd = Command::new(name);
+    cmd.env("PATH", tool_path());
+    cmd
+}
+
+fn wasm_target() -> Result {
+    step(&format!("rustup target {WASM_TARGET}"));
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        println!("    already installed");
+        return Ok(());
+    }
+    exec(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock, which the CLI must match exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+                return Ok(v.trim_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen_cli() -> Result {
+    let version = locked_wasm_bindgen_version()?;
+    step(&format!("wasm-bindgen-cli {version} (matches Cargo.lock)"));
+    let cli = output(tool("wasm-bindgen").arg("--version"));
+    let runner = output(tool("wasm-bindgen-test-runner").arg("--version"));
+    let want = format!("wasm-bindgen {version}");
+    let runner_ok = runner.is_some_and(|r| r.ends_with(&version));
+    if cli.as_deref() == Some(want.as_str()) && runner_ok {
+        println!("    already installed");
+        return Ok(());
+    }
+    // Not --locked: the registry lacks one dependency version that the CLI's lockfile pins.
+    exec(tool("cargo").args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &format!("={version}"),
+        "--force",
+    ]))
+}
+
+fn trunk() -> Result {
+    step(&format!("trunk {TRUNK_VERSION}"));
+    if output(tool("trunk").arg("--version")).as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+        println!("    already installed");
+        return Ok(());
+    }
+    exec(tool("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))
+}
+
+fn npm_tools() -> Result {
+    step("npm tools (binaryen wasm-opt, jose, axe-core) from tools/package-lock.json");
+    let tools = workspace_root().join("tools");
+    let lock = std::fs::read(tools.join("package-lock.json"))
+        .map_err(|e| format!("cannot read tools/package-lock.json: {e}"))?;
+    // npm keeps a copy of the lockfile it installed from; equal copies mean nothing changed.
+    let installed = std::fs::read(tools.join("node_modules/.package-lock.json")).ok();
+    let wasm_opt = npm_bin_dir().join("wasm-opt");
+    if installed.is_some_and(|i| same_packages(&i, &lock)) && wasm_opt.exists() {
+        println!("    already installed");
+        return Ok(());
+    }
+    exec(Command::new("npm").args([
+        "ci",
+        "--prefix",
+        "tools",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+    ]))
+}
+
+/// Whether npm's installed-packages record matches the lockfile (same names and versions).
+fn same_packages(installed: &[u8], lock: &[u8]) -> bool {
+    let packages = |bytes: &[u8]| -> Option<Vec<(String, String)>> {
+        let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let mut out: Vec<(String, String)> = v
+            .get("packages")?
+            .as_object()?
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(k, p)| {
+                let ver = p.get("version").and_then(|v| v.as_str()).unwrap_or("");
+                (k.clone(), ver.to_owned())
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    };
+    matches!((packages(installed), packages(lock)), (Some(a), Some(b)) if a == b)
+}
+
+/// Debian's browser and its driver, which must share a major version.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's chromedriver.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn chromium() -> Result {
+    step("chromium and chromium-driver (Debian)");
+    let browser = output(Command::new(CHROMIUM).arg("--version"));
+    let driver = output(Command::new(CHROMEDRIVER).arg("--version"));
+    if let (Some(b), Some(d)) = (&browser, &driver) {
+        if major(b) == major(d) && major(b).is_some() {
+            println!("    already installed: {b} / {d}");
+            return Ok(());
+        }
+        println!("    versions differ ({b} / {d}); reinstalling both");
+    }
+    let apt = |args: &[&str]| -> Result {
+        let mut cmd = if is_root() {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        exec(cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+}
+
+fn major(version_line: &str) -> Option<u32> {
+    version_line
+        .split_whitespace()
+        .find_map(|w| w.split('.').next()?.parse().ok().filter(|_| w.contains('.')))
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).as_deref() == Some("0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_major_versions_from_both_version_lines() {
+        assert_eq!(major("Chromium 156.0.8078.73 built on Debian"), Some(156));
+        assert_eq!(major("ChromeDriver 156.0.8078.73 (abc-refs/branch-heads/1@{#1})"), Some(156));
+        assert_eq!(major("no version here"), None);
+    }
+
+    #[test]
+    fn lockfile_pins_the_wasm_bindgen_the_widget_uses() {
+        let v = locked_wasm_bindgen_version().unwrap();
+        assert!(v.starts_with("0.2."), "{v}");
+        let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("wasm-bindgen = \"={v}\"")), "Cargo.toml must pin wasm-bindgen ={v}");
+    }
+
+    #[test]
+    fn package_records_compare_by_name_and_version() {
+        let a = br#"{"packages":{"":{"name":"x"},"node_modules/jose":{"version":"6.2.17"}}}"#;
+        let b = br#"{"packages":{"node_modules/jose":{"version":"6.2.17"}}}"#;
+        let c = br#"{"packages":{"node_modules/jose":{"version":"6.0.0"}}}"#;
+        assert!(same_packages(a, b));
+        assert!(!same_packages(a, c));
+        assert!(!same_packages(b"not json", b));
+    }
+}
