@@ -5,7 +5,8 @@
 //! cancelled rather than raced.
 
 use azdo_connect_core::contract::{
-    ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus, VerifyRequest, VerifyResponse,
+    ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus, VerifyRequest,
+    VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
 use gloo_net::http::Request;
@@ -21,7 +22,11 @@ use crate::Error;
 /// # Errors
 /// [`Error::Api`] with the proxy's contract error, [`Error::Network`] / [`Error::Protocol`] when
 /// the proxy is unreachable or off-contract, [`Error::Aborted`] when `signal` fired.
-pub async fn verify(config: &Config, body: &VerifyRequest, signal: &AbortSignal) -> Result<VerifyResponse, Error> {
+pub async fn verify(
+    config: &Config,
+    body: &VerifyRequest,
+    signal: &AbortSignal,
+) -> Result<VerifyResponse, Error> {
     post(config, "verify", body, signal).await
 }
 
@@ -49,7 +54,11 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     if let Some(token) = &config.csrf_token {
         request = request.header("X-CSRF-Token", token);
     }
-    let response = request.abort_signal(Some(signal)).json(body)?.send().await?;
+    let response = request
+        .abort_signal(Some(signal))
+        .json(body)?
+        .send()
+        .await?;
     let status = response.status();
     // A body that is not the contract (an HTML error page, a bare gateway error) means the proxy
     // itself is in trouble, not Azure DevOps.
@@ -77,9 +86,15 @@ impl Error {
         };
         Some(match self {
             Error::Aborted => return None,
-            Error::Api(api) => (ErrorDetail::from(api.clone()), api.scopes.clone().unwrap_or_default()),
+            Error::Api(api) => (
+                ErrorDetail::from(api.clone()),
+                api.scopes.clone().unwrap_or_default(),
+            ),
             Error::Network(_) => (
-                widget(ErrorCode::ProxyUnreachable, "The proxy could not be reached.".to_owned()),
+                widget(
+                    ErrorCode::ProxyUnreachable,
+                    "The proxy could not be reached.".to_owned(),
+                ),
                 Vec::new(),
             ),
             Error::Protocol { status } => (
@@ -90,7 +105,10 @@ impl Error {
                 Vec::new(),
             ),
             Error::Dom(_) | Error::Serialize(_) => (
-                widget(ErrorCode::Internal, "An internal error occurred in the widget.".to_owned()),
+                widget(
+                    ErrorCode::Internal,
+                    "An internal error occurred in the widget.".to_owned(),
+                ),
                 Vec::new(),
             ),
         })

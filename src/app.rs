@@ -4,16 +4,17 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, DisconnectedDetail, ReadyDetail, VerifyRequest, VerifyingDetail,
+    ConnectedDetail, DisconnectedDetail, ProjectsRequest, ReadyDetail, SelectedProject, SelectedRepository,
+    VerifyRequest, VerifyingDetail,
 };
 use azdo_connect_core::{classify_pat, PatFormat};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
-use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField};
+use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
 use crate::config::{Config, Select};
 use crate::i18n::{Lang, Strings};
-use crate::state::{Action, Mode, State, Step};
+use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
 use crate::{api, events, VERSION};
 
 /// Properties of [`App`]: everything the custom element knows.
@@ -52,7 +53,13 @@ pub fn app(props: &AppProps) -> Html {
     {
         let host = props.host.clone();
         use_effect_with((), move |_| {
-            emit(&host, events::READY, &ReadyDetail { version: VERSION.to_owned() });
+            emit(
+                &host,
+                events::READY,
+                &ReadyDetail {
+                    version: VERSION.to_owned(),
+                },
+            );
         });
     }
 
@@ -70,13 +77,16 @@ pub fn app(props: &AppProps) -> Html {
             config.connected_as.clone(),
             config.verified_at.clone(),
         );
-        use_effect_with(host_connection, move |(organization, connected_as, verified_at)| {
-            dispatcher.dispatch(Action::HostConnection {
-                organization: organization.clone(),
-                connected_as: connected_as.clone(),
-                verified_at: verified_at.clone(),
-            });
-        });
+        use_effect_with(
+            host_connection,
+            move |(organization, connected_as, verified_at)| {
+                dispatcher.dispatch(Action::HostConnection {
+                    organization: organization.clone(),
+                    connected_as: connected_as.clone(),
+                    verified_at: verified_at.clone(),
+                });
+            },
+        );
     }
 
     // One verify per request id; the cleanup aborts it when the id changes (an edit made it stale).
@@ -87,7 +97,9 @@ pub fn app(props: &AppProps) -> Html {
         let snapshot = (state.org.clone(), state.pat.clone());
         use_effect_with(state.in_flight.map(|f| f.id), move |id| {
             let controller = id.and_then(|_| AbortController::new().ok());
-            if let (Some(id), Some(controller), (Ok(org), pat)) = (*id, controller.clone(), snapshot) {
+            if let (Some(id), Some(controller), (Ok(org), pat)) =
+                (*id, controller.clone(), snapshot)
+            {
                 let signal = controller.signal();
                 wasm_bindgen_futures::spawn_local(async move {
                     emit(
@@ -144,12 +156,56 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // One page of projects per request id, aborted like a verify when superseded.
+    {
+        let dispatcher = state.dispatcher();
+        let config = Rc::clone(&config);
+        let credential = state
+            .connection
+            .as_ref()
+            .and_then(|c| c.verified.as_ref())
+            .map(|v| v.credential.clone());
+        let picker = state.picker.clone();
+        use_effect_with(state.picker.loading, move |id| {
+            let controller = id.and_then(|_| AbortController::new().ok());
+            if let (Some(id), Some(controller), Some(credential)) = (*id, controller.clone(), credential) {
+                let signal = controller.signal();
+                let body = ProjectsRequest {
+                    credential,
+                    continuation_token: picker.append.then(|| picker.continuation.clone()).flatten(),
+                    search: Some(picker.search.trim().to_owned()).filter(|s| !s.is_empty()),
+                };
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = api::projects(&config, &body, &signal).await;
+                    if signal.aborted() {
+                        return;
+                    }
+                    match result {
+                        Ok(page) => dispatcher.dispatch(Action::PickerLoaded(id, page)),
+                        Err(error) => {
+                            if let Some((detail, _)) = error.to_detail() {
+                                dispatcher.dispatch(Action::PickerFailed(id, detail));
+                            }
+                        }
+                    }
+                });
+            }
+            move || {
+                if let Some(controller) = controller {
+                    controller.abort();
+                }
+            }
+        });
+    }
+
     // The rate-limit countdown ticks only while there is something to count.
     {
         let dispatcher = state.dispatcher();
         use_effect_with(state.waiting_to_retry(), move |waiting| {
             let interval = waiting.then(|| {
-                gloo_timers::callback::Interval::new(1_000, move || dispatcher.dispatch(Action::Tick))
+                gloo_timers::callback::Interval::new(1_000, move || {
+                    dispatcher.dispatch(Action::Tick)
+                })
             });
             move || drop(interval)
         });
@@ -235,9 +291,75 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
+    let on_search = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(Action::PickerSearch(text)))
+    };
+    let on_more = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::PickerMore))
+    };
+    let on_project = {
+        let dispatcher = state.dispatcher();
+        let host = props.host.clone();
+        let selection = state.selection.clone();
+        Callback::from(move |project: SelectedProject| {
+            let next = toggle_project(&selection, project);
+            emit(&host, events::SELECTION_CHANGED, &next);
+            dispatcher.dispatch(Action::SelectionChanged(next));
+        })
+    };
+    let on_repository = {
+        let dispatcher = state.dispatcher();
+        let host = props.host.clone();
+        let selection = state.selection.clone();
+        Callback::from(move |repository: SelectedRepository| {
+            let next = toggle_repository(&selection, repository);
+            emit(&host, events::SELECTION_CHANGED, &next);
+            dispatcher.dispatch(Action::SelectionChanged(next));
+        })
+    };
+    let on_done = {
+        let dispatcher = state.dispatcher();
+        let host = props.host.clone();
+        let verified = state.connection.as_ref().and_then(|c| c.verified.clone());
+        let selection = state.selection.clone();
+        Callback::from(move |()| {
+            if let Some(verified) = verified.clone() {
+                dispatcher.dispatch(Action::SelectionDone);
+                emit(
+                    &host,
+                    events::CONNECTED,
+                    &ConnectedDetail {
+                        verified,
+                        selection: Some(selection.clone()),
+                    },
+                );
+            }
+        })
+    };
+
     let s = &strings;
     let body = match (state.mode, state.connection.as_ref()) {
-        (Mode::Connected | Mode::ConfirmingDisconnect | Mode::Picking, Some(connection)) => html! {
+        (Mode::Picking, Some(connection)) => html! {
+            <>
+            <p id="picker-connected" class="hint">
+                { s.fill("success", &[("org", &connection.organization), ("name", &connection.display_name)]) }
+            </p>
+            <Picker
+                select={config.select}
+                list={state.picker.clone()}
+                selection={state.selection.clone()}
+                strings={s.clone()}
+                {on_search}
+                {on_more}
+                {on_project}
+                {on_repository}
+                {on_done}
+            />
+            </>
+        },
+        (Mode::Connected | Mode::ConfirmingDisconnect, Some(connection)) => html! {
             <Connected
                 connection={connection.clone()}
                 confirming={state.mode == Mode::ConfirmingDisconnect}
@@ -258,12 +380,16 @@ pub fn app(props: &AppProps) -> Html {
                 PatFormat::EntraJwt => Some(s.get("pat.format.entraJwt")),
                 _ => Some(s.get("pat.format.unknown")),
             };
-            let pat_error = (state.show_errors && state.pat.is_empty()).then(|| AttrValue::from(s.get("pat.required")));
+            let pat_error = (state.show_errors && state.pat.is_empty())
+                .then(|| AttrValue::from(s.get("pat.required")));
             let busy = state.in_flight.is_some();
             let step_text = state.in_flight.map(|f| match f.step {
                 Step::Sending => s.fill(
                     "step.sending",
-                    &[("org", org.map(|o| o.organization.as_str()).unwrap_or_default())],
+                    &[(
+                        "org",
+                        org.map(|o| o.organization.as_str()).unwrap_or_default(),
+                    )],
                 ),
                 Step::Checking => s.get("step.checking"),
             });

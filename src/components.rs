@@ -5,6 +5,7 @@ mod connected;
 mod failure;
 mod guidance;
 mod org_field;
+mod picker;
 mod pat_field;
 mod scope_list;
 
@@ -13,4 +14,5 @@ pub use failure::FailureAlert;
 pub use guidance::Guidance;
 pub use org_field::OrgField;
 pub use pat_field::PatField;
+pub use picker::Picker;
 pub use scope_list::ScopeList;

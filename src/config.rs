@@ -75,7 +75,11 @@ impl Config {
         };
         match name {
             "proxy-url" => {
-                self.proxy_url = value.unwrap_or_default().trim().trim_end_matches('/').to_owned()
+                self.proxy_url = value
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_end_matches('/')
+                    .to_owned()
             }
             "scopes" => self.scopes = split_list(value.unwrap_or_default()),
             "organization" => self.organization = text(),
@@ -93,7 +97,9 @@ impl Config {
     }
 
     /// Builds a configuration from `(name, value)` pairs, as read from the element at mount.
-    pub fn from_attributes<'a>(attributes: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Config {
+    pub fn from_attributes<'a>(
+        attributes: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    ) -> Config {
         let mut config = Config::default();
         for (name, value) in attributes {
             config.set(name, value);
@@ -139,7 +145,10 @@ mod tests {
             ("organization", Some(" contoso ")),
             ("connected-as", Some("")),
             ("select", Some("Repositories")),
-            ("allowed-servers", Some("tfs.example.com:8080, ADO.example.org")),
+            (
+                "allowed-servers",
+                Some("tfs.example.com:8080, ADO.example.org"),
+            ),
             ("theme", Some("dark")),
             ("unknown", Some("x")),
         ]);
@@ -149,12 +158,16 @@ mod tests {
         assert_eq!(config.organization.as_deref(), Some("contoso"));
         assert_eq!(config.connected_as, None, "an empty attribute means unset");
         assert_eq!(config.select, Select::Repositories);
-        assert_eq!(config.allowed_servers.hosts(), ["tfs.example.com:8080", "ado.example.org"]);
+        assert_eq!(
+            config.allowed_servers.hosts(),
+            ["tfs.example.com:8080", "ado.example.org"]
+        );
     }
 
     #[test]
     fn removing_an_attribute_resets_it() {
-        let mut config = Config::from_attributes([("csrf-token", Some("abc")), ("select", Some("projects"))]);
+        let mut config =
+            Config::from_attributes([("csrf-token", Some("abc")), ("select", Some("projects"))]);
         assert_eq!(config.csrf_token.as_deref(), Some("abc"));
         config.set("csrf-token", None);
         config.set("select", None);

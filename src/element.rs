@@ -24,7 +24,11 @@ pub const TAG: &str = "azdo-connect";
 #[wasm_bindgen(module = "/src/element.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = defineElement)]
-    fn define_element(tag: &str, attributes: js_sys::Array, mount: &js_sys::Function) -> Result<bool, JsValue>;
+    fn define_element(
+        tag: &str,
+        attributes: js_sys::Array,
+        mount: &js_sys::Function,
+    ) -> Result<bool, JsValue>;
 }
 
 thread_local! {
@@ -42,9 +46,13 @@ pub fn define() -> Result<(), Error> {
         return Ok(());
     }
     yew::set_custom_panic_hook(Box::new(|info| report_panic(&info.to_string())));
-    let attributes: js_sys::Array = OBSERVED_ATTRIBUTES.iter().map(|a| JsValue::from_str(a)).collect();
+    let attributes: js_sys::Array = OBSERVED_ATTRIBUTES
+        .iter()
+        .map(|a| JsValue::from_str(a))
+        .collect();
     // Called once per element for the page's lifetime, so the closure is leaked on purpose.
-    let mount = Closure::<dyn FnMut(HtmlElement, ShadowRoot) -> JsValue>::new(mount).into_js_value();
+    let mount =
+        Closure::<dyn FnMut(HtmlElement, ShadowRoot) -> JsValue>::new(mount).into_js_value();
     define_element(TAG, attributes, mount.unchecked_ref()).map_err(|e| {
         DEFINED.with(|d| d.set(false));
         Error::from(e)
@@ -77,7 +85,8 @@ fn internal_error(message: &str) -> ErrorDetail {
 fn report_panic(message: &str) {
     web_sys::console::error_1(&format!("azdo-connect panicked: {message}").into());
     let hosts = LIVE.with(|live| live.try_borrow().map(|l| l.clone()).unwrap_or_default());
-    let detail = internal_error("An internal error occurred in the widget. Reload the page to continue.");
+    let detail =
+        internal_error("An internal error occurred in the widget. Reload the page to continue.");
     for host in hosts {
         let _ = events::dispatch(&host, events::ERROR, &detail, false);
     }
@@ -93,7 +102,9 @@ pub struct ElementHandle {
 impl ElementHandle {
     fn mount(host: HtmlElement, shadow: ShadowRoot) -> Result<ElementHandle, Error> {
         style::adopt(&shadow)?;
-        let document = host.owner_document().ok_or_else(|| Error::Dom("no document".to_owned()))?;
+        let document = host
+            .owner_document()
+            .ok_or_else(|| Error::Dom("no document".to_owned()))?;
         // Yew clears its root, so it gets a dedicated child of the shadow root.
         let root = document.create_element("div")?;
         root.set_class_name("azdo-root");
@@ -109,7 +120,8 @@ impl ElementHandle {
                 .iter()
                 .map(|(name, value)| (*name, value.as_deref())),
         );
-        let strings = js_sys::Reflect::get(&host, &JsValue::from_str("strings")).unwrap_or(JsValue::UNDEFINED);
+        let strings = js_sys::Reflect::get(&host, &JsValue::from_str("strings"))
+            .unwrap_or(JsValue::UNDEFINED);
         let props = AppProps {
             host: host.clone(),
             config: Rc::new(config),
@@ -117,7 +129,10 @@ impl ElementHandle {
         };
         let app = yew::Renderer::<App>::with_root_and_props(root, props.clone()).render();
         LIVE.with(|live| live.borrow_mut().push(host));
-        Ok(ElementHandle { app: Some(app), props })
+        Ok(ElementHandle {
+            app: Some(app),
+            props,
+        })
     }
 
     fn update(&mut self) {

@@ -34,7 +34,9 @@ impl fmt::Display for Error {
             Error::Network(e) => write!(f, "network: {e}"),
             Error::Aborted => f.write_str("aborted"),
             Error::Api(e) => write!(f, "{}: {}", e.code, e.message),
-            Error::Protocol { status } => write!(f, "unexpected answer from the proxy (http {status})"),
+            Error::Protocol { status } => {
+                write!(f, "unexpected answer from the proxy (http {status})")
+            }
         }
     }
 }

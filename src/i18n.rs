@@ -300,7 +300,10 @@ mod tests {
     #[test]
     fn every_translated_key_exists_in_english() {
         for (key, _) in DE.iter().chain(FR) {
-            assert!(lookup(EN, key).is_some(), "{key} is translated but not in English");
+            assert!(
+                lookup(EN, key).is_some(),
+                "{key} is translated but not in English"
+            );
         }
     }
 
@@ -308,7 +311,10 @@ mod tests {
     fn keys_are_unique_per_table() {
         for table in [EN, DE, FR] {
             for (i, (key, _)) in table.iter().enumerate() {
-                assert!(!table[i + 1..].iter().any(|(k, _)| k == key), "{key} appears twice");
+                assert!(
+                    !table[i + 1..].iter().any(|(k, _)| k == key),
+                    "{key} appears twice"
+                );
             }
         }
     }

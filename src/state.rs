@@ -6,8 +6,13 @@
 
 use std::rc::Rc;
 
-use azdo_connect_core::contract::{ErrorDetail, ScopeStatus, Selection, VerifyResponse};
-use azdo_connect_core::{normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat};
+use azdo_connect_core::contract::{
+    ErrorDetail, Project, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository, Selection,
+    VerifyResponse,
+};
+use azdo_connect_core::{
+    normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat,
+};
 use yew::Reducible;
 
 /// A named progress step of a verify, announced politely to screen readers.
@@ -66,6 +71,23 @@ impl From<&VerifyResponse> for Connection {
     }
 }
 
+/// The picker's list of projects: loaded page by page, filtered by a search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PickerList {
+    /// The projects loaded so far, in the proxy's order.
+    pub projects: Vec<Project>,
+    /// The token for the next page, when there is one.
+    pub continuation: Option<String>,
+    /// The search text the list is filtered by.
+    pub search: String,
+    /// The page request in flight, if any.
+    pub loading: Option<u64>,
+    /// Whether the page in flight is appended (next page) or replaces the list (new search).
+    pub append: bool,
+    /// Why the last page failed to load.
+    pub error: Option<ErrorDetail>,
+}
+
 /// Which screen the widget shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Mode {
@@ -107,6 +129,8 @@ pub struct State {
     pub just_connected: bool,
     /// The picker's current selection.
     pub selection: Selection,
+    /// The picker's project list.
+    pub picker: PickerList,
     allowed_servers: AllowedServers,
     next_id: u64,
 }
@@ -147,6 +171,14 @@ pub enum Action {
     SelectionChanged(Selection),
     /// The person confirmed the picker's selection.
     SelectionDone,
+    /// The picker's search text changed: reload from the first page.
+    PickerSearch(String),
+    /// "Load more": fetch the next page.
+    PickerMore,
+    /// A page of projects arrived.
+    PickerLoaded(u64, ProjectsResponse),
+    /// A page of projects failed to load.
+    PickerFailed(u64, ErrorDetail),
     /// "Change token" was pressed.
     ChangeToken,
     /// The token change was abandoned.
@@ -185,6 +217,7 @@ impl State {
             mode: Mode::Form,
             just_connected: false,
             selection: Selection::default(),
+            picker: PickerList::default(),
             allowed_servers,
             next_id: 1,
         }
@@ -246,6 +279,12 @@ impl State {
         self.next_id += 1;
     }
 
+    fn next_request(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
     fn is_current(&self, id: u64) -> bool {
         self.in_flight.is_some_and(|f| f.id == id)
     }
@@ -298,7 +337,13 @@ impl Reducible for State {
                 s.just_connected = true;
                 s.connection = Some(Connection::from(&response));
                 s.selection = Selection::default();
-                s.mode = if pick { Mode::Picking } else { Mode::Connected };
+                s.picker = PickerList::default();
+                if pick {
+                    s.picker.loading = Some(s.next_request());
+                    s.mode = Mode::Picking;
+                } else {
+                    s.mode = Mode::Connected;
+                }
             }
             Action::Failed(id, detail, scopes) => {
                 if !s.is_current(id) {
@@ -333,6 +378,47 @@ impl Reducible for State {
                     return self;
                 }
                 s.mode = Mode::Connected;
+            }
+            Action::PickerSearch(search) => {
+                if s.mode != Mode::Picking || search == s.picker.search {
+                    return self;
+                }
+                let id = s.next_request();
+                s.picker = PickerList {
+                    search,
+                    loading: Some(id),
+                    ..PickerList::default()
+                };
+            }
+            Action::PickerMore => {
+                if s.mode != Mode::Picking || s.picker.loading.is_some() || s.picker.continuation.is_none() {
+                    return self;
+                }
+                s.picker.loading = Some(s.next_request());
+                s.picker.append = true;
+                s.picker.error = None;
+            }
+            Action::PickerLoaded(id, page) => {
+                if s.picker.loading != Some(id) {
+                    return self;
+                }
+                if s.picker.append {
+                    s.picker.projects.extend(page.projects);
+                } else {
+                    s.picker.projects = page.projects;
+                }
+                s.picker.continuation = page.continuation_token;
+                s.picker.loading = None;
+                s.picker.append = false;
+                s.picker.error = None;
+            }
+            Action::PickerFailed(id, detail) => {
+                if s.picker.loading != Some(id) {
+                    return self;
+                }
+                s.picker.loading = None;
+                s.picker.append = false;
+                s.picker.error = Some(detail);
             }
             Action::ChangeToken => {
                 let Some(connection) = &s.connection else {
@@ -443,6 +529,30 @@ impl Reducible for State {
     }
 }
 
+/// `selection` with `project` added, or removed if it was there.
+pub fn toggle_project(selection: &Selection, project: SelectedProject) -> Selection {
+    let mut next = selection.clone();
+    match next.projects.iter().position(|p| p.id == project.id) {
+        Some(i) => {
+            next.projects.remove(i);
+        }
+        None => next.projects.push(project),
+    }
+    next
+}
+
+/// `selection` with `repository` added, or removed if it was there.
+pub fn toggle_repository(selection: &Selection, repository: SelectedRepository) -> Selection {
+    let mut next = selection.clone();
+    match next.repositories.iter().position(|r| r.id == repository.id) {
+        Some(i) => {
+            next.repositories.remove(i);
+        }
+        None => next.repositories.push(repository),
+    }
+    next
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,7 +568,10 @@ mod tests {
     fn ready_form() -> Rc<State> {
         reduce(
             Rc::new(State::default()),
-            [Action::OrgInput("contoso".into()), Action::PatInput(PAT.into())],
+            [
+                Action::OrgInput("contoso".into()),
+                Action::PatInput(PAT.into()),
+            ],
         )
     }
 
@@ -522,8 +635,12 @@ mod tests {
 
     #[test]
     fn invalid_org_error_shows_while_typing() {
-        let s = Rc::new(State::default()).reduce(Action::OrgInput("https://github.com/contoso".into()));
-        assert_eq!(s.org_error().map(OrgError::code), Some(ErrorCode::HostNotAllowed));
+        let s =
+            Rc::new(State::default()).reduce(Action::OrgInput("https://github.com/contoso".into()));
+        assert_eq!(
+            s.org_error().map(OrgError::code),
+            Some(ErrorCode::HostNotAllowed)
+        );
         assert!(!s.can_submit());
     }
 
@@ -545,9 +662,18 @@ mod tests {
         let s = ready_form();
         assert!(s.can_submit());
         let s = s.reduce(Action::Submit);
-        assert_eq!(s.in_flight, Some(InFlight { id: 1, step: Step::Sending }));
+        assert_eq!(
+            s.in_flight,
+            Some(InFlight {
+                id: 1,
+                step: Step::Sending
+            })
+        );
         let again = Rc::clone(&s).reduce(Action::Submit);
-        assert!(Rc::ptr_eq(&s, &again), "a second submit while in flight changes nothing");
+        assert!(
+            Rc::ptr_eq(&s, &again),
+            "a second submit while in flight changes nothing"
+        );
     }
 
     #[test]
@@ -572,7 +698,9 @@ mod tests {
     #[test]
     fn editing_drops_the_request_in_flight() {
         let s = ready_form().reduce(Action::Submit);
-        let s = s.reduce(Action::PatInput("democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta".into()));
+        let s = s.reduce(Action::PatInput(
+            "democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta".into(),
+        ));
         assert_eq!(s.in_flight, None);
         // The stale answer is ignored; the next submit gets a new id.
         let s = s.reduce(Action::Verified {
@@ -593,17 +721,22 @@ mod tests {
         assert!(s.just_connected);
         assert!(s.in_flight.is_none());
         let c = s.connection.as_ref().expect("connected");
-        assert_eq!((c.organization.as_str(), c.display_name.as_str()), ("contoso", "Dana Demo"));
+        assert_eq!(
+            (c.organization.as_str(), c.display_name.as_str()),
+            ("contoso", "Dana Demo")
+        );
         assert_eq!(c.scopes.len(), 1);
     }
 
     #[test]
     fn success_with_picker_picks_first() {
-        let s = ready_form().reduce(Action::Submit).reduce(Action::Verified {
-            id: 1,
-            response: response(),
-            pick: true,
-        });
+        let s = ready_form()
+            .reduce(Action::Submit)
+            .reduce(Action::Verified {
+                id: 1,
+                response: response(),
+                pick: true,
+            });
         assert_eq!(s.mode, Mode::Picking);
         let selection = Selection {
             projects: vec![azdo_connect_core::contract::SelectedProject {
@@ -616,34 +749,48 @@ mod tests {
         assert_eq!(s.selection, selection);
         let s = s.reduce(Action::SelectionDone);
         assert_eq!(s.mode, Mode::Connected);
-        assert_eq!(s.selection, selection, "the selection is kept for the connected event");
+        assert_eq!(
+            s.selection, selection,
+            "the selection is kept for the connected event"
+        );
     }
 
     #[test]
     fn failure_keeps_the_token_for_another_try() {
-        let s = ready_form()
-            .reduce(Action::Submit)
-            .reduce(Action::Failed(1, error(ErrorCode::TokenExpired, None), vec![]));
+        let s = ready_form().reduce(Action::Submit).reduce(Action::Failed(
+            1,
+            error(ErrorCode::TokenExpired, None),
+            vec![],
+        ));
         assert!(s.in_flight.is_none());
-        assert_eq!(s.failure.as_ref().map(|f| f.detail.code), Some(ErrorCode::TokenExpired));
+        assert_eq!(
+            s.failure.as_ref().map(|f| f.detail.code),
+            Some(ErrorCode::TokenExpired)
+        );
         assert_eq!(s.pat.expose(), PAT);
         assert!(s.can_submit());
         // A stale failure does nothing.
-        let stale = Rc::clone(&s).reduce(Action::Failed(9, error(ErrorCode::Internal, None), vec![]));
+        let stale =
+            Rc::clone(&s).reduce(Action::Failed(9, error(ErrorCode::Internal, None), vec![]));
         assert!(Rc::ptr_eq(&s, &stale));
     }
 
     #[test]
     fn rate_limit_counts_down_and_retries_only_on_request() {
-        let s = ready_form()
-            .reduce(Action::Submit)
-            .reduce(Action::Failed(1, error(ErrorCode::RateLimited, Some(2)), vec![]));
+        let s = ready_form().reduce(Action::Submit).reduce(Action::Failed(
+            1,
+            error(ErrorCode::RateLimited, Some(2)),
+            vec![],
+        ));
         assert!(s.waiting_to_retry());
         let blocked = Rc::clone(&s).reduce(Action::Submit);
         assert!(Rc::ptr_eq(&s, &blocked), "no retry during the countdown");
         let s = reduce(s, [Action::Tick, Action::Tick]);
         assert!(!s.waiting_to_retry());
-        assert!(s.in_flight.is_none(), "reaching zero does not retry by itself");
+        assert!(
+            s.in_flight.is_none(),
+            "reaching zero does not retry by itself"
+        );
         let idle = Rc::clone(&s).reduce(Action::Tick);
         assert!(Rc::ptr_eq(&s, &idle));
         assert_eq!(s.reduce(Action::Submit).in_flight.map(|f| f.id), Some(2));
@@ -655,7 +802,10 @@ mod tests {
         assert_eq!(s.mode, Mode::ChangingToken);
         assert_eq!(s.org_input, "contoso");
         let locked = Rc::clone(&s).reduce(Action::OrgInput("fabrikam".into()));
-        assert!(Rc::ptr_eq(&s, &locked), "the organization is fixed while changing the token");
+        assert!(
+            Rc::ptr_eq(&s, &locked),
+            "the organization is fixed while changing the token"
+        );
         let s = reduce(s, [Action::PatInput(PAT.into()), Action::Submit]);
         assert_eq!(s.in_flight.map(|f| f.id), Some(2));
         let s = s.reduce(Action::Verified {
@@ -687,7 +837,9 @@ mod tests {
 
     #[test]
     fn disconnected_returns_to_the_form_with_the_org() {
-        let s = connected().reduce(Action::Disconnect).reduce(Action::Disconnected);
+        let s = connected()
+            .reduce(Action::Disconnect)
+            .reduce(Action::Disconnected);
         assert_eq!(s.mode, Mode::Form);
         assert_eq!(s.connection, None);
         assert_eq!(s.org_input, "contoso");
@@ -727,10 +879,109 @@ mod tests {
 
     #[test]
     fn allowed_servers_renormalize_the_input() {
-        let s = Rc::new(State::default()).reduce(Action::OrgInput("https://tfs.example.com/tfs/Main".into()));
-        assert_eq!(s.org.as_ref().err().map(OrgError::code), Some(ErrorCode::HostNotAllowed));
-        let s = s.reduce(Action::AllowedServers(AllowedServers::new(["tfs.example.com"])));
+        let s = Rc::new(State::default())
+            .reduce(Action::OrgInput("https://tfs.example.com/tfs/Main".into()));
+        assert_eq!(
+            s.org.as_ref().err().map(OrgError::code),
+            Some(ErrorCode::HostNotAllowed)
+        );
+        let s = s.reduce(Action::AllowedServers(AllowedServers::new([
+            "tfs.example.com",
+        ])));
         let org = s.org.as_ref().expect("allowed now");
         assert_eq!(org.deployment_type, DeploymentType::OnPremises);
+    }
+
+    fn page(names: &[&str], next: Option<&str>) -> ProjectsResponse {
+        ProjectsResponse {
+            projects: names
+                .iter()
+                .map(|n| Project {
+                    id: format!("id-{n}"),
+                    name: (*n).to_owned(),
+                    description: None,
+                    visibility: None,
+                    repositories: vec![],
+                })
+                .collect(),
+            continuation_token: next.map(str::to_owned),
+        }
+    }
+
+    fn picking() -> Rc<State> {
+        ready_form().reduce(Action::Submit).reduce(Action::Verified {
+            id: 1,
+            response: response(),
+            pick: true,
+        })
+    }
+
+    #[test]
+    fn picker_loads_pages_and_appends() {
+        let s = picking();
+        let first = s.picker.loading.expect("the first page loads at once");
+        let s = s.reduce(Action::PickerLoaded(first, page(&["A", "B"], Some("next"))));
+        assert_eq!(s.picker.projects.len(), 2);
+        assert_eq!(s.picker.continuation.as_deref(), Some("next"));
+        let s = s.reduce(Action::PickerMore);
+        let more = s.picker.loading.expect("next page");
+        assert!(s.picker.append);
+        let twice = Rc::clone(&s).reduce(Action::PickerMore);
+        assert!(Rc::ptr_eq(&s, &twice), "one page at a time");
+        let s = s.reduce(Action::PickerLoaded(more, page(&["C"], None)));
+        let names: Vec<_> = s.picker.projects.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C"]);
+        let done = Rc::clone(&s).reduce(Action::PickerMore);
+        assert!(Rc::ptr_eq(&s, &done), "no more pages");
+    }
+
+    #[test]
+    fn picker_search_replaces_and_ignores_stale_pages() {
+        let s = picking();
+        let first = s.picker.loading.expect("loading");
+        let s = s.reduce(Action::PickerSearch("fib".into()));
+        let searched = s.picker.loading.expect("search loads");
+        assert_ne!(first, searched);
+        let stale = Rc::clone(&s).reduce(Action::PickerLoaded(first, page(&["A"], None)));
+        assert!(Rc::ptr_eq(&s, &stale));
+        let s = s.reduce(Action::PickerLoaded(searched, page(&["Fabrikam Fiber"], None)));
+        assert_eq!(s.picker.projects.len(), 1);
+        assert_eq!(s.picker.search, "fib");
+    }
+
+    #[test]
+    fn picker_failure_is_kept_for_display() {
+        let s = picking();
+        let id = s.picker.loading.expect("loading");
+        let s = s.reduce(Action::PickerFailed(id, error(ErrorCode::UpstreamUnavailable, None)));
+        assert_eq!(s.picker.loading, None);
+        assert_eq!(s.picker.error.as_ref().map(|e| e.code), Some(ErrorCode::UpstreamUnavailable));
+    }
+
+    #[test]
+    fn picker_actions_need_the_picker() {
+        let s = connected();
+        let same = Rc::clone(&s).reduce(Action::PickerSearch("x".into()));
+        assert!(Rc::ptr_eq(&s, &same));
+    }
+
+    #[test]
+    fn toggles_add_and_remove() {
+        let project = SelectedProject {
+            id: "p".into(),
+            name: "Parts Unlimited".into(),
+        };
+        let one = toggle_project(&Selection::default(), project.clone());
+        assert_eq!(one.projects, [project.clone()]);
+        assert!(toggle_project(&one, project).projects.is_empty());
+        let repo = SelectedRepository {
+            id: "r".into(),
+            name: "web".into(),
+            kind: azdo_connect_core::contract::RepositoryKind::Git,
+            project_id: "p".into(),
+        };
+        let one = toggle_repository(&Selection::default(), repo.clone());
+        assert_eq!(one.repositories.len(), 1);
+        assert!(toggle_repository(&one, repo).repositories.is_empty());
     }
 }

@@ -36,10 +36,12 @@ pub fn connected(props: &ConnectedProps) -> Html {
         "connected.status",
         &[("org", &c.organization), ("name", &c.display_name)],
     );
-    let verified = c
-        .verified_at
-        .as_ref()
-        .map(|when| format!(" ({})", s.fill("connected.verified", &[("when", &display_time(when))])));
+    let verified = c.verified_at.as_ref().map(|when| {
+        format!(
+            " ({})",
+            s.fill("connected.verified", &[("when", &display_time(when))])
+        )
+    });
     html! {
         <section id="connected" class="success" part="connected" aria-labelledby="connected-heading">
             <h3 id="connected-heading" tabindex="-1" ref={props.heading_ref.clone()}>
@@ -74,7 +76,9 @@ pub fn connected(props: &ConnectedProps) -> Html {
 /// `2026-11-23T08:00:00Z` → `2026-11-23 08:00 UTC`; anything else as given.
 fn display_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(date), Some(time)) if rfc3339.as_bytes().get(10) == Some(&b'T') && rfc3339.ends_with('Z') => {
+        (Some(date), Some(time))
+            if rfc3339.as_bytes().get(10) == Some(&b'T') && rfc3339.ends_with('Z') =>
+        {
             format!("{date} {time} UTC")
         }
         (Some(date), Some(_)) if rfc3339.as_bytes().get(10) == Some(&b'T') => date.to_owned(),

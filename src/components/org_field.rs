@@ -26,8 +26,14 @@ pub struct OrgFieldProps {
 /// The Organization field.
 #[function_component(OrgField)]
 pub fn org_field(props: &OrgFieldProps) -> Html {
-    let oninput = props.on_input.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let describedby = if props.error.is_some() { "org-hint org-error" } else { "org-hint org-preview" };
+    let oninput = props
+        .on_input
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let describedby = if props.error.is_some() {
+        "org-hint org-error"
+    } else {
+        "org-hint org-preview"
+    };
     html! {
         <div class="field" part="field organization">
             <label for="org">{ props.strings.get("org.label") }</label>

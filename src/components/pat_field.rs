@@ -27,7 +27,9 @@ pub struct PatFieldProps {
 /// The Personal access token field.
 #[function_component(PatField)]
 pub fn pat_field(props: &PatFieldProps) -> Html {
-    let oninput = props.on_input.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let oninput = props
+        .on_input
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     let onclick = props.on_toggle.reform(|_: MouseEvent| ());
     let s = &props.strings;
     let (toggle_text, toggle_label) = if props.reveal {

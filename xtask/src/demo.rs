@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::process::step;
 use crate::servers;
 use crate::setup::{self, Needs};
-use crate::{workspace_root, Result};
+use crate::Result;
 
 /// The ports `Trunk.toml`'s `[[proxy]]` and the demo text refer to.
 const PROXY_PORT: u16 = 8787;
@@ -34,13 +34,14 @@ pub fn run(port: u16) -> Result {
         .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
     step("trunk serve");
-    let mut trunk = Command::new("trunk")
-        .args(["serve", "--port", &port.to_string(), "--address", "127.0.0.1"])
-        .env("PATH", setup::tool_path())
-        .env("TRUNK_SKIP_VERSION_CHECK", "true")
-        .current_dir(workspace_root())
-        .spawn()
-        .map_err(|e| format!("could not start trunk: {e}"))?;
+    let mut trunk = servers::Guard::spawn(
+        "trunk",
+        Command::new("trunk")
+            .args(["serve", "--port", &port.to_string(), "--address", "127.0.0.1"])
+            .env("PATH", setup::tool_path())
+            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+        false,
+    )?;
 
     println!(
         "\n  Demo: open {origin}/ once trunk says it is serving.\n  \
@@ -55,12 +56,8 @@ pub fn run(port: u16) -> Result {
         if stop.load(Ordering::SeqCst) {
             break Ok(());
         }
-        if let Ok(Some(status)) = trunk.try_wait() {
-            break if status.success() {
-                Ok(())
-            } else {
-                Err(format!("trunk serve exited ({status})"))
-            };
+        if trunk.exited() {
+            break Err("trunk serve exited; see its output above".to_owned());
         }
         if stack.proxy.exited() || stack.fake.exited() {
             break Err("the proxy or the fake exited; see its log above".to_owned());
@@ -68,8 +65,7 @@ pub fn run(port: u16) -> Result {
         std::thread::sleep(Duration::from_millis(200));
     };
     step("stopping");
-    let _ = trunk.kill();
-    let _ = trunk.wait();
+    trunk.stop();
     stack.proxy.stop();
     stack.fake.stop();
     outcome

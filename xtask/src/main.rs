@@ -5,6 +5,7 @@
 
 mod demo;
 mod process;
+mod screenshots;
 mod servers;
 mod setup;
 mod test;
@@ -37,6 +38,8 @@ enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// Screenshot the demo in each state, light and dark, into docs/screenshots/.
+    Screenshots,
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         }),
         Command::Test => test::run(),
         Command::Demo { port } => demo::run(port),
+        Command::Screenshots => screenshots::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,6 +16,18 @@ pub struct Guard {
 }
 
 impl Guard {
+    /// Starts a command in the workspace root; with `quiet`, its output is discarded.
+    pub fn spawn(name: &'static str, cmd: &mut Command, quiet: bool) -> Result<Guard> {
+        if quiet {
+            cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        }
+        let child = cmd
+            .current_dir(workspace_root())
+            .spawn()
+            .map_err(|e| format!("could not start {name}: {e}"))?;
+        Ok(Guard { name, child })
+    }
+
     /// Kills the child now.
     pub fn stop(&mut self) {
         // Already gone is fine: we only need it not to outlive the task.
@@ -97,7 +109,7 @@ pub fn start(
 ) -> Result<Stack> {
     let fake_addr: SocketAddr = ([127, 0, 0, 1], fake_port).into();
     let proxy_addr: SocketAddr = ([127, 0, 0, 1], proxy_port).into();
-    let fake = spawn(
+    let fake = Guard::spawn(
         "azdo-connect-fake",
         Command::new(binary("azdo-connect-fake")).args(["--bind", &fake_addr.to_string()]),
         quiet,
@@ -109,16 +121,19 @@ pub fn start(
         &proxy_addr.to_string(),
         "--upstream-override",
         &format!("http://{fake_addr}"),
+        "--key-id",
+        "demo",
     ]);
     for origin in allowed_origins {
         proxy_cmd.args(["--allowed-origin", origin]);
     }
-    // A fixed key keeps credentials stable across demo restarts; it only ever seals demo tokens.
+    // A fixed, public key ("azdo-connect-demo-only-seal-key!") keeps credentials stable across
+    // demo restarts; it only ever seals the fake's demo tokens.
     proxy_cmd.env(
         "AZDO_CONNECT_SEAL_KEY",
-        "ZGVtby1rZXktZm9yLWF6ZG8tY29ubmVjdC1sb2NhbC0x",
+        "YXpkby1jb25uZWN0LWRlbW8tb25seS1zZWFsLWtleSE",
     );
-    let proxy = spawn("azdo-connect-proxy", &mut proxy_cmd, quiet)?;
+    let proxy = Guard::spawn("azdo-connect-proxy", &mut proxy_cmd, quiet)?;
     let mut stack = Stack {
         fake,
         proxy,
@@ -128,17 +143,6 @@ pub fn start(
     wait_ready(&mut stack.fake, fake_addr)?;
     wait_ready(&mut stack.proxy, proxy_addr)?;
     Ok(stack)
-}
-
-fn spawn(name: &'static str, cmd: &mut Command, quiet: bool) -> Result<Guard> {
-    if quiet {
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-    }
-    let child = cmd
-        .current_dir(workspace_root())
-        .spawn()
-        .map_err(|e| format!("could not start {name}: {e}"))?;
-    Ok(Guard { name, child })
 }
 
 fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {

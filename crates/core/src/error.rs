@@ -220,7 +220,11 @@ impl fmt::Display for OrgError {
                 "That address does not include an organization. Add it after the host, like https://dev.azure.com/your-org.",
             ),
             OrgError::InvalidName { name, rule } => {
-                write!(f, "\u{201c}{name}\u{201d} is not a valid organization name. {}", rule.message())
+                let what = match rule {
+                    NameRule::CollectionName => "collection",
+                    _ => "organization",
+                };
+                write!(f, "\u{201c}{name}\u{201d} is not a valid {what} name. {}", rule.message())
             }
             OrgError::ServerNotAllowed { host } => write!(
                 f,

@@ -58,6 +58,8 @@ pub mod scopes;
 mod secret;
 
 pub use error::{ErrorCode, NameRule, OrgError};
-pub use org::{normalize_organization, AllowedServers, DeploymentType, Organization, MAX_INPUT_LEN};
+pub use org::{
+    normalize_organization, AllowedServers, DeploymentType, Organization, MAX_INPUT_LEN,
+};
 pub use pat::{classify_pat, token_format_error, PatFormat, MAX_TOKEN_LEN};
 pub use secret::Pat;

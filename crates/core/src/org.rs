@@ -1,31 +1,5 @@
-//! Organization input → canonical organization (azure-devops-api.md §1).
-//!
-//! [`normalize_organization`] accepts whatever a person is likely to paste:
-//!
-//! | input | example |
-//! |---|---|
-//! | a bare name | `contoso` |
-//! | the organization URL, with or without scheme, with any path, query or fragment | `dev.azure.com/contoso`, `http://dev.azure.com/contoso/Fabrikam%20Fiber/_git/web?path=/`, `https://dev.azure.com/contoso/_usersSettings/tokens` |
-//! | the legacy URL, with or without `DefaultCollection` and paths | `https://contoso.visualstudio.com/DefaultCollection/Web/_git/web` |
-//! | service hosts | `vssps.dev.azure.com/contoso`, `vsaex.dev.azure.com/contoso`, `vsrm.dev.azure.com/contoso`, `contoso.vssps.visualstudio.com` |
-//! | HTTPS clone URLs with user info (ignored, never echoed) | `https://contoso@dev.azure.com/contoso/Web/_git/web` |
-//! | SSH remotes | `git@ssh.dev.azure.com:v3/contoso/Web/web`, `ssh://git@ssh.dev.azure.com/v3/contoso/Web/web`, `contoso@vs-ssh.visualstudio.com:v3/contoso/Web/web` |
-//! | Azure DevOps Server collections, only on allowlisted hosts | `http://tfs.corp.local:8080/tfs/DefaultCollection/Web` |
-//!
-//! Surrounding whitespace, a mixed-case host, a trailing slash and the default port (`:443`) are
-//! fine. The hosted result is always `https://dev.azure.com/{org}` with the name in the case it
-//! was typed; normalizing the result (URL or name) again gives the same result.
-//!
-//! It refuses, each with its own [`OrgError`]: other hosts (`dev.azure.com.evil.com`,
-//! `dev.azure.com@evil.com`, `evil.com/dev.azure.com/x`), IP addresses that aren't allowlisted and
-//! numbers in unusual notations (`http://2130706433/`), hosts with non-ASCII characters (look-alike
-//! letters and fullwidth forms, even those that IDNA would map to ASCII) or percent-encoding, other
-//! ports on Azure DevOps hosts, schemes other than `http`, `https` and `ssh`, backslashes, control
-//! and invisible characters, and input longer than [`MAX_INPUT_LEN`] characters.
-//!
-//! Percent-encoded organization names (`dev.azure.com/%63ontoso`) are **rejected**, not decoded:
-//! a valid name never needs encoding, so an escape is either a mistake or an attempt to smuggle
-//! something past a check that looks at the decoded text.
+//! Organization input → canonical organization (azure-devops-api.md §1); the accepted forms
+//! are listed on [`normalize_organization`].
 
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
@@ -139,9 +113,35 @@ const RESERVED: &[&str] = &[
     "Web",
 ];
 
+/// Service labels of the `{service}.dev.azure.com/{org}` hosts.
+const SERVICE_LABELS: &[&str] = &[
+    "vssps",
+    "vsaex",
+    "vsrm",
+    "vsblob",
+    "vstmr",
+    "almsearch",
+    "feeds",
+    "pkgs",
+    "extmgmt",
+    "auditservice",
+    "advsec",
+    "analytics",
+    "vsclt",
+];
+
 /// Service labels of the legacy `{org}.{service}.visualstudio.com` hosts.
 const LEGACY_SERVICE_LABELS: &[&str] = &[
-    "vssps", "vsrm", "vsaex", "vsspsext", "vstmr", "vsblob", "feeds", "pkgs", "almsearch", "extmgmt",
+    "vssps",
+    "vsrm",
+    "vsaex",
+    "vsspsext",
+    "vstmr",
+    "vsblob",
+    "feeds",
+    "pkgs",
+    "almsearch",
+    "extmgmt",
 ];
 
 /// `{label}.visualstudio.com` hosts that are Microsoft sites, not organizations.
@@ -170,8 +170,12 @@ const NOT_A_URL: &str =
     "That is not a valid address. Use your organization name or https://dev.azure.com/your-org.";
 const NON_ASCII_HOST: &str = "The host name contains characters that are not plain ASCII, as look-alike addresses do. Type the address instead of pasting it.";
 const ENCODED_HOST: &str = "The host name contains percent-encoding (%). Type the address plainly.";
-const NUMERIC_HOST: &str = "The host is a number written in an unusual notation. Use the server's name.";
-const HOSTED_PORT: &str = "Azure DevOps Services only uses the standard HTTPS port. Remove the port from the address.";
+const NUMERIC_HOST: &str =
+    "The host is a number written in an unusual notation. Use the server's name.";
+const HOSTED_PORT: &str =
+    "Azure DevOps Services only uses the standard HTTPS port. Remove the port from the address.";
+const SSH_PORT: &str =
+    "Azure DevOps SSH remotes use the standard SSH port (22). Remove the port from the address.";
 const SSH_PATH: &str =
     "An Azure DevOps SSH remote looks like git@ssh.dev.azure.com:v3/your-org/your-project/your-repo.";
 const SSH_SCHEME: &str = "Use the https:// address of your organization, like https://dev.azure.com/your-org, or its SSH remote as Azure DevOps shows it.";
@@ -180,7 +184,37 @@ const SERVER_SSH: &str =
 
 /// Normalizes whatever a person pasted into one canonical organization.
 ///
-/// See the [module docs](self) (and the crate docs) for the accepted forms.
+/// Accepted forms:
+///
+/// | input | example |
+/// |---|---|
+/// | a bare name | `contoso` |
+/// | the organization URL, with or without scheme, with any path, query or fragment | `dev.azure.com/contoso`, `http://dev.azure.com/contoso/Fabrikam%20Fiber/_git/web?path=/`, `https://dev.azure.com/contoso/_usersSettings/tokens` |
+/// | the legacy URL, with or without `DefaultCollection` and paths | `https://contoso.visualstudio.com/DefaultCollection/Web/_git/web` |
+/// | service hosts | `vssps.dev.azure.com/contoso`, `vsaex.dev.azure.com/contoso`, `vsrm.dev.azure.com/contoso` (the known `*.dev.azure.com` service labels), `contoso.vssps.visualstudio.com`, `contoso.vsrm.visualstudio.com` |
+/// | HTTPS clone URLs with user info (ignored, never echoed) | `https://contoso@dev.azure.com/contoso/Web/_git/web` |
+/// | SSH remotes | `git@ssh.dev.azure.com:v3/contoso/Web/web`, `ssh://git@ssh.dev.azure.com/v3/contoso/Web/web`, `contoso@vs-ssh.visualstudio.com:v3/contoso/Web/web` |
+/// | Azure DevOps Server collections, only when `host` or `host:port` is allowlisted | `http://tfs.corp.local:8080/tfs/DefaultCollection/Web` |
+///
+/// An on-prem result keeps the scheme typed (https when none), the host, a non-default port,
+/// the `/tfs` prefix and the collection, whose rules are looser than an organization's (letters,
+/// digits, `-`, `_`, `.`, at most 64, not starting with `_` or `.`). Normalizing its bare name
+/// alone cannot find the server again, so only its URL is idempotent.
+///
+/// Surrounding whitespace, a mixed-case host, a trailing slash and the default port (`:443`) are
+/// fine. The hosted result is always `https://dev.azure.com/{org}` with the name in the case it
+/// was typed; normalizing the result (URL or name) again gives the same result.
+///
+/// It refuses, each with its own [`OrgError`]: other hosts (`dev.azure.com.evil.com`,
+/// `dev.azure.com@evil.com`, `evil.com/dev.azure.com/x`), IP addresses that aren't allowlisted and
+/// numbers in unusual notations (`http://2130706433/`), hosts with non-ASCII characters (look-alike
+/// letters and fullwidth forms, even those that IDNA would map to ASCII) or percent-encoding, other
+/// ports on Azure DevOps hosts, schemes other than `http`, `https` and `ssh`, backslashes, control
+/// and invisible characters, and input longer than [`MAX_INPUT_LEN`] characters.
+///
+/// Percent-encoded organization names (`dev.azure.com/%63ontoso`) are **rejected**, not decoded:
+/// a valid name never needs encoding, so an escape is either a mistake or an attempt to smuggle
+/// something past a check that looks at the decoded text.
 ///
 /// ```
 /// use azdo_connect_core::{normalize_organization, AllowedServers, DeploymentType, OrgError};
@@ -250,7 +284,9 @@ fn shape(text: &str) -> Result<Shape<'_>, OrgError> {
             Ok(Shape::Url(text.to_owned()))
         } else if is_scheme(before) && is_dangerous_scheme(&scheme) {
             Err(malformed(UNSUPPORTED_SCHEME))
-        } else if after.contains('@') || (!after.is_empty() && after.bytes().all(|b| b.is_ascii_digit())) {
+        } else if after.contains('@')
+            || (!after.is_empty() && after.bytes().all(|b| b.is_ascii_digit()))
+        {
             // `user:password@host…` or `host:port…`.
             Ok(Shape::Url(format!("https://{text}")))
         } else if before.contains('@') {
@@ -300,33 +336,47 @@ fn from_url(
     };
     let scheme = url.scheme();
     let ssh = scheme == "ssh";
-    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     let decode = |segment: &str| display_segment(segment, input_had_percent);
 
     if host == "ssh.dev.azure.com" || host == "vs-ssh.visualstudio.com" {
-        check_port(&url, if ssh { 22 } else { 443 })?;
-        if !segments.first().is_some_and(|s| s.eq_ignore_ascii_case("v3")) {
+        if ssh {
+            check_port(&url, 22, SSH_PORT)?;
+        } else {
+            check_port(&url, 443, HOSTED_PORT)?;
+        }
+        if !segments
+            .first()
+            .is_some_and(|s| s.eq_ignore_ascii_case("v3"))
+        {
             return Err(malformed(SSH_PATH));
         }
         let segment = non_empty(segments.get(1))?;
         return hosted_segment(segment, &decode(segment));
     }
 
-    let hosted_source = if host == HOSTED_HOST {
-        Some(None)
+    let source = if host == HOSTED_HOST {
+        Some(OrgSource::FirstSegment)
     } else if let Some(service) = host.strip_suffix(".dev.azure.com") {
-        // vssps, vsaex, vsrm… — one label, the org is in the path.
-        (!service.contains('.')).then_some(None)
+        // vssps, vsaex, vsrm…: the org is in the path. Unknown labels are refused rather than
+        // guessed at, so `contoso.dev.azure.com/x` does not become the organization `x`.
+        SERVICE_LABELS
+            .contains(&service)
+            .then_some(OrgSource::FirstSegment)
     } else if let Some(rest) = host.strip_suffix(".visualstudio.com") {
-        let labels: Vec<&str> = rest.split('.').collect();
+        // The label comes from the raw host so that it keeps the case typed.
         let typed_label = raw_host.split('.').next().unwrap_or_default();
-        match labels.as_slice() {
-            [org] if !NOT_ORG_LABELS.contains(org) => Some(Some(typed_label)),
-            [org, service] if LEGACY_SERVICE_LABELS.contains(service) => {
-                if *org == "app" {
-                    return Err(OrgError::MissingOrganization);
-                }
-                Some(Some(typed_label))
+        match rest.split('.').collect::<Vec<_>>().as_slice() {
+            [org] if !NOT_ORG_LABELS.contains(org) => Some(OrgSource::HostLabel(typed_label)),
+            // app.vssps.visualstudio.com serves every organization.
+            ["app", service] if LEGACY_SERVICE_LABELS.contains(service) => {
+                return Err(OrgError::MissingOrganization)
+            }
+            [_, service] if LEGACY_SERVICE_LABELS.contains(service) => {
+                Some(OrgSource::HostLabel(typed_label))
             }
             _ => None,
         }
@@ -334,22 +384,28 @@ fn from_url(
         None
     };
 
-    match hosted_source {
-        Some(source) => {
-            if ssh {
-                return Err(malformed(SSH_SCHEME));
-            }
-            check_port(&url, 443)?;
-            match source {
-                Some(label) => hosted(validate_org_name(label, label)?),
-                None => {
-                    let segment = non_empty(segments.first())?;
-                    hosted_segment(segment, &decode(segment))
-                }
-            }
-        }
-        None => on_premises(&url, &host, &segments, input_had_percent, allowed_servers),
+    let Some(source) = source else {
+        return on_premises(&url, &host, &segments, input_had_percent, allowed_servers);
+    };
+    if ssh {
+        return Err(malformed(SSH_SCHEME));
     }
+    check_port(&url, 443, HOSTED_PORT)?;
+    match source {
+        OrgSource::HostLabel(label) => hosted(validate_org_name(label, label)?),
+        OrgSource::FirstSegment => {
+            let segment = non_empty(segments.first())?;
+            hosted_segment(segment, &decode(segment))
+        }
+    }
+}
+
+/// Where a hosted address carries the organization name.
+enum OrgSource<'a> {
+    /// `dev.azure.com/{org}` and the `*.dev.azure.com/{org}` service hosts.
+    FirstSegment,
+    /// `{org}.visualstudio.com` and `{org}.{service}.visualstudio.com`, as typed.
+    HostLabel(&'a str),
 }
 
 fn on_premises(
@@ -361,7 +417,9 @@ fn on_premises(
 ) -> Result<Organization, OrgError> {
     if !allowed_servers.allows(host, url.port(), url.port_or_known_default()) {
         let looks_like_server = url.port() == Some(8080)
-            || segments.first().is_some_and(|s| s.eq_ignore_ascii_case("tfs"))
+            || segments
+                .first()
+                .is_some_and(|s| s.eq_ignore_ascii_case("tfs"))
             || segments.iter().any(|s| {
                 ["DefaultCollection", "_git", "_apis"]
                     .iter()
@@ -375,7 +433,9 @@ fn on_premises(
                 },
             }
         } else {
-            OrgError::NotAzureDevOps { host: host.to_owned() }
+            OrgError::NotAzureDevOps {
+                host: host.to_owned(),
+            }
         });
     }
     if url.scheme() == "ssh" {
@@ -466,18 +526,20 @@ fn raw_host(text: &str) -> Result<&str, OrgError> {
         return Err(malformed(ENCODED_HOST));
     }
     Ok(if host_port.starts_with('[') {
-        host_port.find(']').map_or(host_port, |end| &host_port[..=end])
+        host_port
+            .find(']')
+            .map_or(host_port, |end| &host_port[..=end])
     } else {
         host_port.split(':').next().unwrap_or_default()
     })
 }
 
 /// Refuses any explicit port but the service's own.
-fn check_port(url: &Url, allowed: u16) -> Result<(), OrgError> {
+fn check_port(url: &Url, allowed: u16, reason: &'static str) -> Result<(), OrgError> {
     match url.port() {
         None => Ok(()),
         Some(port) if port == allowed => Ok(()),
-        Some(_) => Err(malformed(HOSTED_PORT)),
+        Some(_) => Err(malformed(reason)),
     }
 }
 
@@ -541,7 +603,17 @@ fn is_scheme(s: &str) -> bool {
 fn is_dangerous_scheme(scheme: &str) -> bool {
     matches!(
         scheme,
-        "javascript" | "vbscript" | "data" | "file" | "blob" | "about" | "mailto" | "ftp" | "ws" | "wss" | "git"
+        "javascript"
+            | "vbscript"
+            | "data"
+            | "file"
+            | "blob"
+            | "about"
+            | "mailto"
+            | "ftp"
+            | "ws"
+            | "wss"
+            | "git"
     )
 }
 

@@ -137,7 +137,10 @@ mod tests {
         assert!(PatFormat::Legacy.warning().is_none());
         assert!(PatFormat::Modern.warning().is_none());
         assert!(PatFormat::Empty.warning().is_none());
-        assert!(PatFormat::Unknown.warning().unwrap().contains("personal access token"));
+        assert!(PatFormat::Unknown
+            .warning()
+            .unwrap()
+            .contains("personal access token"));
         assert!(PatFormat::EntraJwt.warning().unwrap().contains("Entra"));
         assert!(PatFormat::Legacy.is_plausible_pat());
         assert!(PatFormat::Modern.is_plausible_pat());
@@ -147,7 +150,9 @@ mod tests {
 
     #[test]
     fn token_format_error_refuses_only_unsendable_tokens() {
-        assert!(token_format_error("demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7").is_none());
+        assert!(
+            token_format_error("demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7").is_none()
+        );
         assert!(token_format_error("  garbage-but-sendable\n").is_none());
         assert!(token_format_error("").is_some());
         assert!(token_format_error(" \t ").is_some());

@@ -77,8 +77,18 @@ const fn observable(
 
 /// Every scope, grouped by area in the order of the Azure token UI.
 pub static CATALOGUE: &[Scope] = &[
-    scope("vso.advsec", "Advanced Security (Read)", "Advanced Security", &[]),
-    scope("vso.advsec_write", "Advanced Security (Read & write)", "Advanced Security", &["vso.advsec"]),
+    scope(
+        "vso.advsec",
+        "Advanced Security (Read)",
+        "Advanced Security",
+        &[],
+    ),
+    scope(
+        "vso.advsec_write",
+        "Advanced Security (Read & write)",
+        "Advanced Security",
+        &["vso.advsec"],
+    ),
     scope(
         "vso.advsec_manage",
         "Advanced Security (Read, write, & manage)",
@@ -86,7 +96,12 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.advsec_write", "vso.advsec"],
     ),
     scope("vso.agentpools", "Agent Pools (Read)", "Agent Pools", &[]),
-    scope("vso.agentpools_manage", "Agent Pools (Read & manage)", "Agent Pools", &["vso.agentpools"]),
+    scope(
+        "vso.agentpools_manage",
+        "Agent Pools (Read & manage)",
+        "Agent Pools",
+        &["vso.agentpools"],
+    ),
     scope(
         "vso.environment_manage",
         "Environment (Read & manage)",
@@ -95,15 +110,30 @@ pub static CATALOGUE: &[Scope] = &[
     ),
     scope("vso.analytics", "Analytics (Read)", "Analytics", &[]),
     scope("vso.auditlog", "Audit Log (Read)", "Auditing", &[]),
-    scope("vso.auditstreams_manage", "Audit Streams (Read & manage)", "Auditing", &["vso.auditlog"]),
-    scope("vso.build", "Build (Read)", "Build", &["vso.hooks_write", "vso.hooks"]),
+    scope(
+        "vso.auditstreams_manage",
+        "Audit Streams (Read & manage)",
+        "Auditing",
+        &["vso.auditlog"],
+    ),
+    scope(
+        "vso.build",
+        "Build (Read)",
+        "Build",
+        &["vso.hooks_write", "vso.hooks"],
+    ),
     scope(
         "vso.build_execute",
         "Build (Read & execute)",
         "Build",
         &["vso.build", "vso.hooks_write", "vso.hooks"],
     ),
-    observable("vso.code", "Code (Read)", "Code", &["vso.hooks_write", "vso.hooks"]),
+    observable(
+        "vso.code",
+        "Code (Read)",
+        "Code",
+        &["vso.hooks_write", "vso.hooks"],
+    ),
     scope(
         "vso.code_write",
         "Code (Read & write)",
@@ -120,11 +150,27 @@ pub static CATALOGUE: &[Scope] = &[
         "vso.code_full",
         "Code (Full)",
         "Code",
-        &["vso.code_manage", "vso.code_write", "vso.code", "vso.hooks_write", "vso.hooks"],
+        &[
+            "vso.code_manage",
+            "vso.code_write",
+            "vso.code",
+            "vso.hooks_write",
+            "vso.hooks",
+        ],
     ),
     scope("vso.code_status", "Code (Status)", "Code", &[]),
-    scope("vso.connected_server", "Connected Server (Access endpoints)", "Connected Server", &[]),
-    scope("vso.entitlements", "Entitlements (Read)", "Entitlements", &[]),
+    scope(
+        "vso.connected_server",
+        "Connected Server (Access endpoints)",
+        "Connected Server",
+        &[],
+    ),
+    scope(
+        "vso.entitlements",
+        "Entitlements (Read)",
+        "Entitlements",
+        &[],
+    ),
     observable(
         "vso.memberentitlementmanagement",
         "Member Entitlement Management (Read)",
@@ -137,21 +183,36 @@ pub static CATALOGUE: &[Scope] = &[
         "Member Entitlement Management",
         &["vso.memberentitlementmanagement"],
     ),
-    scope("vso.extension", "Extensions (Read)", "Extensions", &["vso.profile"]),
+    scope(
+        "vso.extension",
+        "Extensions (Read)",
+        "Extensions",
+        &["vso.profile"],
+    ),
     scope(
         "vso.extension_manage",
         "Extensions (Read & manage)",
         "Extensions",
         &["vso.extension", "vso.profile"],
     ),
-    scope("vso.extension.data", "Extension Data (Read)", "Extension Data", &["vso.profile"]),
+    scope(
+        "vso.extension.data",
+        "Extension Data (Read)",
+        "Extension Data",
+        &["vso.profile"],
+    ),
     scope(
         "vso.extension.data_write",
         "Extension Data (Read & write)",
         "Extension Data",
         &["vso.extension.data", "vso.profile"],
     ),
-    scope("vso.githubconnections", "GitHub Connections (Read)", "GitHub Connections", &[]),
+    scope(
+        "vso.githubconnections",
+        "GitHub Connections (Read)",
+        "GitHub Connections",
+        &[],
+    ),
     scope(
         "vso.githubconnections_manage",
         "GitHub Connections (Read & manage)",
@@ -159,21 +220,56 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.githubconnections"],
     ),
     scope("vso.graph", "Graph (Read)", "Graph", &[]),
-    scope("vso.graph_manage", "Graph (Read & manage)", "Graph", &["vso.graph"]),
+    scope(
+        "vso.graph_manage",
+        "Graph (Read & manage)",
+        "Graph",
+        &["vso.graph"],
+    ),
     scope("vso.identity", "Identity (Read)", "Identity", &[]),
-    scope("vso.identity_manage", "Identity (Read & manage)", "Identity", &["vso.identity"]),
-    scope("vso.machinegroup_manage", "Deployment Groups (Read & manage)", "Deployment Groups", &[]),
+    scope(
+        "vso.identity_manage",
+        "Identity (Read & manage)",
+        "Identity",
+        &["vso.identity"],
+    ),
+    scope(
+        "vso.machinegroup_manage",
+        "Deployment Groups (Read & manage)",
+        "Deployment Groups",
+        &[],
+    ),
     scope("vso.gallery", "Marketplace (Read)", "Marketplace", &[]),
-    scope("vso.gallery_acquire", "Marketplace (Acquire)", "Marketplace", &["vso.gallery"]),
-    scope("vso.gallery_publish", "Marketplace (Publish)", "Marketplace", &["vso.gallery"]),
+    scope(
+        "vso.gallery_acquire",
+        "Marketplace (Acquire)",
+        "Marketplace",
+        &["vso.gallery"],
+    ),
+    scope(
+        "vso.gallery_publish",
+        "Marketplace (Publish)",
+        "Marketplace",
+        &["vso.gallery"],
+    ),
     scope(
         "vso.gallery_manage",
         "Marketplace (Manage)",
         "Marketplace",
         &["vso.gallery_publish", "vso.gallery"],
     ),
-    scope("vso.notification", "Notifications (Read)", "Notifications", &[]),
-    scope("vso.notification_write", "Notifications (Write)", "Notifications", &["vso.notification"]),
+    scope(
+        "vso.notification",
+        "Notifications (Read)",
+        "Notifications",
+        &[],
+    ),
+    scope(
+        "vso.notification_write",
+        "Notifications (Write)",
+        "Notifications",
+        &["vso.notification"],
+    ),
     scope(
         "vso.notification_manage",
         "Notifications (Manage)",
@@ -187,21 +283,36 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.notification"],
     ),
     scope("vso.packaging", "Packaging (Read)", "Packaging", &[]),
-    scope("vso.packaging_write", "Packaging (Read & write)", "Packaging", &["vso.packaging"]),
+    scope(
+        "vso.packaging_write",
+        "Packaging (Read & write)",
+        "Packaging",
+        &["vso.packaging"],
+    ),
     scope(
         "vso.packaging_manage",
         "Packaging (Read, write, & manage)",
         "Packaging",
         &["vso.packaging_write", "vso.packaging"],
     ),
-    scope("vso.pipelineresources_use", "Pipeline Resources (Use)", "Pipeline Resources", &[]),
+    scope(
+        "vso.pipelineresources_use",
+        "Pipeline Resources (Use)",
+        "Pipeline Resources",
+        &[],
+    ),
     scope(
         "vso.pipelineresources_manage",
         "Pipeline Resources (Use & manage)",
         "Pipeline Resources",
         &["vso.pipelineresources_use"],
     ),
-    observable("vso.project", "Project and Team (Read)", "Project and Team", &[]),
+    observable(
+        "vso.project",
+        "Project and Team (Read)",
+        "Project and Team",
+        &[],
+    ),
     scope(
         "vso.project_write",
         "Project and Team (Read & write)",
@@ -215,14 +326,24 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.project_write", "vso.project"],
     ),
     scope("vso.release", "Release (Read)", "Release", &[]),
-    scope("vso.release_execute", "Release (Read, write, & execute)", "Release", &["vso.release"]),
+    scope(
+        "vso.release_execute",
+        "Release (Read, write, & execute)",
+        "Release",
+        &["vso.release"],
+    ),
     scope(
         "vso.release_manage",
         "Release (Read, write, execute, & manage)",
         "Release",
         &["vso.release_execute", "vso.release"],
     ),
-    scope("vso.securefiles_read", "Secure Files (Read)", "Secure Files", &[]),
+    scope(
+        "vso.securefiles_read",
+        "Secure Files (Read)",
+        "Secure Files",
+        &[],
+    ),
     scope(
         "vso.securefiles_write",
         "Secure Files (Read & create)",
@@ -236,7 +357,12 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.securefiles_write", "vso.securefiles_read"],
     ),
     scope("vso.security_manage", "Security (Manage)", "Security", &[]),
-    scope("vso.serviceendpoint", "Service Connections (Read)", "Service Connections", &[]),
+    scope(
+        "vso.serviceendpoint",
+        "Service Connections (Read)",
+        "Service Connections",
+        &[],
+    ),
     scope(
         "vso.serviceendpoint_query",
         "Service Connections (Read & query)",
@@ -250,19 +376,44 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.serviceendpoint_query", "vso.serviceendpoint"],
     ),
     scope("vso.hooks", "Service Hooks (Read)", "Service Hooks", &[]),
-    scope("vso.hooks_write", "Service Hooks (Read & write)", "Service Hooks", &["vso.hooks"]),
-    scope("vso.hooks_interact", "Service Hooks (Interact)", "Service Hooks", &[]),
+    scope(
+        "vso.hooks_write",
+        "Service Hooks (Read & write)",
+        "Service Hooks",
+        &["vso.hooks"],
+    ),
+    scope(
+        "vso.hooks_interact",
+        "Service Hooks (Interact)",
+        "Service Hooks",
+        &[],
+    ),
     scope("vso.settings", "Settings (Read)", "Settings", &[]),
-    scope("vso.settings_write", "Settings (Read & write)", "Settings", &["vso.settings"]),
+    scope(
+        "vso.settings_write",
+        "Settings (Read & write)",
+        "Settings",
+        &["vso.settings"],
+    ),
     scope("vso.symbols", "Symbols (Read)", "Symbols", &[]),
-    scope("vso.symbols_write", "Symbols (Read & write)", "Symbols", &["vso.symbols"]),
+    scope(
+        "vso.symbols_write",
+        "Symbols (Read & write)",
+        "Symbols",
+        &["vso.symbols"],
+    ),
     scope(
         "vso.symbols_manage",
         "Symbols (Read, write, & manage)",
         "Symbols",
         &["vso.symbols_write", "vso.symbols"],
     ),
-    scope("vso.taskgroups_read", "Task Groups (Read)", "Task Groups", &[]),
+    scope(
+        "vso.taskgroups_read",
+        "Task Groups (Read)",
+        "Task Groups",
+        &[],
+    ),
     scope(
         "vso.taskgroups_write",
         "Task Groups (Read & create)",
@@ -275,7 +426,12 @@ pub static CATALOGUE: &[Scope] = &[
         "Task Groups",
         &["vso.taskgroups_write", "vso.taskgroups_read"],
     ),
-    scope("vso.dashboards", "Team Dashboard (Read)", "Team Dashboard", &[]),
+    scope(
+        "vso.dashboards",
+        "Team Dashboard (Read)",
+        "Team Dashboard",
+        &[],
+    ),
     scope(
         "vso.dashboards_manage",
         "Team Dashboard (Manage)",
@@ -283,13 +439,38 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.dashboards"],
     ),
     scope("vso.test", "Test Management (Read)", "Test Management", &[]),
-    scope("vso.test_write", "Test Management (Read & write)", "Test Management", &["vso.test"]),
-    scope("vso.threads_full", "Pull Request Threads (Read & write)", "Pull Request Threads", &[]),
+    scope(
+        "vso.test_write",
+        "Test Management (Read & write)",
+        "Test Management",
+        &["vso.test"],
+    ),
+    scope(
+        "vso.threads_full",
+        "Pull Request Threads (Read & write)",
+        "Pull Request Threads",
+        &[],
+    ),
     scope("vso.tokens", "Tokens (Read & manage)", "Tokens", &[]),
-    scope("vso.tokenadministration", "Token Administration (Read & manage)", "Tokens", &[]),
+    scope(
+        "vso.tokenadministration",
+        "Token Administration (Read & manage)",
+        "Tokens",
+        &[],
+    ),
     observable("vso.profile", "User Profile (Read)", "User Profile", &[]),
-    scope("vso.profile_write", "User Profile (Write)", "User Profile", &["vso.profile"]),
-    scope("vso.variablegroups_read", "Variable Groups (Read)", "Variable Groups", &[]),
+    scope(
+        "vso.profile_write",
+        "User Profile (Write)",
+        "User Profile",
+        &["vso.profile"],
+    ),
+    scope(
+        "vso.variablegroups_read",
+        "Variable Groups (Read)",
+        "Variable Groups",
+        &[],
+    ),
     scope(
         "vso.variablegroups_write",
         "Variable Groups (Read & create)",
@@ -303,8 +484,18 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.variablegroups_write", "vso.variablegroups_read"],
     ),
     scope("vso.wiki", "Wiki (Read)", "Wiki", &[]),
-    scope("vso.wiki_write", "Wiki (Read & write)", "Wiki", &["vso.wiki"]),
-    observable("vso.work", "Work Items (Read)", "Work Items", &["vso.hooks_write", "vso.hooks"]),
+    scope(
+        "vso.wiki_write",
+        "Wiki (Read & write)",
+        "Wiki",
+        &["vso.wiki"],
+    ),
+    observable(
+        "vso.work",
+        "Work Items (Read)",
+        "Work Items",
+        &["vso.hooks_write", "vso.hooks"],
+    ),
     scope(
         "vso.work_write",
         "Work Items (Read & write)",
@@ -318,7 +509,12 @@ pub static CATALOGUE: &[Scope] = &[
         &["vso.work_write", "vso.work", "vso.hooks_write", "vso.hooks"],
     ),
     // Entra ID (OAuth) tokens only; listed so a vendor's list that names it gets a label.
-    scope("user_impersonation", "User Impersonation (Full)", "User Impersonation", &[]),
+    scope(
+        "user_impersonation",
+        "User Impersonation (Full)",
+        "User Impersonation",
+        &[],
+    ),
 ];
 
 /// Every scope in the catalogue.
@@ -373,10 +569,15 @@ mod tests {
     fn every_implied_scope_exists_and_implication_is_transitive() {
         for s in all() {
             for implied in s.implies {
-                let target = lookup(implied).unwrap_or_else(|| panic!("{} implies unknown {implied}", s.id));
+                let target =
+                    lookup(implied).unwrap_or_else(|| panic!("{} implies unknown {implied}", s.id));
                 assert_ne!(target.id, s.id, "{} implies itself", s.id);
                 for further in target.implies {
-                    assert!(s.includes(further), "{} implies {implied} which implies {further}", s.id);
+                    assert!(
+                        s.includes(further),
+                        "{} implies {implied} which implies {further}",
+                        s.id
+                    );
                 }
             }
         }
@@ -384,10 +585,20 @@ mod tests {
 
     #[test]
     fn only_read_only_probeable_scopes_are_observable() {
-        let observable: Vec<&str> = all().iter().filter(|s| s.observable).map(|s| s.id).collect();
+        let observable: Vec<&str> = all()
+            .iter()
+            .filter(|s| s.observable)
+            .map(|s| s.id)
+            .collect();
         assert_eq!(
             observable,
-            ["vso.code", "vso.memberentitlementmanagement", "vso.project", "vso.profile", "vso.work"]
+            [
+                "vso.code",
+                "vso.memberentitlementmanagement",
+                "vso.project",
+                "vso.profile",
+                "vso.work"
+            ]
         );
     }
 
@@ -401,12 +612,19 @@ mod tests {
         assert_eq!(label("vso.code_status"), "Code (Status)");
         assert_eq!(label("vso.project"), "Project and Team (Read)");
         assert_eq!(label("vso.profile"), "User Profile (Read)");
-        assert_eq!(label("vso.memberentitlementmanagement"), "Member Entitlement Management (Read)");
+        assert_eq!(
+            label("vso.memberentitlementmanagement"),
+            "Member Entitlement Management (Read)"
+        );
         assert_eq!(label("vso.work"), "Work Items (Read)");
         for s in all() {
             assert!(s.label.ends_with(')'), "{}", s.label);
             let level = &s.label[s.label.find('(').unwrap() + 1..];
-            assert!(level.starts_with(|c: char| c.is_ascii_uppercase()), "{}", s.label);
+            assert!(
+                level.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{}",
+                s.label
+            );
         }
     }
 
@@ -420,13 +638,18 @@ mod tests {
         assert!(!lookup("vso.code").unwrap().includes("vso.code_write"));
         assert!(!lookup("vso.code_status").unwrap().includes("vso.code"));
         assert!(lookup("vso.project_write").unwrap().includes("vso.project"));
-        assert!(lookup("vso.project_manage").unwrap().includes("vso.project"));
+        assert!(lookup("vso.project_manage")
+            .unwrap()
+            .includes("vso.project"));
     }
 
     #[test]
     fn lookup_is_case_insensitive_and_returns_the_canonical_id() {
         assert_eq!(lookup("VSO.CODE_WRITE").unwrap().id, "vso.code_write");
-        assert_eq!(lookup("vso.extension.data").unwrap().label, "Extension Data (Read)");
+        assert_eq!(
+            lookup("vso.extension.data").unwrap().label,
+            "Extension Data (Read)"
+        );
         assert!(lookup("vso.nope").is_none());
         assert!(lookup("").is_none());
         assert!(lookup(FULL_ACCESS).is_none());
@@ -434,9 +657,18 @@ mod tests {
 
     #[test]
     fn parse_list_splits_trims_and_deduplicates_in_order() {
-        assert_eq!(parse_list("vso.code vso.project"), ["vso.code", "vso.project"]);
-        assert_eq!(parse_list("vso.code,vso.project"), ["vso.code", "vso.project"]);
-        assert_eq!(parse_list(" vso.work ,\n\tvso.code ,vso.work "), ["vso.work", "vso.code"]);
+        assert_eq!(
+            parse_list("vso.code vso.project"),
+            ["vso.code", "vso.project"]
+        );
+        assert_eq!(
+            parse_list("vso.code,vso.project"),
+            ["vso.code", "vso.project"]
+        );
+        assert_eq!(
+            parse_list(" vso.work ,\n\tvso.code ,vso.work "),
+            ["vso.work", "vso.code"]
+        );
         assert_eq!(parse_list("vso.code VSO.CODE vso.code"), ["vso.code"]);
         assert!(parse_list("").is_empty());
         assert!(parse_list(" , ,, ").is_empty());

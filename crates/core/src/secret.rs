@@ -134,6 +134,9 @@ mod tests {
         let pat: Pat = serde_json::from_str(&format!("\" {SECRET}\\n\"")).unwrap();
         assert_eq!(pat.expose(), SECRET);
         assert_eq!(pat.len(), SECRET.len());
-        assert_eq!(serde_json::to_string(&pat).unwrap(), format!("\"{SECRET}\""));
+        assert_eq!(
+            serde_json::to_string(&pat).unwrap(),
+            format!("\"{SECRET}\"")
+        );
     }
 }

@@ -60,7 +60,9 @@ pub(crate) fn serve(
     let ctx = &req.ctx;
     let Some(org) = target.org else {
         return match (route, caller) {
-            (Route::GlobalProfile, Caller::User(_, user)) => ctx.json(StatusCode::OK, &profile(user)),
+            (Route::GlobalProfile, Caller::User(_, user)) => {
+                ctx.json(StatusCode::OK, &profile(user))
+            }
             _ => ctx.plain(StatusCode::NOT_FOUND, "Not Found"),
         };
     };
@@ -84,7 +86,7 @@ pub(crate) fn serve(
                 });
                 ctx.json(StatusCode::OK, &body)
             }
-            Err(r) => r,
+            Err(r) => *r,
         },
         Route::Repos(p) => api.repos(p.as_deref()),
         Route::Repo(p, r) => api.repo(p.as_deref(), r),
@@ -178,7 +180,12 @@ impl<'f> Api<'_, 'f> {
     }
 
     fn revision(&self, project: &Project) -> usize {
-        100 + self.org.projects.iter().position(|p| p.id == project.id).unwrap_or(0)
+        100 + self
+            .org
+            .projects
+            .iter()
+            .position(|p| p.id == project.id)
+            .unwrap_or(0)
     }
 
     fn project_ref(&self, project: &Project) -> Value {
@@ -196,9 +203,20 @@ impl<'f> Api<'_, 'f> {
 
     /// `$top`, `$skip` and `continuationToken` (an offset), with `x-ms-continuationtoken`.
     fn projects(&self) -> Response {
-        let visible: Vec<&Project> = self.org.projects.iter().filter(|p| self.visible(p)).collect();
-        let number = |key: &str| self.req.query(key).and_then(|v| v.trim().parse::<usize>().ok());
-        let skip = number("continuationToken").or_else(|| number("$skip")).unwrap_or(0);
+        let visible: Vec<&Project> = self
+            .org
+            .projects
+            .iter()
+            .filter(|p| self.visible(p))
+            .collect();
+        let number = |key: &str| {
+            self.req
+                .query(key)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+        };
+        let skip = number("continuationToken")
+            .or_else(|| number("$skip"))
+            .unwrap_or(0);
         let top = number("$top").unwrap_or(100).max(1);
         let page: Vec<Value> = visible
             .iter()
@@ -206,10 +224,10 @@ impl<'f> Api<'_, 'f> {
             .take(top)
             .map(|p| self.project_ref(p))
             .collect();
-        let mut response = self.req.ctx.json(
-            StatusCode::OK,
-            &json!({"count": page.len(), "value": page}),
-        );
+        let mut response = self
+            .req
+            .ctx
+            .json(StatusCode::OK, &json!({"count": page.len(), "value": page}));
         let next = skip.saturating_add(top);
         if next < visible.len() {
             if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
@@ -220,10 +238,10 @@ impl<'f> Api<'_, 'f> {
     }
 
     /// A project by name or GUID, or the 404 of §4.3 (TF200016 by name, VS800075 by id).
-    fn project(&self, id_or_name: &str) -> Result<&'f Project, Response> {
+    fn project(&self, id_or_name: &str) -> Result<&'f Project, Box<Response>> {
         match self.org.project(id_or_name).filter(|p| self.visible(p)) {
             Some(p) => Ok(p),
-            None if is_guid(id_or_name) => Err(self.req.ctx.json(
+            None if is_guid(id_or_name) => Err(Box::new(self.req.ctx.json(
                 StatusCode::NOT_FOUND,
                 &respond::wrapped(
                     &format!("VS800075: The project with id 'vstfs:///Classification/TeamProject/{id_or_name}' does not exist, or you do not have permission to access it."),
@@ -231,8 +249,8 @@ impl<'f> Api<'_, 'f> {
                     "ProjectDoesNotExistException",
                     3000,
                 ),
-            )),
-            None => Err(self.req.ctx.json(
+            ))),
+            None => Err(Box::new(self.req.ctx.json(
                 StatusCode::NOT_FOUND,
                 &respond::wrapped(
                     &format!("TF200016: The following project does not exist: {id_or_name}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server."),
@@ -240,7 +258,7 @@ impl<'f> Api<'_, 'f> {
                     "ProjectDoesNotExistWithNameException",
                     3000,
                 ),
-            )),
+            ))),
         }
     }
 
@@ -251,7 +269,10 @@ impl<'f> Api<'_, 'f> {
             let org = &self.target.org_as_called;
             format!("{org}@vs-ssh.visualstudio.com:v3/{org}/{p}/{r}")
         } else {
-            format!("git@ssh.dev.azure.com:v3/{}/{p}/{r}", self.target.org_as_called)
+            format!(
+                "git@ssh.dev.azure.com:v3/{}/{p}/{r}",
+                self.target.org_as_called
+            )
         };
         json!({
             "id": repo.id,
@@ -272,29 +293,44 @@ impl<'f> Api<'_, 'f> {
         let projects: Vec<&Project> = match project {
             Some(p) => match self.project(p) {
                 Ok(p) => vec![p],
-                Err(r) => return r,
+                Err(r) => return *r,
             },
-            None => self.org.projects.iter().filter(|p| self.visible(p)).collect(),
+            None => self
+                .org
+                .projects
+                .iter()
+                .filter(|p| self.visible(p))
+                .collect(),
         };
         let value: Vec<Value> = projects
             .iter()
             .flat_map(|p| p.git.iter().map(move |r| self.repo_json(p, r)))
             .collect();
-        self.req.ctx.json(StatusCode::OK, &json!({"count": value.len(), "value": value}))
+        self.req.ctx.json(
+            StatusCode::OK,
+            &json!({"count": value.len(), "value": value}),
+        )
     }
 
     fn repo(&self, project: Option<&str>, id_or_name: &str) -> Response {
         let scope: Vec<&Project> = match project {
             Some(p) => match self.project(p) {
                 Ok(p) => vec![p],
-                Err(r) => return r,
+                Err(r) => return *r,
             },
-            None => self.org.projects.iter().filter(|p| self.visible(p)).collect(),
+            None => self
+                .org
+                .projects
+                .iter()
+                .filter(|p| self.visible(p))
+                .collect(),
         };
         let found = scope.iter().find_map(|p| {
             p.git
                 .iter()
-                .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name.eq_ignore_ascii_case(id_or_name))
+                .find(|r| {
+                    r.id.eq_ignore_ascii_case(id_or_name) || r.name.eq_ignore_ascii_case(id_or_name)
+                })
                 .map(|r| (*p, r))
         });
         match found {
@@ -349,7 +385,7 @@ impl<'f> Api<'_, 'f> {
         let project = match project_segment {
             Some(p) => match self.project(p) {
                 Ok(p) => Some(p),
-                Err(r) => return r,
+                Err(r) => return *r,
             },
             None => None,
         };
@@ -386,19 +422,29 @@ impl<'f> Api<'_, 'f> {
             }
             value = vec![self.tfvc_item(&format!("$/{inner}"), &project.last_update_time)];
         }
-        self.req.ctx.json(StatusCode::OK, &json!({"count": value.len(), "value": value}))
+        self.req.ctx.json(
+            StatusCode::OK,
+            &json!({"count": value.len(), "value": value}),
+        )
     }
 
     fn tfvc_branches(&self, project: Option<&str>) -> Response {
         let projects: Vec<&Project> = match project {
             Some(p) => match self.project(p) {
                 Ok(p) => vec![p],
-                Err(r) => return r,
+                Err(r) => return *r,
             },
-            None => self.org.projects.iter().filter(|p| self.visible(p)).collect(),
+            None => self
+                .org
+                .projects
+                .iter()
+                .filter(|p| self.visible(p))
+                .collect(),
         };
         let owner = match self.caller {
-            Caller::User(_, u) => json!({"id": u.id, "displayName": u.display_name, "uniqueName": u.email}),
+            Caller::User(_, u) => {
+                json!({"id": u.id, "displayName": u.display_name, "uniqueName": u.email})
+            }
             Caller::Anonymous => Value::Null,
         };
         let value: Vec<Value> = projects
@@ -417,7 +463,10 @@ impl<'f> Api<'_, 'f> {
                 })
             })
             .collect();
-        self.req.ctx.json(StatusCode::OK, &json!({"count": value.len(), "value": value}))
+        self.req.ctx.json(
+            StatusCode::OK,
+            &json!({"count": value.len(), "value": value}),
+        )
     }
 
     fn wit_fields(&self) -> Value {

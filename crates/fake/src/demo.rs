@@ -66,4 +66,4 @@ pub const PROJECT_GIT: &str = "Fabrikam Fiber";
 /// A project of [`ORG`] with both Git repositories and TFVC.
 pub const PROJECT_GIT_AND_TFVC: &str = "Parts Unlimited";
 /// A project of [`ORG`] with TFVC only.
-pub const PROJECT_TFVC_ONLY: &str = "Proseware";
+pub const PROJECT_TFVC_ONLY: &str = "Litware";

@@ -27,7 +27,9 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Io { path, source } => write!(f, "cannot read fixture {}: {source}", path.display()),
+            Error::Io { path, source } => {
+                write!(f, "cannot read fixture {}: {source}", path.display())
+            }
             Error::Json { origin, source } => write!(f, "fixture {origin} is not valid: {source}"),
             Error::Invalid(why) => write!(f, "inconsistent fixture: {why}"),
         }

@@ -48,7 +48,10 @@ pub(crate) async fn before(shared: &Shared, req: &Req, faults: &Faults) -> Optio
         return Some(req.ctx.sign_in_page());
     }
     if faults.redirect_302 {
-        return Some(req.ctx.sign_in_redirect(&format!("https://{}{}", req.host, req.path)));
+        return Some(
+            req.ctx
+                .sign_in_redirect(&format!("https://{}{}", req.host, req.path)),
+        );
     }
     None
 }
@@ -98,7 +101,10 @@ async fn trickle(shared: &Shared, response: Response) -> Response {
                 }
             }
             let end = (at + TRICKLE_BYTES).min(bytes.len());
-            Some((Ok::<Bytes, std::io::Error>(bytes.slice(at..end)), (bytes, end)))
+            Some((
+                Ok::<Bytes, std::io::Error>(bytes.slice(at..end)),
+                (bytes, end),
+            ))
         }
     });
     Response::from_parts(parts, Body::from_stream(chunks))

@@ -336,11 +336,17 @@ impl Fixture {
         let mut tokens = HashSet::new();
         for org in &self.organizations {
             if !orgs.insert(org.name.to_ascii_lowercase()) {
-                return Err(Error::Invalid(format!("organization {} is listed twice", org.name)));
+                return Err(Error::Invalid(format!(
+                    "organization {} is listed twice",
+                    org.name
+                )));
             }
             for token in &org.tokens {
                 if !tokens.insert(token.token.as_str()) {
-                    return Err(Error::Invalid(format!("token {:?} is listed twice", token.label)));
+                    return Err(Error::Invalid(format!(
+                        "token {:?} is listed twice",
+                        token.label
+                    )));
                 }
                 if !users.contains(token.user.as_str()) {
                     return Err(Error::Invalid(format!(
@@ -363,12 +369,16 @@ impl Fixture {
 
     /// The organization named `name` (case-insensitive).
     pub fn organization(&self, name: &str) -> Option<&Org> {
-        self.organizations.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+        self.organizations
+            .iter()
+            .find(|o| o.name.eq_ignore_ascii_case(name))
     }
 
     /// The organization named `name` (case-insensitive), to change switches in tests.
     pub fn organization_mut(&mut self, name: &str) -> Option<&mut Org> {
-        self.organizations.iter_mut().find(|o| o.name.eq_ignore_ascii_case(name))
+        self.organizations
+            .iter_mut()
+            .find(|o| o.name.eq_ignore_ascii_case(name))
     }
 
     /// The user with id `id`.
@@ -392,8 +402,8 @@ impl Org {
 
     /// A project by GUID or by name (case-insensitive).
     pub fn project(&self, id_or_name: &str) -> Option<&Project> {
-        self.projects
-            .iter()
-            .find(|p| p.id.eq_ignore_ascii_case(id_or_name) || p.name.eq_ignore_ascii_case(id_or_name))
+        self.projects.iter().find(|p| {
+            p.id.eq_ignore_ascii_case(id_or_name) || p.name.eq_ignore_ascii_case(id_or_name)
+        })
     }
 }

@@ -28,7 +28,7 @@ mod server;
 
 pub use error::Error;
 pub use fixture::{
-    BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, SignIn, Token, UnknownOrgResponse,
-    User,
+    BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, SignIn, Token,
+    UnknownOrgResponse, User,
 };
 pub use server::{FakeAzureDevOps, RecordedRequest};

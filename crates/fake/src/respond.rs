@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::fixture::{RateLimit, User};
 
@@ -24,7 +24,14 @@ pub(crate) fn guid() -> String {
     let lo = state.hash_one(!n);
     let v = (u128::from(hi) << 64) | u128::from(lo);
     let h = format!("{v:032x}");
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 /// Per-request values echoed in headers.
@@ -48,7 +55,12 @@ impl Ctx {
     }
 
     /// A response with the headers every Azure DevOps answer carries.
-    pub(crate) fn answer(&self, status: StatusCode, content_type: Option<&str>, body: Body) -> Response {
+    pub(crate) fn answer(
+        &self,
+        status: StatusCode,
+        content_type: Option<&str>,
+        body: Body,
+    ) -> Response {
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let h = response.headers_mut();
@@ -58,7 +70,10 @@ impl Ctx {
         h.insert("activityid", value(&self.activity));
         h.insert("x-tfs-session", value(&self.session));
         h.insert("x-vss-e2eid", value(&self.activity));
-        h.insert("x-tfs-processid", value("5e7f9b1c-2d3a-4b5c-8d6e-7f8091a2b3c4"));
+        h.insert(
+            "x-tfs-processid",
+            value("5e7f9b1c-2d3a-4b5c-8d6e-7f8091a2b3c4"),
+        );
         h.insert("x-frame-options", value("SAMEORIGIN"));
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
@@ -68,8 +83,9 @@ impl Ctx {
         response
     }
 
-    pub(crate) fn json(&self, status: StatusCode, body: &Value) -> Response {
-        self.answer(status, Some(JSON), Body::from(body.to_string()))
+    pub(crate) fn json<T: Serialize + ?Sized>(&self, status: StatusCode, body: &T) -> Response {
+        let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+        self.answer(status, Some(JSON), Body::from(text))
     }
 
     pub(crate) fn empty(&self, status: StatusCode) -> Response {
@@ -83,7 +99,12 @@ impl Ctx {
     }
 
     /// 401 with the challenge headers of §4.5; `body` is JSON or empty.
-    pub(crate) fn unauthorized(&self, tenant: &str, org_host: &str, body: Option<&Value>) -> Response {
+    pub(crate) fn unauthorized(
+        &self,
+        tenant: &str,
+        org_host: &str,
+        body: Option<&Wrapped>,
+    ) -> Response {
         let mut r = match body {
             Some(b) => self.json(StatusCode::UNAUTHORIZED, b),
             None => self.empty(StatusCode::UNAUTHORIZED),
@@ -96,8 +117,14 @@ impl Ctx {
             )),
         );
         h.insert("x-vss-resourcetenant", value(tenant));
-        h.insert("x-tfs-fedauthrealm", value("https://tfs.app.visualstudio.com/"));
-        h.insert("x-tfs-fedauthissuer", value(&format!("https://{org_host}/")));
+        h.insert(
+            "x-tfs-fedauthrealm",
+            value("https://tfs.app.visualstudio.com/"),
+        );
+        h.insert(
+            "x-tfs-fedauthissuer",
+            value(&format!("https://{org_host}/")),
+        );
         h.insert(
             "x-tfs-soapexception",
             value("%3c%3fxml+version%3d%221.0%22+encoding%3d%22utf-8%22%3f%3e%3csoap%3aEnvelope%3e%3csoap%3aBody%3e%3csoap%3aFault%3e%3cfaultstring%3eTF400813%3a+Resource+not+available+for+anonymous+access.+Client+authentication+required.%3c%2ffaultstring%3e%3c%2fsoap%3aFault%3e%3c%2fsoap%3aBody%3e%3c%2fsoap%3aEnvelope%3e"),
@@ -163,7 +190,10 @@ impl Ctx {
 /// `Retry-After` and `X-RateLimit-*` (§4.6); `X-RateLimit-Delay` only once delayed or blocked.
 pub(crate) fn add_rate_limit_headers(h: &mut HeaderMap, limit: &RateLimit) {
     let reset = time::OffsetDateTime::now_utc().unix_timestamp() + limit.retry_after_secs as i64;
-    h.insert(header::RETRY_AFTER, value(&limit.retry_after_secs.to_string()));
+    h.insert(
+        header::RETRY_AFTER,
+        value(&limit.retry_after_secs.to_string()),
+    );
     h.insert("x-ratelimit-resource", value(&limit.resource));
     h.insert("x-ratelimit-delay", value("1.234"));
     h.insert("x-ratelimit-limit", value("200"));
@@ -179,41 +209,72 @@ pub(crate) fn add_user_data(response: &mut Response, user: &User) {
     );
 }
 
-/// The .NET WrappedException shape of every Azure DevOps JSON error.
-pub(crate) fn wrapped(message: &str, type_name: &str, type_key: &str, event_id: u32) -> Value {
-    json!({
-        "$id": "1",
-        "innerException": null,
-        "message": message,
-        "typeName": type_name,
-        "typeKey": type_key,
-        "errorCode": 0,
-        "eventId": event_id,
-    })
+/// The .NET WrappedException shape of every Azure DevOps JSON error; field order as the
+/// service sends it, so bodies can be compared byte for byte.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Wrapped {
+    #[serde(rename = "$id")]
+    id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_properties: Option<AccessCheckProperties>,
+    inner_exception: Option<()>,
+    message: String,
+    type_name: &'static str,
+    type_key: &'static str,
+    error_code: i32,
+    event_id: u32,
 }
 
-/// §4.2, byte for byte in key order.
-pub(crate) fn expired_body() -> Value {
-    json!({
-        "$id": "1",
-        "customProperties": {
-            "Descriptor": null,
-            "IdentityDisplayName": null,
-            "Token": null,
-            "RequestedPermissions": 0,
-            "NamespaceId": "00000000-0000-0000-0000-000000000000"
-        },
-        "innerException": null,
-        "message": "Access Denied: The Personal Access Token used has expired.",
-        "typeName": "Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi",
-        "typeKey": "AccessCheckException",
-        "errorCode": 0,
-        "eventId": 3000
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AccessCheckProperties {
+    descriptor: Option<()>,
+    identity_display_name: Option<()>,
+    token: Option<()>,
+    requested_permissions: u32,
+    namespace_id: &'static str,
+}
+
+pub(crate) fn wrapped(
+    message: &str,
+    type_name: &'static str,
+    type_key: &'static str,
+    event_id: u32,
+) -> Wrapped {
+    Wrapped {
+        id: "1",
+        custom_properties: None,
+        inner_exception: None,
+        message: message.to_owned(),
+        type_name,
+        type_key,
+        error_code: 0,
+        event_id,
+    }
+}
+
+/// §4.2, byte for byte.
+pub(crate) fn expired_body() -> Wrapped {
+    Wrapped {
+        custom_properties: Some(AccessCheckProperties {
+            descriptor: None,
+            identity_display_name: None,
+            token: None,
+            requested_permissions: 0,
+            namespace_id: "00000000-0000-0000-0000-000000000000",
+        }),
+        ..wrapped(
+            "Access Denied: The Personal Access Token used has expired.",
+            "Microsoft.VisualStudio.Services.Security.AccessCheckException, Microsoft.VisualStudio.Services.WebApi",
+            "AccessCheckException",
+            3000,
+        )
+    }
 }
 
 /// The TF400813 body of §9.2 row 4.
-pub(crate) fn tf400813(user: &str) -> Value {
+pub(crate) fn tf400813(user: &str) -> Wrapped {
     wrapped(
         &format!("TF400813: The user '{user}' is not authorized to access this resource."),
         "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server",

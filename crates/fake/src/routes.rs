@@ -18,7 +18,11 @@ use crate::respond::{self, Ctx};
 use crate::server::{RecordedRequest, Shared};
 
 /// Characters kept as-is in path segments of the URLs the fake hands out.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -63,9 +67,10 @@ impl Req {
         self.query("api-version").is_some_and(|v| !v.is_empty())
             || self
                 .headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.to_ascii_lowercase().contains("api-version="))
+                .get_all(header::ACCEPT)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| v.to_ascii_lowercase().contains("api-version="))
     }
 
     /// The URL the client called, for `reply_to` in the sign-in redirect.
@@ -98,7 +103,10 @@ impl Target<'_> {
     }
 
     fn tenant(&self) -> &str {
-        self.org.map_or("00000000-0000-0000-0000-000000000000", |o| o.tenant_id.as_str())
+        self.org
+            .map_or("00000000-0000-0000-0000-000000000000", |o| {
+                o.tenant_id.as_str()
+            })
     }
 
     /// Percent-encodes one path segment for URLs in answers.
@@ -210,7 +218,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {
-    let decode = |s: &str| percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -242,7 +254,7 @@ async fn dispatch(shared: &Shared, req: &Req) -> Response {
 
     let target = match resolve(fixture, req, &raw_segments) {
         Ok(target) => target,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
 
     if let Some(response) = api::resource_area(fixture, req, &target) {
@@ -362,7 +374,11 @@ fn reject(req: &Req, target: &Target<'_>) -> Response {
 }
 
 /// Maps `/{host}/{path}` to a service and organization, or answers 404.
-fn resolve<'f>(fixture: &'f Fixture, req: &Req, segments: &[&str]) -> Result<Target<'f>, Response> {
+fn resolve<'f>(
+    fixture: &'f Fixture,
+    req: &Req,
+    segments: &[&str],
+) -> Result<Target<'f>, Box<Response>> {
     let ctx = &req.ctx;
     let host = req.host.to_ascii_lowercase();
     let not_found = || ctx.plain(StatusCode::NOT_FOUND, "Not Found");
@@ -380,12 +396,18 @@ fn resolve<'f>(fixture: &'f Fixture, req: &Req, segments: &[&str]) -> Result<Tar
                 _ => Service::Aex,
             };
             match segments.first() {
-                None => return Err(not_found()),
+                None => return Err(Box::new(not_found())),
                 Some(first) if first.eq_ignore_ascii_case("_apis") => {
                     if service != Service::Tfs {
-                        return Err(not_found());
+                        return Err(Box::new(not_found()));
                     }
-                    (Service::DevRoot, None, 0, format!("https://{}", req.host), false)
+                    (
+                        Service::DevRoot,
+                        None,
+                        0,
+                        format!("https://{}", req.host),
+                        false,
+                    )
                 }
                 Some(first) => {
                     let name = decode(first);
@@ -394,12 +416,30 @@ fn resolve<'f>(fixture: &'f Fixture, req: &Req, segments: &[&str]) -> Result<Tar
                 }
             }
         }
-        "app.vssps.visualstudio.com" => (Service::GlobalSps, None, 0, format!("https://{}", req.host), false),
+        "app.vssps.visualstudio.com" => (
+            Service::GlobalSps,
+            None,
+            0,
+            format!("https://{}", req.host),
+            false,
+        ),
         _ => {
             if let Some(label) = label_of(".vssps.visualstudio.com") {
-                (Service::Sps, Some(label), 0, format!("https://{}", req.host), true)
+                (
+                    Service::Sps,
+                    Some(label),
+                    0,
+                    format!("https://{}", req.host),
+                    true,
+                )
             } else if let Some(label) = label_of(".vsaex.visualstudio.com") {
-                (Service::Aex, Some(label), 0, format!("https://{}", req.host), true)
+                (
+                    Service::Aex,
+                    Some(label),
+                    0,
+                    format!("https://{}", req.host),
+                    true,
+                )
             } else if let Some(label) = label_of(".visualstudio.com") {
                 // The legacy host still accepts the old collection segment.
                 match segments.first() {
@@ -410,10 +450,16 @@ fn resolve<'f>(fixture: &'f Fixture, req: &Req, segments: &[&str]) -> Result<Tar
                         format!("https://{}/{}", req.host, first),
                         true,
                     ),
-                    _ => (Service::Tfs, Some(label), 0, format!("https://{}", req.host), true),
+                    _ => (
+                        Service::Tfs,
+                        Some(label),
+                        0,
+                        format!("https://{}", req.host),
+                        true,
+                    ),
                 }
             } else {
-                return Err(not_found());
+                return Err(Box::new(not_found()));
             }
         }
     };
@@ -421,7 +467,7 @@ fn resolve<'f>(fixture: &'f Fixture, req: &Req, segments: &[&str]) -> Result<Tar
     let org = match &org_name {
         Some(name) => match fixture.organization(name) {
             Some(org) => Some(org),
-            None => return Err(unknown_org(fixture, ctx, name)),
+            None => return Err(Box::new(unknown_org(fixture, ctx, name))),
         },
         None => None,
     };
@@ -467,7 +513,9 @@ fn route(target: &Target<'_>) -> Route {
     let l: Vec<&str> = lower.iter().map(String::as_str).collect();
     let orig = &target.rest;
     match (target.service, l.as_slice()) {
-        (Service::Tfs | Service::Sps | Service::Aex, ["_apis", "connectiondata"]) => Route::ConnectionData,
+        (Service::Tfs | Service::Sps | Service::Aex, ["_apis", "connectiondata"]) => {
+            Route::ConnectionData
+        }
         (Service::Tfs, ["_apis", "projects"]) => Route::Projects,
         (Service::Tfs, ["_apis", "projects", _]) => Route::Project(orig[2].clone()),
         (Service::Tfs, ["_apis", "git", "repositories"]) => Route::Repos(None),
@@ -479,8 +527,12 @@ fn route(target: &Target<'_>) -> Route {
         (Service::Tfs, ["_apis", "tfvc", "items"]) => Route::TfvcItems(None),
         (Service::Tfs, [_, "_apis", "tfvc", "items"]) => Route::TfvcItems(Some(orig[0].clone())),
         (Service::Tfs, ["_apis", "tfvc", "branches"]) => Route::TfvcBranches(None),
-        (Service::Tfs, [_, "_apis", "tfvc", "branches"]) => Route::TfvcBranches(Some(orig[0].clone())),
-        (Service::Tfs, ["_apis", "wit", "fields"] | [_, "_apis", "wit", "fields"]) => Route::WitFields,
+        (Service::Tfs, [_, "_apis", "tfvc", "branches"]) => {
+            Route::TfvcBranches(Some(orig[0].clone()))
+        }
+        (Service::Tfs, ["_apis", "wit", "fields"] | [_, "_apis", "wit", "fields"]) => {
+            Route::WitFields
+        }
         (Service::Tfs, ["_apis", "hooks", "subscriptions"]) => Route::Hooks,
         (Service::Sps, ["_apis", "profile", "profiles", "me"]) => Route::Profile,
         (Service::Sps, ["_apis", "tokens", "pats"]) => Route::Pats,
@@ -492,7 +544,11 @@ fn route(target: &Target<'_>) -> Route {
 
 /// Reads `Authorization: Basic base64(user:PAT)` and looks the PAT up.
 fn credential<'f>(fixture: &'f Fixture, req: &Req, target: &Target<'f>) -> Credential<'f> {
-    let Some(value) = req.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = req
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
         return if req.headers.contains_key(header::AUTHORIZATION) {
             Credential::Bad
         } else {

@@ -117,7 +117,12 @@ impl FakeAzureDevOps {
 
     /// Request counts per original host.
     pub fn requests_by_host(&self) -> BTreeMap<String, u64> {
-        self.shared.stats.lock().unwrap_or_else(|e| e.into_inner()).by_host.clone()
+        self.shared
+            .stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .by_host
+            .clone()
     }
 
     /// Number of requests received since start or the last [`reset_counters`](Self::reset_counters).
@@ -127,7 +132,12 @@ impl FakeAzureDevOps {
 
     /// Every request received since start or the last [`reset_counters`](Self::reset_counters).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.stats.lock().unwrap_or_else(|e| e.into_inner()).requests.clone()
+        self.shared
+            .stats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .requests
+            .clone()
     }
 
     /// Forgets every counted and recorded request.
@@ -140,7 +150,10 @@ impl FakeAzureDevOps {
         let _ = self.shutdown.send(true);
         if let Some(mut task) = self.task.take() {
             // Idle keep-alive connections can delay a graceful stop; don't let them block tests.
-            if tokio::time::timeout(Duration::from_secs(2), &mut task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(2), &mut task)
+                .await
+                .is_err()
+            {
                 task.abort();
             }
         }
@@ -158,6 +171,8 @@ impl Drop for FakeAzureDevOps {
 
 impl std::fmt::Debug for FakeAzureDevOps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeAzureDevOps").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("FakeAzureDevOps")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }

@@ -181,7 +181,9 @@ impl ProxyConfig {
             return Err(Error::Config("timeouts must be longer than zero".into()));
         }
         if self.max_body_bytes == 0 {
-            return Err(Error::Config("the body limit must be at least 1 byte".into()));
+            return Err(Error::Config(
+                "the body limit must be at least 1 byte".into(),
+            ));
         }
         for origin in &self.allowed_origins {
             crate::security::parse_origin(origin).ok_or_else(|| {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use azdo_connect_core::contract::CredentialClaims;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use josekit::jwe::{self, JweDecrypter, JweHeader, Dir};
+use josekit::jwe::{self, Dir, JweDecrypter, JweHeader};
 
 use crate::{Error, SealKey};
 
@@ -23,7 +23,9 @@ pub struct Sealer {
 
 impl std::fmt::Debug for Sealer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sealer").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("Sealer")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -111,9 +113,12 @@ pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, 
         .get("kid")
         .and_then(|v| v.as_str())
         .ok_or(Error::CredentialTampered)?;
-    let key = keys.keys.get(kid).ok_or_else(|| Error::CredentialUnknownKey {
-        kid: kid.chars().take(64).collect(),
-    })?;
+    let key = keys
+        .keys
+        .get(kid)
+        .ok_or_else(|| Error::CredentialUnknownKey {
+            kid: kid.chars().take(64).collect(),
+        })?;
     let decrypter = Dir
         .decrypter_from_bytes(key)
         .map_err(|e| Error::Seal(e.to_string()))?;

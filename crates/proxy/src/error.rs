@@ -75,9 +75,9 @@ impl Error {
             Error::InvalidRequest(_) => ErrorCode::InvalidRequest,
             Error::Organization(e) => e.code(),
             Error::TokenFormat(_) => ErrorCode::TokenFormat,
-            Error::TokenInvalid(_) | Error::CredentialTampered | Error::CredentialUnknownKey { .. } => {
-                ErrorCode::TokenInvalid
-            }
+            Error::TokenInvalid(_)
+            | Error::CredentialTampered
+            | Error::CredentialUnknownKey { .. } => ErrorCode::TokenInvalid,
             Error::TokenExpired | Error::CredentialExpired => ErrorCode::TokenExpired,
             Error::OrganizationNotFound => ErrorCode::OrganizationNotFound,
             Error::MissingScopes { .. } => ErrorCode::MissingScopes,

@@ -33,16 +33,20 @@ where
             ));
         }
         let limit = request.extensions().get::<BodyLimit>().map(|l| l.0);
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge {
-                    limit: limit.unwrap_or_default(),
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::PayloadTooLarge {
+                        limit: limit.unwrap_or_default(),
+                    }
+                } else {
+                    Error::InvalidRequest("The request body could not be read.".into())
                 }
-            } else {
-                Error::InvalidRequest("The request body could not be read.".into())
-            }
-        })?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(describe)
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(describe)
     }
 }
 
@@ -68,7 +72,10 @@ fn is_json(request: &Request) -> bool {
 // wrong field; those are replaced by a sentence that quotes nothing.
 fn describe(error: serde_json::Error) -> Error {
     let message = error.to_string();
-    let detail = if error.is_data() && !message.starts_with("invalid type") && !message.starts_with("invalid value") {
+    let detail = if error.is_data()
+        && !message.starts_with("invalid type")
+        && !message.starts_with("invalid value")
+    {
         message
     } else if error.is_data() {
         format!(

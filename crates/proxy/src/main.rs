@@ -14,7 +14,11 @@ use url::Url;
 /// The azdo-connect proxy: verifies Azure DevOps personal access tokens for the <azdo-connect>
 /// widget and seals them as JWE credentials for your backend.
 #[derive(Debug, Parser)]
-#[command(name = "azdo-connect-proxy", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "azdo-connect-proxy",
+    version,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -25,11 +29,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the proxy over HTTP (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Normalize an organization input and print one line of JSON: the canonical organization
     /// (exit 0) or {"error":{"code","message"}} (exit 1).
     Normalize {
         /// A name or any Azure DevOps URL, clone URL or SSH remote.
+        #[arg(allow_hyphen_values = true)]
         input: String,
         /// An Azure DevOps Server host (`host` or `host:port`) to accept. Repeatable.
         #[arg(long = "allow-server", value_name = "HOST")]
@@ -54,10 +59,20 @@ enum Command {
 struct KeyArgs {
     /// The key that seals credentials: 32 bytes, base64url. Without it `serve` generates an
     /// ephemeral key, so credentials stop opening when the process restarts.
-    #[arg(long, env = "AZDO_CONNECT_SEAL_KEY", value_name = "BASE64URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_SEAL_KEY",
+        value_name = "BASE64URL",
+        hide_env_values = true
+    )]
     seal_key: Option<String>,
     /// The key id written in each credential's JWE header.
-    #[arg(long, env = "AZDO_CONNECT_KEY_ID", value_name = "KID", default_value = "k1")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_KEY_ID",
+        value_name = "KID",
+        default_value = "k1"
+    )]
     key_id: String,
     /// A previous key still accepted back on /projects after a rotation, as KID=BASE64URL.
     /// Repeatable.
@@ -74,7 +89,12 @@ struct KeyArgs {
 #[derive(Debug, Clone, Args)]
 struct ServeArgs {
     /// The address to listen on.
-    #[arg(long, env = "AZDO_CONNECT_BIND", default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_BIND",
+        default_value = "127.0.0.1:8787",
+        value_name = "ADDR"
+    )]
     bind: SocketAddr,
     /// Send `https://{host}/{path}` to `{URL}/{host}/{path}` instead, e.g. a fake Azure DevOps on
     /// loopback.
@@ -84,28 +104,68 @@ struct ServeArgs {
     key: KeyArgs,
     /// A browser origin allowed to call the proxy cross-origin (https://app.example.com).
     /// Repeatable. Without any, only same-origin requests are accepted.
-    #[arg(long, env = "AZDO_CONNECT_ALLOWED_ORIGINS", value_name = "ORIGIN", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ALLOWED_ORIGINS",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
     allowed_origin: Vec<String>,
     /// An Azure DevOps Server host (`host` or `host:port`) the proxy may contact. Repeatable.
-    #[arg(long, env = "AZDO_CONNECT_ALLOW_SERVERS", value_name = "HOST", value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ALLOW_SERVERS",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
     allow_server: Vec<String>,
     /// Where the endpoints are mounted.
-    #[arg(long, env = "AZDO_CONNECT_BASE_PATH", default_value = "/api/azdo", value_name = "PATH")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_BASE_PATH",
+        default_value = "/api/azdo",
+        value_name = "PATH"
+    )]
     base_path: String,
     /// How long to wait for a connection to Azure DevOps, in milliseconds.
-    #[arg(long, env = "AZDO_CONNECT_CONNECT_TIMEOUT_MS", default_value_t = 3000, value_name = "MS")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CONNECT_TIMEOUT_MS",
+        default_value_t = 3000,
+        value_name = "MS"
+    )]
     connect_timeout_ms: u64,
     /// The total deadline of one verify (all upstream calls), in milliseconds.
-    #[arg(long, env = "AZDO_CONNECT_VERIFY_TIMEOUT_MS", default_value_t = 10000, value_name = "MS")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_VERIFY_TIMEOUT_MS",
+        default_value_t = 10000,
+        value_name = "MS"
+    )]
     verify_timeout_ms: u64,
     /// Sustained POST requests per minute per client IP.
-    #[arg(long, env = "AZDO_CONNECT_RATE_LIMIT_PER_MINUTE", default_value_t = 30, value_name = "N")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 30,
+        value_name = "N"
+    )]
     rate_limit_per_minute: u32,
     /// POST requests a client may send at once before the sustained rate applies.
-    #[arg(long, env = "AZDO_CONNECT_RATE_LIMIT_BURST", default_value_t = 10, value_name = "N")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_RATE_LIMIT_BURST",
+        default_value_t = 10,
+        value_name = "N"
+    )]
     rate_limit_burst: u32,
     /// The largest request body accepted, in bytes.
-    #[arg(long, env = "AZDO_CONNECT_MAX_BODY_BYTES", default_value_t = 16384, value_name = "BYTES")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_MAX_BODY_BYTES",
+        default_value_t = 16384,
+        value_name = "BYTES"
+    )]
     max_body_bytes: usize,
     /// Log format on stderr (the level comes from RUST_LOG, default info).
     #[arg(long, env = "AZDO_CONNECT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -124,7 +184,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Normalize {
             input,
             allow_server,
@@ -168,9 +228,12 @@ fn keys(args: &KeyArgs) -> Result<(Option<SealKey>, Vec<SealKey>), String> {
         .previous_key
         .iter()
         .map(|entry| {
-            let (kid, key) = entry
-                .split_once('=')
-                .ok_or_else(|| format!("--previous-key must be KID=BASE64URL, got {:?}", kid_only(entry)))?;
+            let (kid, key) = entry.split_once('=').ok_or_else(|| {
+                format!(
+                    "--previous-key must be KID=BASE64URL, got {:?}",
+                    kid_only(entry)
+                )
+            })?;
             SealKey::from_base64url(kid, key).map_err(|e| e.to_string())
         })
         .collect::<Result<Vec<_>, String>>()?;
@@ -252,7 +315,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         ..ProxyConfig::default()
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             tracing::error!(%error, "could not start the async runtime");

@@ -19,7 +19,7 @@ use utoipa::OpenApi;
     paths(
         crate::verify::verify,
         crate::projects::projects,
-        crate::routes::config,
+        crate::routes::get_config,
         crate::routes::openapi_json,
         crate::routes::healthz
     ),

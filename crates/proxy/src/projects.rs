@@ -106,6 +106,7 @@ fn decode_continuation(token: &str) -> Result<usize, Error> {
 }
 
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 struct List<T> {
     #[serde(default)]
     value: Vec<T>,
@@ -206,7 +207,8 @@ async fn with_repositories(
             ("api-version", "7.1"),
         ],
     );
-    let (git, tfvc) = futures_util::join!(upstream.get(&git_url, pat), upstream.get(&tfvc_url, pat));
+    let (git, tfvc) =
+        futures_util::join!(upstream.get(&git_url, pat), upstream.get(&tfvc_url, pat));
     let git = git?;
     let mut repositories = match git.status {
         200 if !git.is_html() => git
@@ -255,7 +257,13 @@ async fn with_repositories(
 /// Maps a failed listing call to a contract error. A 401 is ambiguous (a missing scope, or a
 /// token revoked since it was verified), so connectionData, which any valid token may read,
 /// decides.
-async fn refused(upstream: &Upstream, target: &Target, pat: &Pat, reply: &Reply, scope: &str) -> Error {
+async fn refused(
+    upstream: &Upstream,
+    target: &Target,
+    pat: &Pat,
+    reply: &Reply,
+    scope: &str,
+) -> Error {
     match reply.status {
         401 if reply.says_expired() => Error::TokenExpired,
         401 => match identify(upstream, target, pat).await {
@@ -291,7 +299,13 @@ mod tests {
     #[test]
     fn continuation_tokens_round_trip_and_reject_garbage() {
         assert_eq!(decode_continuation(&encode_continuation(30)).unwrap(), 30);
-        for bad in ["", "30", "skip:30", "!!", &URL_SAFE_NO_PAD.encode("skip:-1")] {
+        for bad in [
+            "",
+            "30",
+            "skip:30",
+            "!!",
+            &URL_SAFE_NO_PAD.encode("skip:-1"),
+        ] {
             assert_eq!(
                 decode_continuation(bad).unwrap_err().code().as_str(),
                 "invalid_request",

@@ -70,12 +70,15 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
     let calls = Router::new()
         .route("/verify", post(crate::verify::verify))
         .route("/projects", post(crate::projects::projects))
-        .route_layer(from_fn_with_state(config.verify_timeout, security::deadline))
+        .route_layer(from_fn_with_state(
+            config.verify_timeout,
+            security::deadline,
+        ))
         .route_layer(security::rate_limit_layer(config.rate_limit)?)
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(Extension(BodyLimit(config.max_body_bytes)));
     let api = Router::new()
-        .route("/config", get(config))
+        .route("/config", get(get_config))
         .route("/openapi.json", get(openapi_json))
         .merge(calls)
         .layer(from_fn_with_state(origins.clone(), security::guard))
@@ -99,7 +102,7 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
     tag = "azdo-connect",
     responses((status = 200, description = "The proxy's public configuration.", body = ConfigResponse))
 )]
-pub(crate) async fn config(State(state): State<Arc<AppState>>) -> Json<ConfigResponse> {
+pub(crate) async fn get_config(State(state): State<Arc<AppState>>) -> Json<ConfigResponse> {
     Json(state.config.clone())
 }
 
@@ -112,7 +115,10 @@ pub(crate) async fn config(State(state): State<Arc<AppState>>) -> Json<ConfigRes
 )]
 pub(crate) async fn openapi_json(State(state): State<Arc<AppState>>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         state.openapi.clone(),
     )
         .into_response()

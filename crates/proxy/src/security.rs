@@ -90,7 +90,11 @@ fn is_same_origin(origin: &str, host: Option<&HeaderValue>) -> bool {
 /// Refuses a request whose `Origin` is present and neither allowed nor the proxy's own origin
 /// (403 `forbidden_origin`), then requires `X-Azdo-Connect: 1` on every `POST` (400
 /// `invalid_request`).
-pub(crate) async fn guard(State(origins): State<Origins>, request: Request, next: Next) -> Response {
+pub(crate) async fn guard(
+    State(origins): State<Origins>,
+    request: Request,
+    next: Next,
+) -> Response {
     if let Some(origin) = request.headers().get(header::ORIGIN) {
         let text = origin.to_str().unwrap_or("(unreadable)");
         if !origins.allows(text) && !is_same_origin(text, request.headers().get(header::HOST)) {
@@ -116,7 +120,11 @@ pub(crate) async fn guard(State(origins): State<Origins>, request: Request, next
 /// Bounds the whole handling of a request, upstream calls included; when the deadline passes the
 /// handler is dropped (cancelling its upstream requests) and the client gets 504
 /// `upstream_timeout`.
-pub(crate) async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+pub(crate) async fn deadline(
+    State(limit): State<Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => Error::UpstreamTimeout.into_response(),
@@ -151,12 +159,38 @@ pub(crate) fn rate_limit_layer(
         .burst_size(limit.burst)
         .finish()
         .ok_or_else(|| Error::Config("the rate limit is out of range".into()))?;
-    Ok(GovernorLayer::new(config).error_handler(|error| match error {
-        GovernorError::TooManyRequests { wait_time, .. } => Error::RateLimited {
-            // Rounded down by governor; a zero would invite an immediate retry that fails too.
-            retry_after: wait_time.max(1),
-        }
-        .into_response(),
-        other => Error::InvalidRequest(other.to_string()).into_response(),
-    }))
+    prune_periodically(config.limiter());
+    Ok(
+        GovernorLayer::new(config).error_handler(|error| match error {
+            GovernorError::TooManyRequests { wait_time, .. } => Error::RateLimited {
+                // Rounded down by governor; a zero would invite an immediate retry that fails too.
+                retry_after: wait_time.max(1),
+            }
+            .into_response(),
+            other => Error::InvalidRequest(other.to_string()).into_response(),
+        }),
+    )
+}
+
+// Forget idle clients now and then so the per-IP table cannot grow without bound. The thread holds
+// only a weak reference and ends once the router is dropped.
+fn prune_periodically(
+    limiter: &tower_governor::governor::SharedRateLimiter<
+        Option<IpAddr>,
+        governor::middleware::NoOpMiddleware,
+    >,
+) {
+    let weak = Arc::downgrade(limiter);
+    let spawned = std::thread::Builder::new()
+        .name("azdo-connect-rate-limit-pruner".into())
+        .spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(60));
+            match weak.upgrade() {
+                Some(limiter) => limiter.retain_recent(),
+                None => break,
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "could not start the rate-limit pruner");
+    }
 }

@@ -13,7 +13,11 @@ use crate::{Error, ProxyConfig};
 
 /// The Azure DevOps Services hosts the proxy may contact; Azure DevOps Server hosts come from the
 /// configured allowlist.
-const HOSTED_HOSTS: [&str; 3] = ["dev.azure.com", "vssps.dev.azure.com", "vsaex.dev.azure.com"];
+const HOSTED_HOSTS: [&str; 3] = [
+    "dev.azure.com",
+    "vssps.dev.azure.com",
+    "vsaex.dev.azure.com",
+];
 
 /// Upstream bodies larger than this are cut off: nothing the proxy reads comes close, and a
 /// hostile or broken server must not make the proxy buffer without bound.
@@ -66,11 +70,6 @@ impl Target {
                 })
             }
         }
-    }
-
-    /// Whether this is Azure DevOps Services.
-    pub(crate) fn is_hosted(&self) -> bool {
-        self.hosted_name.is_some()
     }
 
     /// `{org}/{segments…}?{query}` on the organization's main host.
@@ -141,7 +140,6 @@ pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) content_type: String,
     pub(crate) retry_after: Option<u64>,
-    pub(crate) continuation: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -156,11 +154,19 @@ impl Reply {
         self.content_type.starts_with("application/json")
     }
 
-    /// Whether the body or the page title says the token has expired.
+    /// Whether the answer says the token has expired: an API body's text, or an HTML page's
+    /// `<title>` (sign-in pages mention expired *sessions* in their text, which says nothing about
+    /// the token).
     pub(crate) fn says_expired(&self) -> bool {
-        String::from_utf8_lossy(&self.body)
-            .to_ascii_lowercase()
-            .contains("has expired")
+        let text = String::from_utf8_lossy(&self.body).to_ascii_lowercase();
+        let relevant = if self.is_html() {
+            text.split_once("<title>")
+                .and_then(|(_, rest)| rest.split_once("</title>"))
+                .map_or("", |(title, _)| title)
+        } else {
+            &text
+        };
+        relevant.contains("has expired")
     }
 
     /// The body as JSON.
@@ -188,7 +194,10 @@ impl Upstream {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         // Without it Azure DevOps answers a bad token with a 203/302 sign-in page (§4.4).
-        headers.insert("x-tfs-fedauthredirect", HeaderValue::from_static("Suppress"));
+        headers.insert(
+            "x-tfs-fedauthredirect",
+            HeaderValue::from_static("Suppress"),
+        );
         let client = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(concat!("azdo-connect-proxy/", env!("CARGO_PKG_VERSION")))
@@ -248,10 +257,6 @@ impl Upstream {
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let continuation = headers
-            .get("x-ms-continuationtoken")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
         let body = read_bounded(url, response).await?;
         tracing::debug!(
             host = %authority(url),
@@ -264,7 +269,6 @@ impl Upstream {
             status,
             content_type,
             retry_after,
-            continuation,
             body,
         })
     }
@@ -326,7 +330,10 @@ mod tests {
         let target = Target::new(&hosted("Contoso"), &AllowedServers::default()).unwrap();
         assert_eq!(
             target
-                .api(&["_apis", "projects"], &[("$top", "1"), ("api-version", "7.1")])
+                .api(
+                    &["_apis", "projects"],
+                    &[("$top", "1"), ("api-version", "7.1")]
+                )
                 .as_str(),
             "https://dev.azure.com/Contoso/_apis/projects?%24top=1&api-version=7.1"
         );
@@ -347,7 +354,10 @@ mod tests {
     #[test]
     fn refuses_names_the_normalizer_should_have_refused() {
         for name in ["evil.com", "a/b", "", "x@y", "..", &"a".repeat(51)] {
-            assert!(Target::new(&hosted(name), &AllowedServers::default()).is_err(), "{name}");
+            assert!(
+                Target::new(&hosted(name), &AllowedServers::default()).is_err(),
+                "{name}"
+            );
         }
         let onprem = Organization {
             organization: "DefaultCollection".into(),
@@ -367,7 +377,10 @@ mod tests {
             ..ProxyConfig::default()
         };
         let upstream = Upstream::new(&config).unwrap();
-        let url = Url::parse("https://vssps.dev.azure.com/contoso/_apis/profile/profiles/me?api-version=7.1").unwrap();
+        let url = Url::parse(
+            "https://vssps.dev.azure.com/contoso/_apis/profile/profiles/me?api-version=7.1",
+        )
+        .unwrap();
         assert_eq!(
             upstream.route(&url).as_str(),
             "http://127.0.0.1:8788/prefix/vssps.dev.azure.com/contoso/_apis/profile/profiles/me?api-version=7.1"

@@ -190,7 +190,11 @@ struct PropertyValue {
 }
 
 /// `GET {org}/_apis/connectionData`: is the token valid here, and whose is it?
-pub(crate) async fn identify(upstream: &Upstream, target: &Target, pat: &Pat) -> Result<User, Error> {
+pub(crate) async fn identify(
+    upstream: &Upstream,
+    target: &Target,
+    pat: &Pat,
+) -> Result<User, Error> {
     let url = target.api(&["_apis", "connectionData"], &[]);
     let reply = upstream.get(&url, pat).await?;
     classify_connection(&reply)
@@ -310,7 +314,10 @@ async fn probe(
         };
         (id, state)
     });
-    futures_util::future::join_all(probes).await.into_iter().collect()
+    futures_util::future::join_all(probes)
+        .await
+        .into_iter()
+        .collect()
 }
 
 /// A requested scope's status: its own probe when observable; otherwise `missing` when a scope it
@@ -342,7 +349,6 @@ mod tests {
             status,
             content_type: content_type.into(),
             retry_after: Some(7),
-            continuation: None,
             body: body.as_bytes().to_vec(),
         }
     }
@@ -364,23 +370,60 @@ mod tests {
             "application/json",
             r#"{"authenticatedUser":{"id":"aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa","providerDisplayName":"Anonymous"}}"#,
         );
-        let cases: [(Reply, &str); 9] = [
+        let cases: [(Reply, &str); 11] = [
             (anonymous, "token_invalid"),
             (reply(401, "", ""), "token_invalid"),
             (
-                reply(401, "application/json", r#"{"message":"Access Denied: The Personal Access Token used has expired."}"#),
+                reply(
+                    401,
+                    "application/json",
+                    r#"{"message":"Access Denied: The Personal Access Token used has expired."}"#,
+                ),
                 "token_expired",
             ),
-            (reply(203, "text/html; charset=utf-8", "<title>Azure DevOps Services | Sign In</title>"), "token_invalid"),
+            (
+                reply(
+                    203,
+                    "text/html; charset=utf-8",
+                    "<title>Azure DevOps Services | Sign In</title>",
+                ),
+                "token_invalid",
+            ),
             (reply(302, "text/html", "Object moved"), "token_invalid"),
+            (
+                reply(
+                    203,
+                    "text/html",
+                    "<title>Sign In</title><p>Your session has expired.</p>",
+                ),
+                "token_invalid",
+            ),
+            (
+                reply(
+                    203,
+                    "text/html",
+                    "<title>Access Denied: The Personal Access Token used has expired.</title>",
+                ),
+                "token_expired",
+            ),
             (reply(200, "text/html", "<html>"), "token_invalid"),
-            (reply(404, "application/json", "{}"), "organization_not_found"),
+            (
+                reply(404, "application/json", "{}"),
+                "organization_not_found",
+            ),
             (reply(503, "text/plain", "down"), "upstream_unavailable"),
-            (reply(200, "application/json", "{not json"), "upstream_unavailable"),
+            (
+                reply(200, "application/json", "{not json"),
+                "upstream_unavailable",
+            ),
         ];
         for (r, code) in cases {
             let status = r.status;
-            assert_eq!(classify_connection(&r).unwrap_err().code().as_str(), code, "{status}");
+            assert_eq!(
+                classify_connection(&r).unwrap_err().code().as_str(),
+                code,
+                "{status}"
+            );
         }
         match classify_connection(&reply(429, "application/json", "{}")) {
             Err(Error::RateLimited { retry_after }) => assert_eq!(retry_after, 7),

@@ -1,0 +1,225 @@
+//! The `azdo-connect-proxy` binary's subcommands, and opening a credential with npm `jose`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use azdo_connect_core::contract::CredentialClaims;
+use azdo_connect_core::Pat;
+use azdo_connect_proxy::{SealKey, Sealer};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_azdo-connect-proxy");
+const SECRET: &str = "demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(BIN)
+        .args(args)
+        .env_remove("AZDO_CONNECT_SEAL_KEY")
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn one_json_line(stdout: &str) -> Value {
+    assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
+    serde_json::from_str(stdout.trim()).unwrap()
+}
+
+#[test]
+fn normalize_prints_the_canonical_organization() {
+    let (code, stdout, _) = run(&[
+        "normalize",
+        "https://dev.azure.com/Contoso/Fabrikam%20Fiber/_git/repo",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        one_json_line(&stdout),
+        json!({"organization": "Contoso", "organizationUrl": "https://dev.azure.com/Contoso", "deploymentType": "hosted"})
+    );
+    let (code, stdout, _) = run(&["normalize", "contoso.visualstudio.com"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        one_json_line(&stdout)["organizationUrl"],
+        "https://dev.azure.com/contoso"
+    );
+}
+
+#[test]
+fn normalize_prints_errors_as_json_and_exits_1() {
+    for (input, code) in [
+        ("https://evil.example/contoso", "host_not_allowed"),
+        ("-bad-", "invalid_organization"),
+        (
+            "https://tfs.corp.example/tfs/DefaultCollection",
+            "host_not_allowed",
+        ),
+    ] {
+        let (exit, stdout, _) = run(&["normalize", input]);
+        assert_eq!(exit, 1, "{input}");
+        let body = one_json_line(&stdout);
+        assert_eq!(body["error"]["code"], code, "{input}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn normalize_accepts_allowlisted_servers() {
+    let (code, stdout, _) = run(&[
+        "normalize",
+        "https://tfs.corp.example/tfs/DefaultCollection/Project",
+        "--allow-server",
+        "other.example",
+        "--allow-server",
+        "tfs.corp.example",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    let body = one_json_line(&stdout);
+    assert_eq!(body["deploymentType"], "onPremises");
+    assert_eq!(body["organization"], "DefaultCollection");
+}
+
+#[test]
+fn generate_key_prints_32_random_bytes() {
+    let (code, first, _) = run(&["generate-key"]);
+    assert_eq!(code, 0);
+    let (_, second, _) = run(&["generate-key"]);
+    assert_ne!(first, second);
+    assert_eq!(URL_SAFE_NO_PAD.decode(first.trim()).unwrap().len(), 32);
+}
+
+fn sealed(key: &SealKey) -> (String, CredentialClaims) {
+    let claims = CredentialClaims {
+        org: "contoso".into(),
+        org_url: "https://dev.azure.com/contoso".into(),
+        pat: Pat::new(SECRET),
+        user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
+        scopes: vec!["vso.code".into(), "vso.project".into()],
+        iat: 1_790_000_000,
+        exp: Some(4_000_000_000),
+    };
+    let token = Sealer::new(*key.key(), key.kid())
+        .unwrap()
+        .seal(&claims)
+        .unwrap();
+    (token, claims)
+}
+
+#[test]
+fn open_credential_redacts_the_token_unless_asked() {
+    let key = SealKey::generate("k1");
+    let (token, claims) = sealed(&key);
+    let key_text = key.to_base64url();
+    let (code, stdout, stderr) = run(&["open-credential", &token, "--seal-key", &key_text]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains(SECRET));
+    let body = one_json_line(&stdout);
+    assert_eq!(body["pat"], "***");
+    assert_eq!(body["org"], "contoso");
+    assert_eq!(body["userId"], claims.user_id);
+
+    let (code, stdout, _) = run(&[
+        "open-credential",
+        &token,
+        "--seal-key",
+        &key_text,
+        "--show-token",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(one_json_line(&stdout)["pat"], SECRET);
+
+    let other = SealKey::generate("k1").to_base64url();
+    let (code, stdout, stderr) = run(&["open-credential", &token, "--seal-key", &other]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.is_empty() && stderr.contains("not valid"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&other), "the key was echoed");
+}
+
+#[test]
+fn help_documents_every_option() {
+    let (code, stdout, _) = run(&["serve", "--help"]);
+    assert_eq!(code, 0);
+    for flag in [
+        "--bind",
+        "--upstream-override",
+        "--seal-key",
+        "AZDO_CONNECT_SEAL_KEY",
+        "--key-id",
+        "--allowed-origin",
+        "--allow-server",
+        "--base-path",
+        "--connect-timeout-ms",
+        "--verify-timeout-ms",
+        "--rate-limit-per-minute",
+        "--rate-limit-burst",
+        "--max-body-bytes",
+        "--log-format",
+        "127.0.0.1:8787",
+        "/api/azdo",
+    ] {
+        assert!(stdout.contains(flag), "--help lacks {flag}");
+    }
+    let (_, top, _) = run(&["--help"]);
+    for sub in ["serve", "normalize", "open-credential", "generate-key"] {
+        assert!(top.contains(sub), "--help lacks {sub}");
+    }
+}
+
+#[test]
+fn a_bad_seal_key_stops_serve() {
+    let (code, _, stderr) = run(&["--seal-key", "too-short", "--bind", "127.0.0.1:0"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("seal key"), "{stderr}");
+}
+
+#[test]
+fn node_jose_opens_the_credential() {
+    let tools = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/open_credential.mjs");
+    assert!(
+        tools.join("node_modules/jose/package.json").exists(),
+        "npm jose is missing under {}: run `cargo xtask test`, which installs it",
+        tools.display()
+    );
+    let key = SealKey::generate("2026-11");
+    let (token, claims) = sealed(&key);
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&tools)
+        .arg(&token)
+        .arg(key.to_base64url())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("node could not run ({e}): run `cargo xtask test`, which sets it up")
+        });
+    assert!(
+        output.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let body: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(body["protectedHeader"]["alg"], "dir");
+    assert_eq!(body["protectedHeader"]["enc"], "A256GCM");
+    assert_eq!(body["protectedHeader"]["kid"], "2026-11");
+    let opened: CredentialClaims = serde_json::from_value(body["claims"].clone()).unwrap();
+    assert_eq!(opened, claims);
+    assert_eq!(opened.pat.expose(), SECRET);
+
+    // And jose refuses it with another key.
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&tools)
+        .arg(&token)
+        .arg(SealKey::generate("x").to_base64url())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+}

@@ -1,0 +1,165 @@
+//! `<azdo-connect>` in a real browser: definition, shadow root, stylesheet, live organization
+//! preview and the `azdo-ready` event.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlInputElement, ShadowRootMode};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn types_an_org_url_and_sees_the_canonical_preview() {
+    let host = create(&[
+        ("proxy-url", "/api/azdo"),
+        ("scopes", "vso.code vso.project"),
+    ]);
+    let events = Recorder::listen(&document(), &["azdo-ready", "azdo-error"]);
+    attach(&host);
+    assert!(
+        settle_until(50, || events.count("azdo-ready") == 1).await,
+        "azdo-ready fired"
+    );
+
+    type_into(
+        &host,
+        "#org",
+        "https://contoso.visualstudio.com/Proj/_git/repo",
+    );
+    settle().await;
+
+    assert_eq!(
+        text(&host, "#org-preview").as_deref(),
+        Some("https://dev.azure.com/contoso")
+    );
+    assert_eq!(text(&host, "#org-error"), None);
+    let input: HtmlInputElement = find(&host, "#org").expect("org input").unchecked_into();
+    assert_eq!(
+        input.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+
+    let ready = &events.details("azdo-ready")[0];
+    assert!(is_plain_object(ready), "the detail is a plain object");
+    assert_eq!(
+        field(ready, "version").as_deref(),
+        Some(azdo_connect::VERSION)
+    );
+    assert_eq!(events.count("azdo-error"), 0);
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_org_shows_the_core_message() {
+    let host = create(&[("proxy-url", "/api/azdo")]);
+    attach(&host);
+    settle().await;
+
+    type_into(&host, "#org", "https://github.com/contoso");
+    settle().await;
+
+    let expected = azdo_connect_core::normalize_organization(
+        "https://github.com/contoso",
+        &azdo_connect_core::AllowedServers::default(),
+    )
+    .expect_err("github.com is not Azure DevOps")
+    .to_string();
+    assert_eq!(
+        text(&host, "#org-error").as_deref(),
+        Some(expected.as_str())
+    );
+    assert_eq!(text(&host, "#org-preview"), None);
+    let input = find(&host, "#org").expect("org input");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("org-hint org-error")
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn renders_into_an_open_shadow_root_with_one_shared_sheet() {
+    let first = create(&[("proxy-url", "/api/azdo")]);
+    let second = create(&[("proxy-url", "/api/azdo")]);
+    attach(&first);
+    attach(&second);
+    settle().await;
+
+    let a = shadow(&first);
+    let b = shadow(&second);
+    assert_eq!(a.mode(), ShadowRootMode::Open);
+    let sheets_a = a.adopted_style_sheets();
+    let sheets_b = b.adopted_style_sheets();
+    assert_eq!(sheets_a.length(), 1);
+    assert_eq!(
+        sheets_a.get(0),
+        sheets_b.get(0),
+        "both instances adopt the same sheet"
+    );
+    assert!(find(&first, "style").is_none(), "no inline <style> (CSP)");
+    // Accessible names the contract promises.
+    assert_eq!(
+        text(&first, "label[for=org]").as_deref(),
+        Some("Organization")
+    );
+    assert_eq!(
+        text(&first, "label[for=pat]").as_deref(),
+        Some("Personal access token")
+    );
+    assert_eq!(
+        text(&first, "#connect")
+            .map(|t| t.trim().to_owned())
+            .as_deref(),
+        Some("Connect")
+    );
+    first.remove();
+    second.remove();
+}
+
+#[wasm_bindgen_test]
+async fn properties_reflect_attributes() {
+    let host = create(&[]);
+    js_sys::Reflect::set(&host, &"proxyUrl".into(), &"/other/azdo".into()).expect("set property");
+    assert_eq!(
+        host.get_attribute("proxy-url").as_deref(),
+        Some("/other/azdo")
+    );
+    host.set_attribute("csrf-token", "t0k3n")
+        .expect("set attribute");
+    let csrf = js_sys::Reflect::get(&host, &"csrfToken".into()).expect("get property");
+    assert_eq!(csrf.as_string().as_deref(), Some("t0k3n"));
+}
+
+#[wasm_bindgen_test]
+async fn lang_and_strings_change_the_words() {
+    let host = create(&[("proxy-url", "/api/azdo"), ("lang", "de")]);
+    attach(&host);
+    settle().await;
+    assert_eq!(
+        text(&host, "label[for=org]").as_deref(),
+        Some("Organisation")
+    );
+
+    let strings = js_sys::Object::new();
+    js_sys::Reflect::set(&strings, &"connect".into(), &"Jetzt verbinden".into()).expect("set");
+    js_sys::Reflect::set(&host, &"strings".into(), &strings).expect("set strings");
+    settle().await;
+    assert_eq!(
+        text(&host, "#connect")
+            .map(|t| t.trim().to_owned())
+            .as_deref(),
+        Some("Jetzt verbinden")
+    );
+
+    host.set_attribute("lang", "fr").expect("lang");
+    settle().await;
+    assert_eq!(
+        text(&host, "label[for=pat]").as_deref(),
+        Some("Jeton d’accès personnel")
+    );
+    host.remove();
+}

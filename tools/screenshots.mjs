@@ -1,0 +1,65 @@
+// Screenshots of the demo page in each state, light and dark, for the README.
+// Usage: node tools/screenshots.mjs http://127.0.0.1:8090 docs/screenshots
+// Drives Debian's chromium through playwright-core (which never downloads a browser).
+import { chromium } from "playwright-core";
+
+const [base, outDir] = process.argv.slice(2);
+if (!base || !outDir) {
+  console.error("usage: node tools/screenshots.mjs <demo-url> <out-dir>");
+  process.exit(2);
+}
+
+const ORG_URL = "https://contoso.visualstudio.com/Proj/_git/repo";
+const CODE_ONLY = "democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta";
+const FULL = "demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7";
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
+});
+
+async function shot(page, name) {
+  const path = `${outDir}/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  console.log(`    wrote ${path}`);
+}
+
+try {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      viewport: { width: 1200, height: 900 },
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${base}/`);
+    const org = page.getByLabel("Organization", { exact: true });
+    await org.waitFor({ timeout: 60_000 });
+    await org.fill(ORG_URL);
+    await page.getByText("https://dev.azure.com/contoso").first().waitFor();
+    await shot(page, `${scheme}-1-organization`);
+    if (scheme === "light") await shot(page, "demo");
+
+    const token = page.getByLabel("Personal access token", { exact: true });
+    await token.fill(CODE_ONLY);
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.locator("azdo-connect [role=alert]").first().waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-2-missing-scopes`);
+
+    await token.fill(FULL);
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.getByText(/Connected to contoso/).first().waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-3-connected`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
