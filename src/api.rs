@@ -5,8 +5,8 @@
 //! cancelled rather than raced.
 
 use azdo_connect_core::contract::{
-    ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus, VerifyRequest,
-    VerifyResponse,
+    ConfigResponse, ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus,
+    VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
 use gloo_net::http::Request;
@@ -40,6 +40,26 @@ pub async fn projects(
     signal: &AbortSignal,
 ) -> Result<ProjectsResponse, Error> {
     post(config, "projects", body, signal).await
+}
+
+/// `GET {proxy-url}/config`: what the proxy lets the widget know (the on-prem allowlist).
+///
+/// # Errors
+/// As [`verify`].
+pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigResponse, Error> {
+    let response = Request::get(&config.endpoint("config"))
+        .header("Accept", "application/json")
+        .abort_signal(Some(signal))
+        .send()
+        .await?;
+    let status = response.status();
+    if !response.ok() {
+        return Err(Error::Protocol { status });
+    }
+    response.json().await.map_err(|e| match Error::from(e) {
+        Error::Aborted => Error::Aborted,
+        _ => Error::Protocol { status },
+    })
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(

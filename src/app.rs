@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, DisconnectedDetail, ProjectsRequest, ReadyDetail, SelectedProject, SelectedRepository,
-    VerifyRequest, VerifyingDetail,
+    ConnectedDetail, DisconnectedDetail, ProjectsRequest, ReadyDetail, SelectedProject,
+    SelectedRepository, VerifyRequest, VerifyingDetail,
 };
-use azdo_connect_core::{classify_pat, PatFormat};
+use azdo_connect_core::{classify_pat, AllowedServers, OrgError, PatFormat};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
@@ -34,6 +34,27 @@ fn emit<T: serde::Serialize>(host: &HtmlElement, name: &str, detail: &T) {
     if let Err(e) = events::dispatch(host, name, detail, false) {
         web_sys::console::error_1(&format!("azdo-connect: could not dispatch {name}: {e}").into());
     }
+}
+
+/// The organization error in the element's language: core's English message unless the host
+/// overrides it or the language translates it.
+fn org_error_text(error: &OrgError, s: &Strings) -> String {
+    let (key, args): (&str, Vec<(&str, &str)>) = match error {
+        OrgError::Empty => ("org.error.empty", vec![]),
+        OrgError::Malformed { .. } => ("org.error.malformed", vec![]),
+        OrgError::NotAzureDevOps { host } => {
+            ("org.error.notAzureDevOps", vec![("host", host.as_str())])
+        }
+        OrgError::MissingOrganization => ("org.error.missingOrganization", vec![]),
+        OrgError::InvalidName { name, .. } => {
+            ("org.error.invalidName", vec![("name", name.as_str())])
+        }
+        OrgError::ServerNotAllowed { host } => {
+            ("org.error.serverNotAllowed", vec![("host", host.as_str())])
+        }
+        _ => return error.to_string(),
+    };
+    s.localized(key, &args).unwrap_or_else(|| error.to_string())
 }
 
 /// The widget.
@@ -63,10 +84,42 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    // The on-prem allowlist is the attribute's plus the proxy's (GET {proxy-url}/config). A proxy
+    // that does not answer only means no extra servers: the verify will say what is wrong.
+    let proxy_servers = use_state(Vec::<String>::new);
+    {
+        let proxy_servers = proxy_servers.setter();
+        let config = Rc::clone(&config);
+        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
+            let controller = (!proxy_url.is_empty())
+                .then(|| AbortController::new().ok())
+                .flatten();
+            if let Some(controller) = controller.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(answer) = api::config(&config, &controller.signal()).await {
+                        proxy_servers.set(answer.allowed_servers);
+                    }
+                });
+            }
+            move || {
+                if let Some(controller) = controller {
+                    controller.abort();
+                }
+            }
+        });
+    }
+
     // Keep the reducer in step with the host's attributes.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(config.allowed_servers.clone(), move |servers| {
+        let servers = AllowedServers::new(
+            config
+                .allowed_servers
+                .hosts()
+                .iter()
+                .chain(proxy_servers.iter()),
+        );
+        use_effect_with(servers, move |servers| {
             dispatcher.dispatch(Action::AllowedServers(servers.clone()));
         });
     }
@@ -168,11 +221,16 @@ pub fn app(props: &AppProps) -> Html {
         let picker = state.picker.clone();
         use_effect_with(state.picker.loading, move |id| {
             let controller = id.and_then(|_| AbortController::new().ok());
-            if let (Some(id), Some(controller), Some(credential)) = (*id, controller.clone(), credential) {
+            if let (Some(id), Some(controller), Some(credential)) =
+                (*id, controller.clone(), credential)
+            {
                 let signal = controller.signal();
                 let body = ProjectsRequest {
                     credential,
-                    continuation_token: picker.append.then(|| picker.continuation.clone()).flatten(),
+                    continuation_token: picker
+                        .append
+                        .then(|| picker.continuation.clone())
+                        .flatten(),
                     search: Some(picker.search.trim().to_owned()).filter(|s| !s.is_empty()),
                 };
                 wasm_bindgen_futures::spawn_local(async move {
@@ -399,7 +457,7 @@ pub fn app(props: &AppProps) -> Html {
                     <OrgField
                         value={AttrValue::from(state.org_input.clone())}
                         preview={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-                        error={state.org_error().map(|e| AttrValue::from(e.to_string()))}
+                        error={state.org_error().map(|e| AttrValue::from(org_error_text(e, s)))}
                         readonly={state.mode == Mode::ChangingToken}
                         strings={s.clone()}
                         on_input={on_org}

@@ -5,8 +5,8 @@ mod connected;
 mod failure;
 mod guidance;
 mod org_field;
-mod picker;
 mod pat_field;
+mod picker;
 mod scope_list;
 
 pub use connected::Connected;

@@ -45,7 +45,12 @@ pub fn define() -> Result<(), Error> {
     if DEFINED.with(|d| d.replace(true)) {
         return Ok(());
     }
-    yew::set_custom_panic_hook(Box::new(|info| report_panic(&info.to_string())));
+    // Chain to the hook already installed (the default, or a test harness's) after reporting.
+    let previous = std::panic::take_hook();
+    yew::set_custom_panic_hook(Box::new(move |info| {
+        report_panic(&info.to_string());
+        previous(info);
+    }));
     let attributes: js_sys::Array = OBSERVED_ATTRIBUTES
         .iter()
         .map(|a| JsValue::from_str(a))
@@ -81,8 +86,13 @@ fn internal_error(message: &str) -> ErrorDetail {
     }
 }
 
-// The token is a `Pat`, redacted in Debug and Display, so a panic message cannot carry it.
-fn report_panic(message: &str) {
+/// Reports a panic as `azdo-error` `{code: "internal"}` on every mounted element, and logs it.
+///
+/// The panic hook installed by [`define`] calls this; it is public so the browser tests can check
+/// it without aborting their wasm instance. The token is a `Pat`, redacted in `Debug` and
+/// `Display`, so a panic message cannot carry it.
+#[doc(hidden)]
+pub fn report_panic(message: &str) {
     web_sys::console::error_1(&format!("azdo-connect panicked: {message}").into());
     let hosts = LIVE.with(|live| live.try_borrow().map(|l| l.clone()).unwrap_or_default());
     let detail =

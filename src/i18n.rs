@@ -82,6 +82,14 @@ impl Strings {
             .to_owned()
     }
 
+    /// The text for `key` only if the host overrode it or the chosen language translates it;
+    /// `None` means "use the English text from elsewhere" (e.g. core's messages).
+    pub fn localized(&self, key: &str, args: &[(&str, &str)]) -> Option<String> {
+        let known = self.overrides.contains_key(key)
+            || (self.lang != Lang::En && lookup(self.lang.table(), key).is_some());
+        known.then(|| self.fill(key, args))
+    }
+
     /// The text for `key` with each `{name}` replaced by its value.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut text = self.get(key);
@@ -165,6 +173,14 @@ const EN: &[(&str, &str)] = &[
     ("picker.done", "Use this selection"),
     ("picker.git", "Git"),
     ("picker.tfvc", "TFVC"),
+    // English organization errors come from core's `OrgError` Display; these keys exist so hosts
+    // can override them, and so the translations have a reference.
+    ("org.error.empty", "Enter your Azure DevOps organization: its name, or any URL from it such as https://dev.azure.com/your-org."),
+    ("org.error.malformed", "That is neither an organization name nor an address we can read."),
+    ("org.error.notAzureDevOps", "{host} is not an Azure DevOps address. Use https://dev.azure.com/your-org or https://your-org.visualstudio.com."),
+    ("org.error.missingOrganization", "That address does not include an organization. Add it after the host, like https://dev.azure.com/your-org."),
+    ("org.error.invalidName", "\u{201c}{name}\u{201d} is not a valid organization name."),
+    ("org.error.serverNotAllowed", "{host} looks like an Azure DevOps Server, but this service is not set up to connect to it."),
 ];
 
 const DE: &[(&str, &str)] = &[
@@ -224,6 +240,12 @@ const DE: &[(&str, &str)] = &[
     ("picker.loading", "Projekte werden geladen…"),
     ("picker.empty", "Keine passenden Projekte."),
     ("picker.done", "Diese Auswahl verwenden"),
+    ("org.error.empty", "Geben Sie Ihre Azure-DevOps-Organisation ein: ihren Namen oder eine Adresse daraus wie https://dev.azure.com/ihre-org."),
+    ("org.error.malformed", "Diese Eingabe ist weder ein Organisationsname noch eine lesbare Adresse."),
+    ("org.error.notAzureDevOps", "{host} ist keine Azure-DevOps-Adresse. Verwenden Sie https://dev.azure.com/ihre-org oder https://ihre-org.visualstudio.com."),
+    ("org.error.missingOrganization", "Diese Adresse enthält keine Organisation. Fügen Sie sie nach dem Host an, etwa https://dev.azure.com/ihre-org."),
+    ("org.error.invalidName", "„{name}“ ist kein gültiger Organisationsname: höchstens 50 Zeichen, nur Buchstaben, Ziffern und Bindestriche, nicht am Anfang oder Ende."),
+    ("org.error.serverNotAllowed", "{host} sieht nach einem Azure DevOps Server aus, aber dieser Dienst darf sich nicht damit verbinden. Fragen Sie den Administrator des Dienstes."),
 ];
 
 const FR: &[(&str, &str)] = &[
@@ -283,6 +305,12 @@ const FR: &[(&str, &str)] = &[
     ("picker.loading", "Chargement des projets…"),
     ("picker.empty", "Aucun projet ne correspond."),
     ("picker.done", "Utiliser cette sélection"),
+    ("org.error.empty", "Saisissez votre organisation Azure DevOps : son nom, ou une adresse qui en provient, comme https://dev.azure.com/votre-org."),
+    ("org.error.malformed", "Ce n’est ni un nom d’organisation ni une adresse lisible."),
+    ("org.error.notAzureDevOps", "{host} n’est pas une adresse Azure DevOps. Utilisez https://dev.azure.com/votre-org ou https://votre-org.visualstudio.com."),
+    ("org.error.missingOrganization", "Cette adresse ne contient pas d’organisation. Ajoutez-la après l’hôte, comme https://dev.azure.com/votre-org."),
+    ("org.error.invalidName", "« {name} » n’est pas un nom d’organisation valide : 50 caractères au plus, uniquement lettres, chiffres et tirets, sans tiret au début ni à la fin."),
+    ("org.error.serverNotAllowed", "{host} ressemble à un Azure DevOps Server, mais ce service n’est pas autorisé à s’y connecter. Demandez à l’administrateur du service."),
 ];
 
 #[cfg(test)]
@@ -325,6 +353,23 @@ mod tests {
         assert_eq!(de.get("connect"), "Verbinden");
         assert_eq!(de.get("picker.git"), "Git");
         assert_eq!(de.get("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn localized_is_only_for_overrides_and_translations() {
+        assert_eq!(Strings::default().localized("org.error.empty", &[]), None);
+        let de = Strings::new(Lang::De, BTreeMap::new());
+        assert!(de
+            .localized("org.error.notAzureDevOps", &[("host", "github.com")])
+            .is_some_and(|t| t.starts_with("github.com ist")));
+        let en = Strings::new(
+            Lang::En,
+            BTreeMap::from([("org.error.empty".to_owned(), "Org?".to_owned())]),
+        );
+        assert_eq!(
+            en.localized("org.error.empty", &[]).as_deref(),
+            Some("Org?")
+        );
     }
 
     #[test]

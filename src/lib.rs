@@ -28,6 +28,8 @@ pub mod i18n;
 pub mod state;
 mod style;
 
+#[doc(hidden)]
+pub use element::report_panic;
 pub use element::{define, ElementHandle, TAG};
 pub use error::Error;
 pub use style::CSS;

@@ -7,8 +7,8 @@
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ErrorDetail, Project, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository, Selection,
-    VerifyResponse,
+    ErrorDetail, Project, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository,
+    Selection, VerifyResponse,
 };
 use azdo_connect_core::{
     normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat,
@@ -391,7 +391,10 @@ impl Reducible for State {
                 };
             }
             Action::PickerMore => {
-                if s.mode != Mode::Picking || s.picker.loading.is_some() || s.picker.continuation.is_none() {
+                if s.mode != Mode::Picking
+                    || s.picker.loading.is_some()
+                    || s.picker.continuation.is_none()
+                {
                     return self;
                 }
                 s.picker.loading = Some(s.next_request());
@@ -909,11 +912,13 @@ mod tests {
     }
 
     fn picking() -> Rc<State> {
-        ready_form().reduce(Action::Submit).reduce(Action::Verified {
-            id: 1,
-            response: response(),
-            pick: true,
-        })
+        ready_form()
+            .reduce(Action::Submit)
+            .reduce(Action::Verified {
+                id: 1,
+                response: response(),
+                pick: true,
+            })
     }
 
     #[test]
@@ -944,7 +949,10 @@ mod tests {
         assert_ne!(first, searched);
         let stale = Rc::clone(&s).reduce(Action::PickerLoaded(first, page(&["A"], None)));
         assert!(Rc::ptr_eq(&s, &stale));
-        let s = s.reduce(Action::PickerLoaded(searched, page(&["Fabrikam Fiber"], None)));
+        let s = s.reduce(Action::PickerLoaded(
+            searched,
+            page(&["Fabrikam Fiber"], None),
+        ));
         assert_eq!(s.picker.projects.len(), 1);
         assert_eq!(s.picker.search, "fib");
     }
@@ -953,9 +961,15 @@ mod tests {
     fn picker_failure_is_kept_for_display() {
         let s = picking();
         let id = s.picker.loading.expect("loading");
-        let s = s.reduce(Action::PickerFailed(id, error(ErrorCode::UpstreamUnavailable, None)));
+        let s = s.reduce(Action::PickerFailed(
+            id,
+            error(ErrorCode::UpstreamUnavailable, None),
+        ));
         assert_eq!(s.picker.loading, None);
-        assert_eq!(s.picker.error.as_ref().map(|e| e.code), Some(ErrorCode::UpstreamUnavailable));
+        assert_eq!(
+            s.picker.error.as_ref().map(|e| e.code),
+            Some(ErrorCode::UpstreamUnavailable)
+        );
     }
 
     #[test]
@@ -972,7 +986,7 @@ mod tests {
             name: "Parts Unlimited".into(),
         };
         let one = toggle_project(&Selection::default(), project.clone());
-        assert_eq!(one.projects, [project.clone()]);
+        assert_eq!(one.projects.as_slice(), std::slice::from_ref(&project));
         assert!(toggle_project(&one, project).projects.is_empty());
         let repo = SelectedRepository {
             id: "r".into(),

@@ -29,7 +29,10 @@ async fn restored() -> (web_sys::HtmlElement, Recorder) {
 async fn attributes_render_the_connected_state() {
     let (host, _events) = restored().await;
     let heading = text(&host, "#connected-heading").unwrap_or_default();
-    assert!(heading.starts_with("Connected to contoso as Dana Demo"), "{heading}");
+    assert!(
+        heading.starts_with("Connected to contoso as Dana Demo"),
+        "{heading}"
+    );
     assert!(heading.contains("2026-11-01 10:00 UTC"), "{heading}");
     assert!(find(&host, "#change-token").is_some());
     assert!(find(&host, "#disconnect").is_some());
@@ -38,7 +41,8 @@ async fn attributes_render_the_connected_state() {
     // The host forgetting the connection brings the form back, with the organization filled in.
     host.remove_attribute("connected-as").expect("remove");
     settle().await;
-    let org: web_sys::HtmlInputElement = find(&host, "#org").expect("form is back").unchecked_into();
+    let org: web_sys::HtmlInputElement =
+        find(&host, "#org").expect("form is back").unchecked_into();
     assert_eq!(org.value(), "contoso");
     host.remove();
 }
@@ -54,11 +58,18 @@ async fn disconnect_confirms_and_the_host_can_cancel_it() {
     click(&host, "#disconnect");
     settle().await;
     assert!(text(&host, "#confirm-text").is_some_and(|t| t.contains("contoso")));
-    assert_eq!(events.count("azdo-disconnected"), 0, "nothing until confirmed");
+    assert_eq!(
+        events.count("azdo-disconnected"),
+        0,
+        "nothing until confirmed"
+    );
     click(&host, "#confirm-disconnect");
     settle().await;
     assert_eq!(events.count("azdo-disconnected"), 1);
-    assert!(find(&host, "#connected").is_some(), "still connected after preventDefault()");
+    assert!(
+        find(&host, "#connected").is_some(),
+        "still connected after preventDefault()"
+    );
     assert!(find(&host, "#confirm-disconnect").is_none());
 
     // Cancelling in the widget sends nothing.
@@ -94,19 +105,32 @@ async fn moving_the_element_keeps_its_state() {
     type_into(&host, "#org", "contoso");
     settle().await;
     let other = document().create_element("section").expect("section");
-    document().body().expect("body").append_child(&other).expect("append");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&other)
+        .expect("append");
     other.append_child(&host).expect("move");
     settle().await;
-    assert_eq!(text(&host, "#org-preview").as_deref(), Some("https://dev.azure.com/contoso"));
+    assert_eq!(
+        text(&host, "#org-preview").as_deref(),
+        Some("https://dev.azure.com/contoso")
+    );
     other.remove();
 }
 
 #[wasm_bindgen_test]
 async fn guidance_links_to_the_token_page_and_names_the_scopes() {
-    let host = create(&[("proxy-url", "/api/azdo"), ("scopes", "vso.code, vso.project")]);
+    let host = create(&[
+        ("proxy-url", "/api/azdo"),
+        ("scopes", "vso.code, vso.project"),
+    ]);
     attach(&host);
     settle().await;
-    assert!(find(&host, "#tokens-link").is_none(), "no deep link before the org is known");
+    assert!(
+        find(&host, "#tokens-link").is_none(),
+        "no deep link before the org is known"
+    );
     type_into(&host, "#org", "dev.azure.com/contoso/Proj");
     settle().await;
     let link = find(&host, "#tokens-link").expect("deep link");
@@ -115,14 +139,48 @@ async fn guidance_links_to_the_token_page_and_names_the_scopes() {
         Some("https://dev.azure.com/contoso/_usersSettings/tokens")
     );
     let labels: Vec<String> = {
-        let items = shadow(&host).query_selector_all("#required-scopes li").expect("query");
+        let items = shadow(&host)
+            .query_selector_all("#required-scopes li")
+            .expect("query");
         (0..items.length())
             .filter_map(|i| items.item(i).and_then(|n| n.text_content()))
             .collect()
     };
     assert_eq!(labels, ["Code (Read)", "Project and Team (Read)"]);
     let guide = text(&host, "details.guide").unwrap_or_default();
-    assert!(guide.contains("2026"), "the global PAT retirement is mentioned");
+    assert!(
+        guide.contains("2026"),
+        "the global PAT retirement is mentioned"
+    );
     assert!(guide.contains("only once"));
     host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_panic_is_reported_on_every_live_element() {
+    let first = create(&[("proxy-url", "/api/azdo")]);
+    let second = create(&[("proxy-url", "/api/azdo")]);
+    let first_events = Recorder::listen(&first, &["azdo-error"]);
+    let second_events = Recorder::listen(&second, &["azdo-error"]);
+    attach(&first);
+    attach(&second);
+    settle().await;
+    azdo_connect::report_panic("index out of bounds");
+    for events in [&first_events, &second_events] {
+        let detail = events.details("azdo-error").pop().expect("azdo-error");
+        assert_eq!(field(&detail, "code").as_deref(), Some("internal"));
+        assert!(
+            !field(&detail, "message")
+                .unwrap_or_default()
+                .contains("index"),
+            "no internals leak"
+        );
+    }
+    // A removed element is no longer reported to.
+    first.remove();
+    settle().await;
+    azdo_connect::report_panic("again");
+    assert_eq!(first_events.count("azdo-error"), 1);
+    assert_eq!(second_events.count("azdo-error"), 2);
+    second.remove();
 }

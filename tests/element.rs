@@ -143,6 +143,12 @@ async fn lang_and_strings_change_the_words() {
         text(&host, "label[for=org]").as_deref(),
         Some("Organisation")
     );
+    type_into(&host, "#org", "https://github.com/contoso");
+    settle().await;
+    assert!(
+        text(&host, "#org-error").is_some_and(|t| t.starts_with("github.com ist keine")),
+        "organization errors are translated"
+    );
 
     let strings = js_sys::Object::new();
     js_sys::Reflect::set(&strings, &"connect".into(), &"Jetzt verbinden".into()).expect("set");
@@ -161,5 +167,129 @@ async fn lang_and_strings_change_the_words() {
         text(&host, "label[for=pat]").as_deref(),
         Some("Jeton d’accès personnel")
     );
+    host.remove();
+}
+
+const LEGACY: &str = "demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7";
+const MODERN: &str =
+    "democodeprojectz3uXBPaXXH2BQxbHFciPOrxk4lDziFmgoseASJQQJ99CKACAAAAAAAAAAAAASAZDO0wk4";
+
+#[wasm_bindgen_test]
+async fn the_token_field_hides_trims_and_hints() {
+    let host = create(&[("proxy-url", "/api/azdo")]);
+    attach(&host);
+    settle().await;
+    let pat: HtmlInputElement = find(&host, "#pat").expect("pat").unchecked_into();
+    assert_eq!(pat.type_(), "password");
+    assert_eq!(pat.get_attribute("autocomplete").as_deref(), Some("off"));
+
+    type_into(&host, "#pat", &format!("  {LEGACY}\n"));
+    settle().await;
+    assert_eq!(pat.value(), LEGACY, "pasted whitespace is trimmed");
+    assert!(
+        text(&host, "#pat-hint").is_some_and(|t| t.contains("52")),
+        "legacy format hint"
+    );
+    assert!(
+        !host.outer_html().contains(LEGACY),
+        "never an attribute of the element"
+    );
+    assert!(
+        !shadow(&host).inner_html().contains(LEGACY),
+        "never an attribute inside"
+    );
+
+    click(&host, "#pat-toggle");
+    settle().await;
+    assert_eq!(pat.type_(), "text");
+    assert_eq!(
+        find(&host, "#pat-toggle")
+            .and_then(|b| b.get_attribute("aria-pressed"))
+            .as_deref(),
+        Some("true")
+    );
+    click(&host, "#pat-toggle");
+    settle().await;
+    assert_eq!(pat.type_(), "password");
+
+    type_into(&host, "#pat", MODERN);
+    settle().await;
+    assert!(
+        text(&host, "#pat-hint").is_some_and(|t| t.contains("84")),
+        "modern format hint"
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn submitting_an_empty_form_marks_both_fields() {
+    let host = create(&[("proxy-url", "/api/azdo")]);
+    let events = Recorder::listen(&host, &["azdo-verifying", "azdo-error"]);
+    attach(&host);
+    settle().await;
+    click(&host, "#connect");
+    settle().await;
+    assert!(text(&host, "#org-error").is_some_and(|t| !t.is_empty()));
+    assert!(text(&host, "#pat-error").is_some_and(|t| !t.is_empty()));
+    assert_eq!(
+        find(&host, "#pat")
+            .and_then(|p| p.get_attribute("aria-invalid"))
+            .as_deref(),
+        Some("true")
+    );
+    assert!(events.names().is_empty(), "nothing is sent");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn theme_and_parts_are_exposed_to_the_host() {
+    let light = create(&[("proxy-url", "/api/azdo"), ("theme", "light")]);
+    let dark = create(&[("proxy-url", "/api/azdo"), ("theme", "dark")]);
+    attach(&light);
+    attach(&dark);
+    settle().await;
+    let window = web_sys::window().expect("window");
+    let background = |host: &web_sys::HtmlElement| {
+        let container = find(host, ".azdo").expect("container");
+        window
+            .get_computed_style(&container)
+            .ok()
+            .flatten()
+            .and_then(|style| style.get_property_value("background-color").ok())
+            .unwrap_or_default()
+    };
+    assert_ne!(
+        background(&light),
+        background(&dark),
+        "dark theme changes the surface"
+    );
+    for part in ["container", "form", "input", "connect"] {
+        assert!(
+            find(&light, &format!("[part~={part}]")).is_some(),
+            "::part({part}) is exposed"
+        );
+    }
+    light.remove();
+    dark.remove();
+}
+
+#[wasm_bindgen_test]
+async fn allowed_servers_admit_an_on_prem_collection() {
+    let host = create(&[("proxy-url", "/api/azdo")]);
+    attach(&host);
+    settle().await;
+    type_into(&host, "#org", "https://tfs.example.com/tfs/Main");
+    settle().await;
+    assert!(
+        text(&host, "#org-error").is_some(),
+        "not allowed by default"
+    );
+
+    host.set_attribute("allowed-servers", "tfs.example.com")
+        .expect("attribute");
+    settle().await;
+    assert_eq!(text(&host, "#org-error"), None);
+    let preview = text(&host, "#org-preview").unwrap_or_default();
+    assert!(preview.starts_with("https://tfs.example.com/"), "{preview}");
     host.remove();
 }

@@ -37,7 +37,11 @@ pub fn picker(props: &PickerProps) -> Html {
     let s = &props.strings;
     let list = &props.list;
     let repositories = props.select == Select::Repositories;
-    let heading = s.get(if repositories { "picker.repositories" } else { "picker.projects" });
+    let heading = s.get(if repositories {
+        "picker.repositories"
+    } else {
+        "picker.projects"
+    });
     let oninput = props
         .on_search
         .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());

@@ -4,6 +4,9 @@
 //! `cargo xtask demo` and `cargo xtask test` work on a machine that has only Rust, Node.js and apt.
 
 mod demo;
+mod e2e;
+mod fuzz;
+mod package;
 mod process;
 mod screenshots;
 mod servers;
@@ -40,6 +43,14 @@ enum Command {
     },
     /// Screenshot the demo in each state, light and dark, into docs/screenshots/.
     Screenshots,
+    /// Run every libFuzzer target in fuzz/ for a bounded time; writes bench/results/fuzz.json.
+    Fuzz {
+        /// Seconds to fuzz each target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
+    #[command(flatten)]
+    Ship(package::Ship),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +64,8 @@ fn main() -> ExitCode {
         Command::Test => test::run(),
         Command::Demo { port } => demo::run(port),
         Command::Screenshots => screenshots::run(),
+        Command::Fuzz { seconds } => fuzz::run(seconds),
+        Command::Ship(ship) => ship.run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -59,6 +59,7 @@ pub fn run() -> Result {
     let (result, browser) = browser_tests();
     counts.add(browser);
     check("browser tests", result);
+    check("end-to-end tests", crate::e2e::tests(&mut counts));
 
     println!(
         "\nxtask test finished in {:.0} s; failed steps: {}",

@@ -39,7 +39,8 @@ pub struct Organization {
 pub struct AllowedServers(Vec<String>);
 
 impl AllowedServers {
-    /// Builds an allowlist from `host` or `host:port` entries.
+    /// Builds an allowlist from `host` or `host:port` entries. An `http://` or `https://` prefix
+    /// and a trailing `/` are dropped, since administrators often paste the server's URL.
     pub fn new<I, S>(hosts: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -48,7 +49,14 @@ impl AllowedServers {
         AllowedServers(
             hosts
                 .into_iter()
-                .map(|h| h.as_ref().trim().trim_end_matches('/').to_ascii_lowercase())
+                .map(|h| {
+                    let h = h.as_ref().trim().to_ascii_lowercase();
+                    let h = h
+                        .strip_prefix("https://")
+                        .or_else(|| h.strip_prefix("http://"))
+                        .unwrap_or(&h);
+                    h.trim_end_matches('/').to_owned()
+                })
                 .filter(|h| !h.is_empty())
                 .collect(),
         )
@@ -289,8 +297,8 @@ fn shape(text: &str) -> Result<Shape<'_>, OrgError> {
         {
             // `user:password@host…` or `host:port…`.
             Ok(Shape::Url(format!("https://{text}")))
-        } else if before.contains('@') {
-            // scp-like SSH remote `user@host:path`; `ssh://user@host/path` says the same.
+        } else if before.contains(['@', '.']) {
+            // scp-like SSH remote `[user@]host:path`; `ssh://user@host/path` says the same.
             let path = text[colon + 1..].trim_start_matches('/');
             Ok(Shape::Url(format!("ssh://{before}/{path}")))
         } else if is_scheme(before) {
@@ -635,6 +643,8 @@ mod tests {
         assert_eq!(any_port.hosts(), ["tfs.corp.local"]);
         assert!(any_port.allows("tfs.corp.local", Some(8080), Some(8080)));
         assert!(any_port.allows("tfs.corp.local", None, Some(443)));
+        let pasted = AllowedServers::new(["HTTPS://tfs.corp.local:8080/", "http://devops.example"]);
+        assert_eq!(pasted.hosts(), ["tfs.corp.local:8080", "devops.example"]);
         let one_port = AllowedServers::new(["tfs.corp.local:8080", "  "]);
         assert_eq!(one_port.hosts().len(), 1);
         assert!(one_port.allows("tfs.corp.local", Some(8080), Some(8080)));

@@ -222,14 +222,14 @@ pub static CATALOGUE: &[Scope] = &[
     scope("vso.graph", "Graph (Read)", "Graph", &[]),
     scope(
         "vso.graph_manage",
-        "Graph (Read & manage)",
+        "Graph (Manage)",
         "Graph",
         &["vso.graph"],
     ),
     scope("vso.identity", "Identity (Read)", "Identity", &[]),
     scope(
         "vso.identity_manage",
-        "Identity (Read & manage)",
+        "Identity (Manage)",
         "Identity",
         &["vso.identity"],
     ),

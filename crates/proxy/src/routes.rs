@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use azdo_connect_core::contract::{ConfigResponse, Limits};
 use azdo_connect_core::scopes;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::credential::{Keyring, Sealer};
 use crate::extract::BodyLimit;
@@ -92,7 +93,13 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
         .route("/healthz", get(healthz))
         .with_state(state)
         .layer(from_fn(no_store))
-        .layer(TraceLayer::new_for_http()))
+        .layer(
+            // One line per request at INFO (method, path, status, latency); never headers or
+            // bodies, which carry the token and the credential.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        ))
 }
 
 /// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.

@@ -118,12 +118,13 @@ fn rfc3339_now() -> String {
         .unwrap_or_default()
 }
 
-/// Resolves the requested ids against the catalogue, deduplicated in request order.
-fn requested_scopes(ids: &[String]) -> Result<Vec<&'static Scope>, Error> {
+/// Resolves the requested ids against the catalogue, deduplicated in request order. An entry may
+/// itself be a space- or comma-separated list, as in the widget's `scopes` attribute.
+fn requested_scopes(entries: &[String]) -> Result<Vec<&'static Scope>, Error> {
     let mut found: Vec<&'static Scope> = Vec::new();
     let mut unknown = Vec::new();
-    for id in ids {
-        match scopes::lookup(id.trim()) {
+    for id in entries.iter().flat_map(|e| scopes::parse_list(e)) {
+        match scopes::lookup(&id) {
             Some(scope) if !found.iter().any(|s| s.id == scope.id) => found.push(scope),
             Some(_) => {}
             None => unknown.push(id.chars().take(80).collect::<String>()),
@@ -445,7 +446,29 @@ mod tests {
     }
 
     #[test]
+    fn warnings_name_odd_formats_and_on_prem() {
+        let legacy = Pat::new("demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7");
+        assert!(warnings(&legacy, DeploymentType::Hosted).is_empty());
+        let codes = |w: Vec<Warning>| w.into_iter().map(|w| w.code).collect::<Vec<_>>();
+        assert_eq!(
+            codes(warnings(&Pat::new("odd"), DeploymentType::OnPremises)),
+            ["token_format_unknown", "on_premises"]
+        );
+        let jwt = Pat::new("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2ln");
+        assert_eq!(
+            codes(warnings(&jwt, DeploymentType::Hosted)),
+            ["token_format_entra_jwt"]
+        );
+    }
+
+    #[test]
     fn unknown_scope_ids_are_named() {
+        let ids: Vec<&str> = requested_scopes(&["VSO.Code, vso.project".into(), "vso.code".into()])
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, ["vso.code", "vso.project"]);
         let err = requested_scopes(&["vso.code".into(), "vso.nope".into()]).unwrap_err();
         assert_eq!(err.code().as_str(), "invalid_request");
         assert!(err.to_string().contains("vso.nope"), "{err}");

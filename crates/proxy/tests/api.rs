@@ -369,6 +369,30 @@ async fn unusual_token_formats_are_still_sent_upstream() {
 }
 
 #[tokio::test]
+async fn a_valid_token_in_an_unusual_format_verifies_with_a_warning() {
+    const ODD: &str = "Odd_Token.Format-1234";
+    let mut fixture = azdo_connect_fake::Fixture::demo();
+    let contoso = fixture
+        .organizations
+        .iter_mut()
+        .find(|o| o.name == demo::ORG)
+        .unwrap();
+    contoso.tokens.push(
+        serde_json::from_value(json!({"token": ODD, "user": demo::USER_ID, "scopes": "app_token"}))
+            .unwrap(),
+    );
+    let h = Harness::start_with_fixture(fixture, |_| {}).await;
+    let reply = h.verify(demo::ORG, ODD, &["vso.code"]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(reply.body["warnings"][0]["code"], "token_format_unknown");
+    assert!(!reply.body["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    h.stop().await;
+}
+
+#[tokio::test]
 async fn malformed_requests_get_json_invalid_request() {
     let h = Harness::start().await;
     let url = format!("{}/verify", h.base);

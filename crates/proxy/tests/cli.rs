@@ -223,3 +223,72 @@ fn node_jose_opens_the_credential() {
         .unwrap();
     assert!(!output.status.success());
 }
+
+#[tokio::test]
+async fn serve_verifies_through_the_override_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let fake = azdo_connect_fake::FakeAzureDevOps::start(azdo_connect_fake::Fixture::demo())
+        .await
+        .unwrap();
+    let key = SealKey::generate("cli");
+    let mut child = Command::new(BIN)
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--upstream-override",
+            &fake.base_url(),
+        ])
+        .args(["--key-id", "cli", "--log-format", "json"])
+        .env("AZDO_CONNECT_SEAL_KEY", key.to_base64url())
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let addr = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the proxy logs that it listens");
+        let entry: Value = serde_json::from_str(&line).unwrap();
+        if entry["fields"]["message"] == "azdo-connect-proxy listening" {
+            break entry["fields"]["addr"].as_str().unwrap().to_owned();
+        }
+    };
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/azdo/verify"))
+        .header("x-azdo-connect", "1")
+        .json(&json!({"organization": "contoso", "token": SECRET, "requiredScopes": ["vso.code"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let claims = azdo_connect_proxy::open_credential(
+        body["credential"].as_str().unwrap(),
+        &azdo_connect_proxy::Keyring::new(&key, &[]),
+    )
+    .unwrap();
+    assert_eq!(claims.scopes, ["vso.code"]);
+    assert!(fake.total_requests() >= 2);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+    // The reader ends at EOF, once the child has exited.
+    let rest: Vec<String> = rx.iter().collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+    assert!(rest.iter().all(|l| !l.contains(SECRET)));
+    fake.shutdown().await;
+}

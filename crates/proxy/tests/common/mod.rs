@@ -73,7 +73,15 @@ pub async fn serve(config: ProxyConfig) -> (String, tokio::task::JoinHandle<()>)
 impl Harness {
     /// Starts the demo fake and a proxy configured by `tweak`.
     pub async fn start_with(tweak: impl FnOnce(&mut ProxyConfig)) -> Harness {
-        let fake = FakeAzureDevOps::start(Fixture::demo()).await.unwrap();
+        Harness::start_with_fixture(Fixture::demo(), tweak).await
+    }
+
+    /// Starts the fake with `fixture` and a proxy configured by `tweak`.
+    pub async fn start_with_fixture(
+        fixture: Fixture,
+        tweak: impl FnOnce(&mut ProxyConfig),
+    ) -> Harness {
+        let fake = FakeAzureDevOps::start(fixture).await.unwrap();
         let key = SealKey::generate("test-key");
         let mut config = test_config(&fake, &key);
         tweak(&mut config);
@@ -131,7 +139,9 @@ impl Harness {
     }
 
     pub async fn stop(self) {
+        // Dropping the proxy (and its connection pool) first lets the fake stop at once.
         self.server.abort();
+        let _ = self.server.await;
         self.fake.shutdown().await;
     }
 }

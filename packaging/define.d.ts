@@ -1,0 +1,2 @@
+// `azdo-connect/define`: the same as importing `azdo-connect`.
+export { ready } from "./azdo-connect.js";

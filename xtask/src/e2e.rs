@@ -1,0 +1,213 @@
+//! `cargo xtask e2e`: the packaged widget in headless Debian chromium, end to end.
+//!
+//! Builds the npm package, starts the fake Azure DevOps and the proxy, serves the package under a
+//! CDN-like path and the host pages in `e2e/pages/` from a small node server, then runs the
+//! `e2e/*.test.mjs` files with node's test runner (playwright-core drives chromium). The counts
+//! come from the runner's own `# pass` / `# fail` summary lines.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::process::{describe, step, Counts};
+use crate::servers::{self, Guard};
+use crate::setup::{self, Needs, CHROMIUM};
+use crate::{package, workspace_root, Result};
+
+/// The subcommand: set-up, then [`tests`], then a summary line like `cargo xtask test`'s.
+pub fn run() -> Result {
+    setup::run(Needs::Tests)?;
+    let mut counts = Counts::default();
+    let result = tests(&mut counts);
+    println!(
+        "summary: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
+    result.and_then(|()| match counts.failed {
+        0 => Ok(()),
+        n => Err(format!("{n} end-to-end test(s) failed")),
+    })
+}
+
+/// Builds the package and runs the end-to-end tests, adding their results to `counts`.
+pub fn tests(counts: &mut Counts) -> Result {
+    let package = package::build()?;
+
+    step("end-to-end: build and start the fake Azure DevOps and the proxy");
+    servers::build_binaries()?;
+    let static_port = servers::free_port()?;
+    let origin = format!("http://127.0.0.1:{static_port}");
+    let stack = servers::start(
+        servers::free_port()?,
+        servers::free_port()?,
+        std::slice::from_ref(&origin),
+        true,
+    )?;
+
+    step("end-to-end: static server for the package and the host pages");
+    let cdn_path = format!("/cdn/azdo-connect@{}/", package::VERSION);
+    let mut server = Guard::spawn(
+        "e2e static server",
+        Command::new("node")
+            .arg("e2e/serve.mjs")
+            .env("E2E_PORT", static_port.to_string())
+            .env("E2E_PACKAGE_DIR", &package)
+            .env("E2E_CDN_PATH", &cdn_path)
+            .env("E2E_PROXY_URL", stack.proxy_url()),
+        false,
+    )?;
+    wait_listening(&mut server, ([127, 0, 0, 1], static_port).into())?;
+
+    let screenshots = workspace_root().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&screenshots)
+        .map_err(|e| format!("cannot create {}: {e}", screenshots.display()))?;
+
+    step("end-to-end tests (node --test e2e/, playwright-core + chromium)");
+    let mut cmd = Command::new("node");
+    cmd.args([
+        "--test",
+        "--test-reporter=tap",
+        "--test-concurrency=1",
+        "e2e/",
+    ])
+    .env("AZDO_E2E_BASE_URL", &origin)
+    .env("AZDO_E2E_CDN_PATH", &cdn_path)
+    .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
+    .env("AZDO_E2E_PACKAGE_DIR", &package)
+    .env("AZDO_E2E_SCREENSHOTS", &screenshots)
+    .env("AZDO_E2E_CHROMIUM", CHROMIUM)
+    .env("PATH", setup::tool_path());
+    let (result, run) = run_node_tests(&mut cmd);
+    counts.add(run);
+    drop(server);
+    drop(stack);
+    println!("    screenshots: {}", screenshots.display());
+    result
+}
+
+fn wait_listening(guard: &mut Guard, addr: SocketAddr) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if guard.exited() {
+            return Err(format!("{} exited during start-up", guard.name()));
+        }
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("{} did not listen on {addr} within 30 s", guard.name()))
+}
+
+/// Runs node's test runner, echoing its TAP output, and reads the final summary lines.
+fn run_node_tests(cmd: &mut Command) -> (Result, Counts) {
+    println!("    $ {}", describe(cmd));
+    let child = cmd
+        .current_dir(workspace_root())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return (Err(format!("could not start {}: {e}", describe(cmd))), Counts::default()),
+    };
+    let mut summary = TapSummary::default();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(std::io::Result::ok) {
+            println!("{line}");
+            summary.read_line(&line);
+        }
+    }
+    let status = child.wait();
+    let counts = summary.counts();
+    let result = match status {
+        Ok(s) if s.success() && summary.complete() => Ok(()),
+        Ok(s) if s.success() => Err("node --test printed no `# pass` summary".to_owned()),
+        Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
+        Err(e) => Err(format!("`{}` could not be awaited: {e}", describe(cmd))),
+    };
+    (result, counts)
+}
+
+/// The totals node's TAP reporter prints last: `# pass N`, `# fail N`, `# cancelled N`,
+/// `# skipped N`, `# todo N`.
+#[derive(Debug, Default, Clone, Copy)]
+struct TapSummary {
+    pass: Option<u64>,
+    fail: u64,
+    cancelled: u64,
+    skipped: u64,
+    todo: u64,
+}
+
+impl TapSummary {
+    fn read_line(&mut self, line: &str) {
+        // Subtests' output is indented; only the top-level summary counts.
+        let Some(rest) = line.strip_prefix("# ") else {
+            return;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(kind), Some(n), None) = (words.next(), words.next(), words.next()) else {
+            return;
+        };
+        let Ok(n) = n.parse::<u64>() else { return };
+        match kind {
+            "pass" => self.pass = Some(n),
+            "fail" => self.fail = n,
+            "cancelled" => self.cancelled = n,
+            "skipped" => self.skipped = n,
+            "todo" => self.todo = n,
+            _ => {}
+        }
+    }
+
+    fn complete(&self) -> bool {
+        self.pass.is_some()
+    }
+
+    /// A cancelled test (its file crashed or timed out) is a failure, not a skip.
+    fn counts(&self) -> Counts {
+        Counts {
+            passed: self.pass.unwrap_or(0),
+            failed: self.fail + self.cancelled,
+            ignored: self.skipped + self.todo,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_node_tap_summary_lines() {
+        let mut s = TapSummary::default();
+        for line in [
+            "# Subtest: organization forms",
+            "    # Subtest: bare name",
+            "    ok 1 - bare name",
+            "# tests 14",
+            "# suites 3",
+            "# pass 11",
+            "# fail 1",
+            "# cancelled 1",
+            "# skipped 1",
+            "# todo 0",
+            "# duration_ms 5123.4",
+            "# some comment 3",
+        ] {
+            s.read_line(line);
+        }
+        let c = s.counts();
+        assert!(s.complete());
+        assert_eq!((c.passed, c.failed, c.ignored), (11, 2, 1));
+    }
+
+    #[test]
+    fn a_run_without_a_summary_is_not_complete() {
+        let mut s = TapSummary::default();
+        s.read_line("not ok 1 - e2e/connect.test.mjs");
+        assert!(!s.complete());
+        assert_eq!(s.counts().passed, 0);
+    }
+}

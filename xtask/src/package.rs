@@ -1,0 +1,451 @@
+//! `cargo xtask package`: the npm package and script-tag loader in `target/npm-package/`.
+//!
+//! No wasm-pack (it downloads tools at run time): a release build for wasm32, `wasm-bindgen
+//! --target web`, npm binaryen's `wasm-opt -Oz`, then the hand-written files from `packaging/`
+//! (loader, types, custom elements manifest, README), with the workspace version filled in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::Subcommand;
+
+use crate::process::{exec, step};
+use crate::setup::{self, Needs};
+use crate::{workspace_root, Result};
+
+/// The subcommands that ship the widget, flattened into `cargo xtask`.
+#[derive(Subcommand)]
+pub enum Ship {
+    /// Build the npm package (wasm, loader, types, manifest) into target/npm-package/.
+    Package,
+    /// Build the package, then run the end-to-end tests in headless chromium.
+    E2e,
+}
+
+impl Ship {
+    /// Runs the subcommand.
+    pub fn run(self) -> Result {
+        match self {
+            Ship::Package => {
+                setup::run(Needs::Tests)?;
+                build().map(|_| ())
+            }
+            Ship::E2e => crate::e2e::run(),
+        }
+    }
+}
+
+/// The crate and file names wasm-bindgen works with.
+const CRATE_FILE: &str = "azdo_connect";
+/// The glue module and the wasm beside it.
+const GLUE: &str = "azdo_connect.js";
+const WASM: &str = "azdo_connect_bg.wasm";
+
+/// Every feature rustc 1.87+ emits for wasm32; npm binaryen enables only sign-ext and
+/// mutable-globals by default, and must accept what the module already uses.
+const WASM_OPT_FEATURES: [&str; 7] = [
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Files copied from `packaging/` as they are, apart from `{{version}}`.
+const TEMPLATES: [&str; 6] = [
+    "azdo-connect.js",
+    "define.js",
+    "azdo-connect.d.ts",
+    "define.d.ts",
+    "custom-elements.json",
+    "README.md",
+];
+
+/// The package's version: the workspace's.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Where the package is written.
+pub fn out_dir() -> PathBuf {
+    target_dir().join("npm-package")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn packaging_dir() -> PathBuf {
+    workspace_root().join("packaging")
+}
+
+/// Builds the package into [`out_dir`] and returns that directory.
+pub fn build() -> Result<PathBuf> {
+    let out = out_dir();
+
+    step("widget: release build for wasm32 (opt-level z, LTO)");
+    exec(
+        Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "azdo-connect",
+                "--lib",
+            ])
+            .env("PATH", setup::tool_path()),
+    )?;
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{CRATE_FILE}.wasm"));
+
+    step("wasm-bindgen --target web");
+    // A stale file from an earlier layout must not end up in the tarball.
+    if out.exists() {
+        std::fs::remove_dir_all(&out)
+            .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    exec(
+        Command::new("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(&out)
+            .args(["--out-name", CRATE_FILE])
+            .arg(&wasm)
+            .env("PATH", setup::tool_path()),
+    )?;
+
+    let bg = out.join(WASM);
+    if !out.join(GLUE).is_file() || !bg.is_file() {
+        return Err(format!("wasm-bindgen did not write {GLUE} and {WASM}"));
+    }
+
+    step("wasm-opt -Oz (npm binaryen)");
+    exec(
+        Command::new("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .arg(&bg)
+            .arg("-o")
+            .arg(&bg)
+            .env("PATH", setup::tool_path()),
+    )?;
+
+    step("loader, types, manifest, README and package.json from packaging/");
+    for name in TEMPLATES {
+        let text = read(&packaging_dir().join(name))?;
+        write(&out.join(name), &fill(&text))?;
+    }
+    let manifest = package_json(&read(&packaging_dir().join("package.json"))?)?;
+    write(&out.join("package.json"), &manifest)?;
+
+    check_no_dynamic_code(&out)?;
+    check_files_listed(&out, &manifest)?;
+    report_sizes(&out)?;
+    Ok(out)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn fill(template: &str) -> String {
+    template.replace("{{version}}", VERSION)
+}
+
+/// The template with the workspace's version and license, so Cargo.toml stays the one source.
+fn package_json(template: &str) -> Result<String> {
+    let mut manifest: serde_json::Value = serde_json::from_str(template)
+        .map_err(|e| format!("packaging/package.json is not JSON: {e}"))?;
+    let object = manifest
+        .as_object_mut()
+        .ok_or("packaging/package.json is not an object")?;
+    object.insert("version".into(), VERSION.into());
+    object.insert("license".into(), env!("CARGO_PKG_LICENSE").into());
+    let mut text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| format!("cannot write package.json: {e}"))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Every JavaScript file the package ships, relative to `dir`.
+fn js_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current)
+            .map_err(|e| format!("cannot list {}: {e}", current.display()))?;
+        for entry in entries.map_while(std::io::Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|x| x == "js") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// What a strict CSP without `'unsafe-eval'` refuses to run.
+fn dynamic_code(source: &str) -> Option<&'static str> {
+    const PATTERNS: [&str; 3] = ["eval(", "new Function", "Function("];
+    PATTERNS.into_iter().find(|pattern| {
+        source.match_indices(pattern).any(|(at, _)| {
+            // `foo.eval(`/`xFunction(` are other names, and text opening a string literal
+            // (wasm-bindgen's debug formatting writes `Function(${name})`) is not a call.
+            let before = source[..at].chars().next_back();
+            !before.is_some_and(|c| c.is_alphanumeric() || "_$.`'\"".contains(c))
+        })
+    })
+}
+
+/// Hosts with a strict CSP allow `'wasm-unsafe-eval'` but not `'unsafe-eval'`: fail the build
+/// if the glue or loader ever needs the latter.
+fn check_no_dynamic_code(dir: &Path) -> Result {
+    for file in js_files(dir)? {
+        if let Some(pattern) = dynamic_code(&read(&file)?) {
+            return Err(format!(
+                "{} uses `{pattern}`, which needs CSP 'unsafe-eval'",
+                file.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every `exports` target must exist and be covered by `files`, or `npm pack` drops it.
+fn check_files_listed(dir: &Path, manifest: &str) -> Result {
+    let manifest: serde_json::Value =
+        serde_json::from_str(manifest).map_err(|e| format!("package.json: {e}"))?;
+    let files: Vec<&str> = manifest["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for target in export_targets(&manifest["exports"]) {
+        let relative = target.trim_start_matches("./");
+        if !dir.join(relative).is_file() {
+            return Err(format!("package.json exports {target}, which was not built"));
+        }
+        if relative != "package.json" && !files.contains(&relative) {
+            return Err(format!("package.json exports {target} but `files` omits it"));
+        }
+    }
+    Ok(())
+}
+
+fn export_targets(exports: &serde_json::Value) -> Vec<String> {
+    match exports {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Object(map) => map.values().flat_map(export_targets).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What the browser downloads: the loader, the glue, the element snippet and the wasm.
+pub fn shipped_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = js_files(dir)?
+        .into_iter()
+        .filter(|p| !p.ends_with("define.js"))
+        .collect();
+    files.push(dir.join(WASM));
+    Ok(files)
+}
+
+fn report_sizes(dir: &Path) -> Result {
+    let mut total = 0;
+    for file in shipped_files(dir)? {
+        let len = std::fs::metadata(&file)
+            .map_err(|e| format!("cannot stat {}: {e}", file.display()))?
+            .len();
+        total += len;
+        let name = file.strip_prefix(dir).unwrap_or(&file);
+        println!("    {:>9} B  {}", len, name.display());
+    }
+    println!("    {total:>9} B  total (uncompressed; `cargo xtask e2e` runs the browser tests)");
+    println!("    package: {}", dir.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn template(name: &str) -> String {
+        read(&packaging_dir().join(name)).unwrap()
+    }
+
+    fn manifest() -> serde_json::Value {
+        serde_json::from_str(&template("custom-elements.json")).unwrap()
+    }
+
+    fn element() -> serde_json::Value {
+        manifest()["modules"][0]["declarations"][0].clone()
+    }
+
+    fn names(list: &serde_json::Value) -> BTreeSet<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Quoted strings in `source` between `start` and the next `end`.
+    fn quoted_between(source: &str, start: &str, end: &str) -> Vec<String> {
+        let from = source.find(start).unwrap() + start.len();
+        let block = &source[from..from + source[from..].find(end).unwrap()];
+        block
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn camel(attribute: &str) -> String {
+        let mut out = String::new();
+        let mut upper = false;
+        for c in attribute.chars() {
+            match (c, upper) {
+                ('-', _) => upper = true,
+                (c, true) => {
+                    out.extend(c.to_uppercase());
+                    upper = false;
+                }
+                (c, false) => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn manifest_and_types_cover_every_observed_attribute() {
+        let config = read(&workspace_root().join("src/config.rs")).unwrap();
+        let observed = quoted_between(&config, "OBSERVED_ATTRIBUTES", "];");
+        assert!(observed.contains(&"proxy-url".to_owned()), "{observed:?}");
+        let element = element();
+        let attributes = names(&element["attributes"]);
+        assert_eq!(attributes, observed.iter().cloned().collect());
+        let types = template("azdo-connect.d.ts");
+        for attribute in &observed {
+            let property = camel(attribute);
+            assert!(
+                types.contains(&format!("get {property}()")) || types.contains(&format!("  {property}: ")),
+                "azdo-connect.d.ts lacks the `{property}` property"
+            );
+            assert!(names(&element["members"]).contains(&property), "{property}");
+        }
+        assert!(types.contains("strings: "), "the `strings` property");
+    }
+
+    #[test]
+    fn manifest_and_types_cover_every_event() {
+        let events = read(&workspace_root().join("src/events.rs")).unwrap();
+        let dispatched: BTreeSet<String> = events
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("pub const "))
+            .filter_map(|l| l.split('"').nth(1))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(dispatched.len(), 6, "{dispatched:?}");
+        assert_eq!(names(&element()["events"]), dispatched);
+        let types = template("azdo-connect.d.ts");
+        let readme = template("README.md");
+        for event in &dispatched {
+            assert!(types.contains(&format!("\"{event}\": CustomEvent<")), "{event} in d.ts");
+            assert!(readme.contains(&format!("| `{event}` |")), "{event} in README");
+        }
+    }
+
+    #[test]
+    fn manifest_lists_the_parts_and_custom_properties_the_widget_styles() {
+        let mut parts = BTreeSet::new();
+        let mut pending = vec![workspace_root().join("src")];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().map_while(std::io::Result::ok) {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    let source = read(&path).unwrap();
+                    for chunk in source.split("part=\"").skip(1) {
+                        let value = &chunk[..chunk.find('"').unwrap()];
+                        parts.extend(value.split_whitespace().map(str::to_owned));
+                    }
+                }
+            }
+        }
+        assert!(parts.contains("container"), "{parts:?}");
+        assert_eq!(names(&element()["cssParts"]), parts);
+
+        let css = read(&workspace_root().join("static/azdo-connect.css")).unwrap();
+        let host = &css[css.find(":host {").unwrap()..];
+        let host = &host[..host.find('}').unwrap()];
+        let properties: BTreeSet<String> = host
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("--"))
+            .filter_map(|l| l.split(':').next())
+            .map(|name| format!("--{name}"))
+            .collect();
+        assert!(properties.contains("--azdo-accent"), "{properties:?}");
+        assert_eq!(names(&element()["cssProperties"]), properties);
+    }
+
+    #[test]
+    fn package_json_gets_the_workspace_version_and_keeps_exports_in_files() {
+        let text = package_json(&template("package.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(manifest["name"], "azdo-connect");
+        assert_eq!(manifest["version"], VERSION);
+        assert_eq!(manifest["type"], "module");
+        assert_eq!(manifest["exports"]["."]["default"], "./azdo-connect.js");
+        assert_eq!(manifest["exports"]["."]["types"], "./azdo-connect.d.ts");
+        assert_eq!(manifest["customElements"], "custom-elements.json");
+        let files: Vec<&str> = manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for target in export_targets(&manifest["exports"]) {
+            let target = target.trim_start_matches("./");
+            assert!(target == "package.json" || files.contains(&target), "{target}");
+        }
+        for template in TEMPLATES {
+            assert!(files.contains(&template), "{template} is built but not packed");
+        }
+    }
+
+    #[test]
+    fn dynamic_code_is_found_but_similar_names_are_not() {
+        assert_eq!(dynamic_code("const f = new Function('x', 'return x')"), Some("new Function"));
+        assert_eq!(dynamic_code("eval(\"1\")"), Some("eval("));
+        assert_eq!(dynamic_code("x = Function('return this')()"), Some("Function("));
+        assert_eq!(dynamic_code("wasm.eval(1); myFunction(2); typeof Function"), None);
+        assert_eq!(dynamic_code("debug = `Function(${val.name})`"), None);
+        for template in ["azdo-connect.js", "define.js"] {
+            assert_eq!(dynamic_code(&self::template(template)), None, "{template}");
+        }
+    }
+
+    #[test]
+    fn the_loader_resolves_the_wasm_next_to_itself() {
+        let loader = template("azdo-connect.js");
+        assert!(loader.contains(&format!("from \"./{GLUE}\"")));
+        assert!(loader.contains(&format!("new URL(\"./{WASM}\", import.meta.url)")));
+        assert!(loader.contains("module_or_path"));
+    }
+}
