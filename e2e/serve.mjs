@@ -4,7 +4,8 @@
 //
 //   E2E_PORT          port to listen on (127.0.0.1)
 //   E2E_PACKAGE_DIR   target/npm-package
-//   E2E_CDN_PATH      e.g. /cdn/azdo-connect@0.1.0/  (the package is also at /mirror/azdo-connect/)
+//   E2E_CDN_PATH      e.g. /cdn/azdo-connect@0.1.0/  (the package is also at /mirror/azdo-connect/,
+//                     and at /broken/azdo-connect/ without its .wasm, as a CDN outage would)
 //   E2E_PROXY_URL     the proxy's base URL, written into the pages as {{PROXY_URL}}
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -21,6 +22,7 @@ if (!port || !packageDir || !cdnPath || !proxyUrl) {
 }
 const pagesDir = fileURLToPath(new URL("./pages/", import.meta.url));
 const mirrorPath = "/mirror/azdo-connect/";
+const brokenPath = "/broken/azdo-connect/";
 const proxyOrigin = new URL(proxyUrl).origin;
 
 const MIME = {
@@ -58,6 +60,10 @@ function inside(root, relative) {
 }
 
 function route(pathname) {
+  if (pathname.startsWith(brokenPath)) {
+    const name = pathname.slice(brokenPath.length);
+    return { file: name.endsWith(".wasm") ? null : inside(packageDir, name) };
+  }
   for (const prefix of [cdnPath, mirrorPath]) {
     if (pathname.startsWith(prefix)) return { file: inside(packageDir, pathname.slice(prefix.length)) };
   }
@@ -96,6 +102,7 @@ const server = createServer(async (req, res) => {
       .toString("utf8")
       .replaceAll("{{CDN}}", cdnPath)
       .replaceAll("{{MIRROR}}", mirrorPath)
+      .replaceAll("{{BROKEN}}", brokenPath)
       .replaceAll("{{PROXY_URL}}", proxyUrl);
     if (POLICIES[page]) headers["content-security-policy"] = POLICIES[page];
   }

@@ -1,13 +1,13 @@
 // azdo-connect: the package's main module and its script-tag loader.
 //
-//   <script type="module" src="https://cdn.example/azdo-connect@VERSION/azdo-connect.js"></script>
+//   <script type="module" src="https://cdn.example/azdo-connect@{{version}}/azdo-connect.js"></script>
 //   import "azdo-connect";
 //
 // Importing it loads the WebAssembly module next to this file (resolved from import.meta.url, so
 // any directory or CDN path works) and defines <azdo-connect>. When the wasm cannot load, the
 // elements on the page cannot upgrade and so could never report anything themselves; this loader
 // then dispatches the contract's `azdo-error` on each of them instead, with code `csp_blocked`
-// when the page's Content-Security-Policy is the cause. Plain ES2020: no eval, no inline code.
+// when the page's Content-Security-Policy is the cause. Plain ES2021: no eval, no inline code.
 
 import init from "./azdo_connect.js";
 
@@ -50,6 +50,12 @@ function elementsIn(root) {
 }
 
 function startLoader() {
+  // Server-side rendering imports modules without a DOM: define nothing, fail quietly.
+  if (typeof document === "undefined" || typeof customElements === "undefined") {
+    const unavailable = Promise.reject(new Error(`<${TAG}> needs a browser`));
+    unavailable.catch(() => {});
+    return unavailable;
+  }
   let failure; // {code, message} once the widget is known not to load
   const told = new WeakSet();
 

@@ -4,18 +4,18 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, DisconnectedDetail, ProjectsRequest, ReadyDetail, SelectedProject,
-    SelectedRepository, VerifyRequest, VerifyingDetail,
+    ConnectedDetail, DisconnectedDetail, SelectedProject, SelectedRepository,
 };
-use azdo_connect_core::{classify_pat, AllowedServers, OrgError, PatFormat};
-use web_sys::{AbortController, HtmlElement};
+use azdo_connect_core::{classify_pat, OrgError, PatFormat};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
-use crate::config::{Config, Select};
+use crate::config::Config;
+use crate::events::{self, emit};
+use crate::hooks;
 use crate::i18n::{Lang, Strings};
 use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
-use crate::{api, events, VERSION};
 
 /// Properties of [`App`]: everything the custom element knows.
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -26,14 +26,6 @@ pub struct AppProps {
     pub config: Rc<Config>,
     /// The host's `strings` overrides.
     pub overrides: Rc<BTreeMap<String, String>>,
-}
-
-// Event dispatch only fails if the detail cannot be serialized, which our contract types always
-// can; report it in the console rather than lose the failure.
-fn emit<T: serde::Serialize>(host: &HtmlElement, name: &str, detail: &T) {
-    if let Err(e) = events::dispatch(host, name, detail, false) {
-        web_sys::console::error_1(&format!("azdo-connect: could not dispatch {name}: {e}").into());
-    }
 }
 
 /// The organization error in the element's language: core's English message unless the host
@@ -67,227 +59,13 @@ pub fn app(props: &AppProps) -> Html {
         |(lang, overrides)| Strings::new(Lang::from_tag(lang.as_deref()), (**overrides).clone()),
     );
     let strings = (*strings).clone();
-    let error_ref = use_node_ref();
-    let success_ref = use_node_ref();
 
-    // Ready once the first render is in the DOM.
-    {
-        let host = props.host.clone();
-        use_effect_with((), move |_| {
-            emit(
-                &host,
-                events::READY,
-                &ReadyDetail {
-                    version: VERSION.to_owned(),
-                },
-            );
-        });
-    }
-
-    // The on-prem allowlist is the attribute's plus the proxy's (GET {proxy-url}/config). A proxy
-    // that does not answer only means no extra servers: the verify will say what is wrong.
-    let proxy_servers = use_state(Vec::<String>::new);
-    {
-        let proxy_servers = proxy_servers.setter();
-        let config = Rc::clone(&config);
-        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
-            let controller = (!proxy_url.is_empty())
-                .then(|| AbortController::new().ok())
-                .flatten();
-            if let Some(controller) = controller.clone() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(answer) = api::config(&config, &controller.signal()).await {
-                        proxy_servers.set(answer.allowed_servers);
-                    }
-                });
-            }
-            move || {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-            }
-        });
-    }
-
-    // Keep the reducer in step with the host's attributes.
-    {
-        let dispatcher = state.dispatcher();
-        let servers = AllowedServers::new(
-            config
-                .allowed_servers
-                .hosts()
-                .iter()
-                .chain(proxy_servers.iter()),
-        );
-        use_effect_with(servers, move |servers| {
-            dispatcher.dispatch(Action::AllowedServers(servers.clone()));
-        });
-    }
-    {
-        let dispatcher = state.dispatcher();
-        let host_connection = (
-            config.organization.clone(),
-            config.connected_as.clone(),
-            config.verified_at.clone(),
-        );
-        use_effect_with(
-            host_connection,
-            move |(organization, connected_as, verified_at)| {
-                dispatcher.dispatch(Action::HostConnection {
-                    organization: organization.clone(),
-                    connected_as: connected_as.clone(),
-                    verified_at: verified_at.clone(),
-                });
-            },
-        );
-    }
-
-    // One verify per request id; the cleanup aborts it when the id changes (an edit made it stale).
-    {
-        let dispatcher = state.dispatcher();
-        let host = props.host.clone();
-        let config = Rc::clone(&config);
-        let snapshot = (state.org.clone(), state.pat.clone());
-        use_effect_with(state.in_flight.map(|f| f.id), move |id| {
-            let controller = id.and_then(|_| AbortController::new().ok());
-            if let (Some(id), Some(controller), (Ok(org), pat)) =
-                (*id, controller.clone(), snapshot)
-            {
-                let signal = controller.signal();
-                wasm_bindgen_futures::spawn_local(async move {
-                    emit(
-                        &host,
-                        events::VERIFYING,
-                        &VerifyingDetail {
-                            organization: org.organization.clone(),
-                            organization_url: org.organization_url.clone(),
-                        },
-                    );
-                    dispatcher.dispatch(Action::Progress(id, Step::Checking));
-                    let body = VerifyRequest {
-                        organization: org.organization_url.clone(),
-                        token: pat,
-                        required_scopes: config.scopes.clone(),
-                    };
-                    let result = api::verify(&config, &body, &signal).await;
-                    if signal.aborted() {
-                        return;
-                    }
-                    match result {
-                        Ok(response) => {
-                            let pick = config.select != Select::None;
-                            dispatcher.dispatch(Action::Verified {
-                                id,
-                                response: response.clone(),
-                                pick,
-                            });
-                            if !pick {
-                                emit(
-                                    &host,
-                                    events::CONNECTED,
-                                    &ConnectedDetail {
-                                        verified: response,
-                                        selection: None,
-                                    },
-                                );
-                            }
-                        }
-                        Err(error) => {
-                            if let Some((detail, scopes)) = error.to_detail() {
-                                dispatcher.dispatch(Action::Failed(id, detail.clone(), scopes));
-                                emit(&host, events::ERROR, &detail);
-                            }
-                        }
-                    }
-                });
-            }
-            move || {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-            }
-        });
-    }
-
-    // One page of projects per request id, aborted like a verify when superseded.
-    {
-        let dispatcher = state.dispatcher();
-        let config = Rc::clone(&config);
-        let credential = state
-            .connection
-            .as_ref()
-            .and_then(|c| c.verified.as_ref())
-            .map(|v| v.credential.clone());
-        let picker = state.picker.clone();
-        use_effect_with(state.picker.loading, move |id| {
-            let controller = id.and_then(|_| AbortController::new().ok());
-            if let (Some(id), Some(controller), Some(credential)) =
-                (*id, controller.clone(), credential)
-            {
-                let signal = controller.signal();
-                let body = ProjectsRequest {
-                    credential,
-                    continuation_token: picker
-                        .append
-                        .then(|| picker.continuation.clone())
-                        .flatten(),
-                    search: Some(picker.search.trim().to_owned()).filter(|s| !s.is_empty()),
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result = api::projects(&config, &body, &signal).await;
-                    if signal.aborted() {
-                        return;
-                    }
-                    match result {
-                        Ok(page) => dispatcher.dispatch(Action::PickerLoaded(id, page)),
-                        Err(error) => {
-                            if let Some((detail, _)) = error.to_detail() {
-                                dispatcher.dispatch(Action::PickerFailed(id, detail));
-                            }
-                        }
-                    }
-                });
-            }
-            move || {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-            }
-        });
-    }
-
-    // The rate-limit countdown ticks only while there is something to count.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.waiting_to_retry(), move |waiting| {
-            let interval = waiting.then(|| {
-                gloo_timers::callback::Interval::new(1_000, move || {
-                    dispatcher.dispatch(Action::Tick)
-                })
-            });
-            move || drop(interval)
-        });
-    }
-
-    // Focus the outcome so keyboard and screen-reader users land on it.
-    {
-        let error_ref = error_ref.clone();
-        let success_ref = success_ref.clone();
-        let failed = state.failure.is_some();
-        let connected = state.just_connected && state.mode == Mode::Connected;
-        use_effect_with((failed, connected), move |(failed, connected)| {
-            let target = if *failed {
-                error_ref.cast::<HtmlElement>()
-            } else if *connected {
-                success_ref.cast::<HtmlElement>()
-            } else {
-                None
-            };
-            if let Some(target) = target {
-                let _ = target.focus();
-            }
-        });
-    }
+    hooks::use_ready(&props.host);
+    hooks::use_host_sync(&state, &config);
+    hooks::use_verify(&state, &props.host, &config);
+    hooks::use_picker_pages(&state, &config);
+    hooks::use_countdown(&state);
+    let (error_ref, success_ref) = hooks::use_outcome_focus(&state);
 
     let on_org = {
         let dispatcher = state.dispatcher();

@@ -196,3 +196,43 @@ fn parse_strings(value: JsValue) -> BTreeMap<String, String> {
         BTreeMap::new()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shim_is_csp_friendly() {
+        let js = include_str!("element.js");
+        for banned in [
+            "eval(",
+            "new Function",
+            "innerHTML",
+            "document.write",
+            "setTimeout(\"",
+        ] {
+            assert!(!js.contains(banned), "element.js uses {banned}");
+        }
+        assert!(js.contains(r#"attachShadow({ mode: "open" })"#));
+    }
+
+    #[test]
+    fn the_stylesheet_fetches_nothing() {
+        assert!(!style::CSS.contains("@import") && !style::CSS.contains("url("));
+        assert!(style::CSS.contains(":host([hidden])"));
+        assert!(style::CSS.contains("prefers-color-scheme"));
+    }
+
+    #[test]
+    fn every_observed_attribute_is_configurable() {
+        // Each attribute either changes the config or is styled by CSS (`theme`).
+        for name in OBSERVED_ATTRIBUTES {
+            let mut config = Config::default();
+            config.set(name, Some("projects"));
+            assert!(
+                config != Config::default() || name == "theme",
+                "{name} is observed but ignored"
+            );
+        }
+    }
+}

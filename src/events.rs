@@ -53,3 +53,11 @@ pub fn dispatch<T: Serialize + ?Sized>(
     let event = CustomEvent::new_with_event_init_dict(name, &init)?;
     Ok(target.dispatch_event(&event)?)
 }
+
+/// Dispatches a non-cancelable event, logging instead of failing: our contract types always
+/// serialize, so a failure here is a bug to see in the console, not a reason to stop.
+pub fn emit<T: Serialize + ?Sized>(target: &EventTarget, name: &str, detail: &T) {
+    if let Err(e) = dispatch(target, name, detail, false) {
+        web_sys::console::error_1(&format!("azdo-connect: could not dispatch {name}: {e}").into());
+    }
+}

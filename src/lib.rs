@@ -24,6 +24,7 @@ pub mod config;
 mod element;
 mod error;
 pub mod events;
+mod hooks;
 pub mod i18n;
 pub mod state;
 mod style;

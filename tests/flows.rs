@@ -125,7 +125,8 @@ fn submit_with_enter(host: &HtmlElement) {
 
 #[wasm_bindgen_test]
 async fn a_full_token_connects_and_reports_who_and_which_scopes() {
-    let (host, events) = mounted(&[]).await;
+    let console = ConsoleSpy::install();
+    let (host, events) = mounted(&[("csrf-token", "host-csrf-value")]).await;
     fill(
         &host,
         "https://contoso.visualstudio.com/Proj/_git/repo",
@@ -195,6 +196,8 @@ async fn a_full_token_connects_and_reports_who_and_which_scopes() {
         "focus moves to the outcome"
     );
     host.remove();
+    settle().await;
+    assert!(!console.contains(FULL), "token in the console");
 }
 
 #[wasm_bindgen_test]

@@ -26,9 +26,11 @@ const browser = await chromium.launch({
   ],
 });
 
-async function shot(page, name) {
+// The widget alone, so the README shows it at a readable size; `demo` shows the whole page.
+async function shot(page, name, whole = false) {
   const path = `${outDir}/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  const target = whole ? page : page.locator("azdo-connect");
+  await target.screenshot({ path, ...(whole ? { fullPage: true } : {}) });
   console.log(`    wrote ${path}`);
 }
 
@@ -45,19 +47,33 @@ try {
     await org.waitFor({ timeout: 60_000 });
     await org.fill(ORG_URL);
     await page.getByText("https://dev.azure.com/contoso").first().waitFor();
-    await shot(page, `${scheme}-1-organization`);
-    if (scheme === "light") await shot(page, "demo");
+    await page.getByText("How to create the token").click();
+    await shot(page, `${scheme}-1-form-and-guidance`);
 
     const token = page.getByLabel("Personal access token", { exact: true });
     await token.fill(CODE_ONLY);
     await page.getByRole("button", { name: "Connect", exact: true }).click();
-    await page.locator("azdo-connect [role=alert]").first().waitFor({ timeout: 30_000 });
+    await page.locator("azdo-connect #error").waitFor({ timeout: 30_000 });
     await shot(page, `${scheme}-2-missing-scopes`);
 
     await token.fill(FULL);
     await page.getByRole("button", { name: "Connect", exact: true }).click();
-    await page.getByText(/Connected to contoso/).first().waitFor({ timeout: 30_000 });
-    await shot(page, `${scheme}-3-connected`);
+    await page.locator("azdo-connect #picker-list input[type=checkbox]").first().waitFor({ timeout: 30_000 });
+    const boxes = page.locator("azdo-connect #picker-list input[type=checkbox]");
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    await shot(page, `${scheme}-3-pick-repositories`);
+
+    await page.locator("azdo-connect #picker-done").click();
+    await page.locator("azdo-connect #connected-heading").waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-4-connected`);
+    if (scheme === "light") await shot(page, "demo", true);
+
+    await page.locator("azdo-connect #disconnect").click();
+    await page.locator("azdo-connect #confirm-disconnect").waitFor();
+    await shot(page, `${scheme}-5-confirm-disconnect`);
+    await page.locator("azdo-connect #confirm-disconnect").click();
+    await org.waitFor();
     await context.close();
   }
 } finally {

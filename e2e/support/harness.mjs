@@ -6,8 +6,11 @@
 // xtask/src/e2e.rs does and set the AZDO_E2E_* variables below.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+
+// The pinned JavaScript tools live in tools/node_modules (tools/package.json), not beside e2e/.
+const { chromium } = createRequire(new URL("../../tools/package.json", import.meta.url))("playwright-core");
 
 function required(name) {
   const value = process.env[name];

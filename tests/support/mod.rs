@@ -162,3 +162,58 @@ pub fn is_plain_object(value: &JsValue) -> bool {
         && js_sys::Object::get_prototype_of(value)
             == js_sys::Object::get_prototype_of(&js_sys::Object::new())
 }
+
+type ConsoleHook = Closure<dyn FnMut(JsValue, JsValue, JsValue, JsValue)>;
+
+/// Replaces `console.{log,info,warn,error,debug}` with recorders until dropped.
+pub struct ConsoleSpy {
+    lines: Rc<RefCell<Vec<String>>>,
+    console: JsValue,
+    originals: Vec<(&'static str, JsValue)>,
+    _hooks: Vec<ConsoleHook>,
+}
+
+impl ConsoleSpy {
+    /// Starts recording everything written to the console.
+    pub fn install() -> ConsoleSpy {
+        let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).expect("console");
+        let lines: Rc<RefCell<Vec<String>>> = Rc::default();
+        let mut originals = Vec::new();
+        let mut hooks = Vec::new();
+        for method in ["log", "info", "warn", "error", "debug"] {
+            let original = js_sys::Reflect::get(&console, &method.into()).expect("method");
+            let lines = Rc::clone(&lines);
+            let hook = ConsoleHook::new(move |a: JsValue, b: JsValue, c: JsValue, d: JsValue| {
+                for value in [a, b, c, d].iter().filter(|v| !v.is_undefined()) {
+                    let text = value
+                        .as_string()
+                        .or_else(|| js_sys::JSON::stringify(value).ok().map(String::from))
+                        .unwrap_or_else(|| format!("{value:?}"));
+                    lines.borrow_mut().push(text);
+                }
+            });
+            js_sys::Reflect::set(&console, &method.into(), hook.as_ref()).expect("hook");
+            originals.push((method, original));
+            hooks.push(hook);
+        }
+        ConsoleSpy {
+            lines,
+            console,
+            originals,
+            _hooks: hooks,
+        }
+    }
+
+    /// Whether anything written so far contains `needle`.
+    pub fn contains(&self, needle: &str) -> bool {
+        self.lines.borrow().iter().any(|line| line.contains(needle))
+    }
+}
+
+impl Drop for ConsoleSpy {
+    fn drop(&mut self) {
+        for (method, original) in &self.originals {
+            let _ = js_sys::Reflect::set(&self.console, &(*method).into(), original);
+        }
+    }
+}

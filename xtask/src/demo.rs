@@ -25,6 +25,7 @@ pub fn run(port: u16) -> Result {
         FAKE_PORT,
         PROXY_PORT,
         &[origin.clone(), format!("http://localhost:{port}")],
+        servers::RateLimit::Default,
         false,
     )?;
 

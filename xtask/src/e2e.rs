@@ -42,6 +42,8 @@ pub fn tests(counts: &mut Counts) -> Result {
         servers::free_port()?,
         servers::free_port()?,
         std::slice::from_ref(&origin),
+        // The suite sends many verifies from one address within seconds.
+        servers::RateLimit::Relaxed,
         true,
     )?;
 
@@ -97,7 +99,10 @@ fn wait_listening(guard: &mut Guard, addr: SocketAddr) -> Result {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(format!("{} did not listen on {addr} within 30 s", guard.name()))
+    Err(format!(
+        "{} did not listen on {addr} within 30 s",
+        guard.name()
+    ))
 }
 
 /// Runs node's test runner, echoing its TAP output, and reads the final summary lines.
@@ -109,7 +114,12 @@ fn run_node_tests(cmd: &mut Command) -> (Result, Counts) {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return (Err(format!("could not start {}: {e}", describe(cmd))), Counts::default()),
+        Err(e) => {
+            return (
+                Err(format!("could not start {}: {e}", describe(cmd))),
+                Counts::default(),
+            )
+        }
     };
     let mut summary = TapSummary::default();
     if let Some(out) = child.stdout.take() {

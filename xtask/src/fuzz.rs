@@ -19,13 +19,19 @@ use crate::{workspace_root, Result};
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub const TARGETS: [&str; 3] = ["org_normalize", "pat_classify", "verify_request_json"];
+pub const TARGETS: [&str; 4] = [
+    "org_normalize",
+    "pat_classify",
+    "verify_request_json",
+    "credential_open",
+];
 
 /// What one target's run amounted to.
 #[derive(Debug, Clone, PartialEq)]
 struct TargetRun {
     name: String,
     seconds: u64,
+    elapsed_seconds: u64,
     execs: u64,
     execs_per_sec: u64,
     crashes: u64,
@@ -190,8 +196,7 @@ fn run_target(target: &str, seconds: u64) -> Result<TargetRun> {
         {
             let _ = writeln!(log, "{line}");
             stats.read_line(&line);
-            // Every new coverage point prints a line; the periodic and final ones are enough.
-            if !(line.contains(" NEW ") || line.contains(" REDUCE ")) {
+            if worth_echoing(&line) {
                 println!("    {line}");
             }
         }
@@ -201,30 +206,49 @@ fn run_target(target: &str, seconds: u64) -> Result<TargetRun> {
         .map_err(|e| format!("`{}` could not be awaited: {e}", describe(&cmd)))?;
     let elapsed = started.elapsed().as_secs_f64();
 
-    let new_artifacts: Vec<String> = list_files(&artifacts)
-        .difference(&before)
-        .filter(|name| is_finding(name))
-        .cloned()
-        .collect();
+    let mut findings = stats.artifacts.clone();
+    for name in list_files(&artifacts).difference(&before) {
+        if is_finding(name) && !findings.contains(name) {
+            findings.push(name.clone());
+        }
+    }
     let crashes = if status.success() {
-        new_artifacts.len() as u64
+        findings.len() as u64
     } else {
         println!("    {target} stopped with {status}");
-        (new_artifacts.len() as u64).max(1)
+        (findings.len() as u64).max(1)
     };
+    for artifact in &findings {
+        println!(
+            "    reproduce: RUSTC_BOOTSTRAP=1 cargo fuzz run -O --debug-assertions {target} fuzz/artifacts/{target}/{artifact}"
+        );
+    }
     let execs = stats.execs.unwrap_or(0);
     let secs = stats.seconds.map_or(elapsed, |s| s as f64).max(1.0);
     Ok(TargetRun {
         name: target.to_owned(),
         seconds,
+        elapsed_seconds: elapsed.round() as u64,
         execs,
         execs_per_sec: (execs as f64 / secs).round() as u64,
         crashes,
         corpus_size: stats
             .corpus
             .unwrap_or_else(|| list_files(&corpus).len() as u64),
-        artifacts: new_artifacts,
+        artifacts: findings,
     })
+}
+
+/// Whether a libFuzzer output line belongs on the terminal: every new coverage point and every
+/// stack frame prints a line, which only the log file needs.
+fn worth_echoing(line: &str) -> bool {
+    let line = line.trim_start();
+    let event = line.split_whitespace().nth(1).unwrap_or_default();
+    let frame = line
+        .split_once(": ")
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let new_input = line.starts_with('#') && matches!(event, "NEW" | "REDUCE");
+    !(new_input || line.starts_with("NEW_FUNC") || line.starts_with("at ") || frame)
 }
 
 /// The artifact names libFuzzer gives to findings.
@@ -247,16 +271,27 @@ fn list_files(dir: &Path) -> BTreeSet<String> {
 }
 
 /// Figures read from libFuzzer's output.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Stats {
     execs: Option<u64>,
     seconds: Option<u64>,
     corpus: Option<u64>,
+    /// File names of the inputs libFuzzer wrote for findings (a rerun that finds a known crash
+    /// again writes the same name, so comparing directory listings would miss it).
+    artifacts: Vec<String>,
 }
 
 impl Stats {
     fn read_line(&mut self, line: &str) {
         let line = line.trim();
+        // "artifact_prefix='…/'; Test unit written to …/crash-<sha1>"
+        if let Some((_, path)) = line.split_once("Test unit written to ") {
+            let name = path.trim().rsplit('/').next().unwrap_or_default();
+            if is_finding(name) {
+                self.artifacts.push(name.to_owned());
+            }
+            return;
+        }
         // "Done 123456 runs in 61 second(s)"
         if let Some(rest) = line.strip_prefix("Done ") {
             let mut words = rest.split_whitespace();
@@ -310,6 +345,7 @@ fn report_json(runs: &[TargetRun]) -> serde_json::Value {
         "targets": runs.iter().map(|r| serde_json::json!({
             "name": r.name,
             "seconds": r.seconds,
+            "elapsed_seconds": r.elapsed_seconds,
             "execs": r.execs,
             "execs_per_sec": r.execs_per_sec,
             "crashes": r.crashes,
@@ -376,7 +412,8 @@ mod tests {
             Stats {
                 execs: Some(1_234_567),
                 seconds: Some(61),
-                corpus: Some(402)
+                corpus: Some(402),
+                artifacts: Vec::new(),
             }
         );
     }
@@ -387,6 +424,39 @@ mod tests {
         s.read_line("#99\tDONE   cov: 1 ft: 1 corp: 3/9b lim: 4 exec/s: 9 rss: 1Mb");
         s.read_line("stat::number_of_executed_units: 100");
         assert_eq!((s.execs, s.corpus, s.seconds), (Some(100), Some(3), None));
+    }
+
+    #[test]
+    fn echoes_progress_but_not_each_new_input_or_stack_frame() {
+        assert!(worth_echoing(
+            "#1048576\tpulse  cov: 812 ft: 2311 corp: 400/21Kb"
+        ));
+        assert!(worth_echoing("#99\tDONE   cov: 1 ft: 1 corp: 3/9b"));
+        assert!(worth_echoing(
+            "thread '<unnamed>' panicked at fuzz_targets/x.rs:9:5:"
+        ));
+        assert!(!worth_echoing(
+            "#385073\tREDUCE cov: 3517 ft: 8841 corp: 1784/110Kb"
+        ));
+        assert!(!worth_echoing(
+            "#386867\tNEW    cov: 3518 ft: 8843 corp: 1785/111Kb"
+        ));
+        assert!(!worth_echoing(
+            "\tNEW_FUNC[1/1]: 0x55d91a8dfa80 in serde_json::read::error"
+        ));
+        assert!(!worth_echoing("  12: std::panicking::begin_panic"));
+        assert!(!worth_echoing(
+            "             at /rustc/library/std/src/panicking.rs:697:5"
+        ));
+    }
+
+    #[test]
+    fn collects_the_inputs_libfuzzer_wrote() {
+        let mut s = Stats::default();
+        s.read_line("artifact_prefix='/w/fuzz/artifacts/t/'; Test unit written to /w/fuzz/artifacts/t/crash-0cd1");
+        s.read_line("Test unit written to ./oom-12ab");
+        s.read_line("MS: 1 EraseBytes-; base unit: 0cd1");
+        assert_eq!(s.artifacts, ["crash-0cd1", "oom-12ab"]);
     }
 
     #[test]

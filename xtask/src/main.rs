@@ -3,6 +3,7 @@
 //! Each subcommand first runs its own idempotent set-up (see [`setup`]), printing every step, so
 //! `cargo xtask demo` and `cargo xtask test` work on a machine that has only Rust, Node.js and apt.
 
+mod bench;
 mod demo;
 mod e2e;
 mod fuzz;
@@ -49,6 +50,11 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
+    /// Run the proxy benchmarks in release (`proxy`, `faults`; all when omitted) into bench/results/.
+    Bench {
+        #[command(subcommand)]
+        which: Option<bench::Which>,
+    },
     #[command(flatten)]
     Ship(package::Ship),
 }
@@ -65,6 +71,7 @@ fn main() -> ExitCode {
         Command::Demo { port } => demo::run(port),
         Command::Screenshots => screenshots::run(),
         Command::Fuzz { seconds } => fuzz::run(seconds),
+        Command::Bench { which } => bench::run(which),
         Command::Ship(ship) => ship.run(),
     };
     match result {

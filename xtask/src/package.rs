@@ -20,6 +20,9 @@ pub enum Ship {
     Package,
     /// Build the package, then run the end-to-end tests in headless chromium.
     E2e,
+    /// Build the package and measure what a browser downloads (raw, gzip -9, brotli) into
+    /// bench/results/size.json, against a 100 KB gzip budget.
+    Size,
 }
 
 impl Ship {
@@ -31,6 +34,10 @@ impl Ship {
                 build().map(|_| ())
             }
             Ship::E2e => crate::e2e::run(),
+            Ship::Size => {
+                setup::run(Needs::Tests)?;
+                size(&build()?)
+            }
         }
     }
 }
@@ -160,18 +167,21 @@ fn fill(template: &str) -> String {
     template.replace("{{version}}", VERSION)
 }
 
-/// The template with the workspace's version and license, so Cargo.toml stays the one source.
+/// The template with the workspace's version filled in. Filled as text, not re-serialized, so
+/// key order survives: in `exports`, `types` must come before `default`.
 fn package_json(template: &str) -> Result<String> {
-    let mut manifest: serde_json::Value = serde_json::from_str(template)
+    let text = fill(template);
+    let manifest: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("packaging/package.json is not JSON: {e}"))?;
-    let object = manifest
-        .as_object_mut()
-        .ok_or("packaging/package.json is not an object")?;
-    object.insert("version".into(), VERSION.into());
-    object.insert("license".into(), env!("CARGO_PKG_LICENSE").into());
-    let mut text = serde_json::to_string_pretty(&manifest)
-        .map_err(|e| format!("cannot write package.json: {e}"))?;
-    text.push('\n');
+    if manifest["version"] != VERSION {
+        return Err("packaging/package.json must have \"version\": \"{{version}}\"".into());
+    }
+    if manifest["license"] != env!("CARGO_PKG_LICENSE") {
+        return Err(format!(
+            "packaging/package.json's license must be the workspace's ({})",
+            env!("CARGO_PKG_LICENSE")
+        ));
+    }
     Ok(text)
 }
 
@@ -235,10 +245,14 @@ fn check_files_listed(dir: &Path, manifest: &str) -> Result {
     for target in export_targets(&manifest["exports"]) {
         let relative = target.trim_start_matches("./");
         if !dir.join(relative).is_file() {
-            return Err(format!("package.json exports {target}, which was not built"));
+            return Err(format!(
+                "package.json exports {target}, which was not built"
+            ));
         }
         if relative != "package.json" && !files.contains(&relative) {
-            return Err(format!("package.json exports {target} but `files` omits it"));
+            return Err(format!(
+                "package.json exports {target} but `files` omits it"
+            ));
         }
     }
     Ok(())
@@ -275,6 +289,182 @@ fn report_sizes(dir: &Path) -> Result {
     println!("    {total:>9} B  total (uncompressed; `cargo xtask e2e` runs the browser tests)");
     println!("    package: {}", dir.display());
     Ok(())
+}
+
+/// The download budget for the widget: every file the browser fetches, gzip -9, in bytes.
+pub const GZIP_BUDGET: u64 = 100_000;
+
+/// One measured file (or the total).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Size {
+    file: String,
+    raw: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+/// Measures what the browser downloads from the package in `dir` and stores the figures in
+/// `bench/results/size.json` and a table in `bench/results/README.md`. The budget verdict is
+/// reported, not enforced: size is a measurement, not a test.
+pub fn size(dir: &Path) -> Result {
+    step("size of what the browser downloads (raw, gzip -9, brotli 11)");
+    let files: Vec<String> = shipped_files(dir)?
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let out = Command::new("node")
+        .arg(packaging_dir().join("size.mjs"))
+        .arg(dir)
+        .args(&files)
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| format!("could not start node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "packaging/size.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let rows = parse_sizes(&String::from_utf8_lossy(&out.stdout))?;
+    let total = rows.iter().fold(
+        Size {
+            file: "total".into(),
+            ..Size::default()
+        },
+        |t, r| Size {
+            raw: t.raw + r.raw,
+            gzip: t.gzip + r.gzip,
+            brotli: t.brotli + r.brotli,
+            ..t
+        },
+    );
+    let table = size_table(&rows, &total);
+    println!("\n{table}");
+
+    let results = workspace_root().join("bench/results");
+    std::fs::create_dir_all(&results)
+        .map_err(|e| format!("cannot create {}: {e}", results.display()))?;
+    let json = serde_json::json!({
+        "package": "azdo-connect",
+        "version": VERSION,
+        "what": "every file a browser downloads for <azdo-connect>: loader, wasm-bindgen glue, element snippet, wasm",
+        "compression": { "gzip": "level 9 (node zlib)", "brotli": "quality 11 (node zlib)" },
+        "files": rows.iter().map(size_json).collect::<Vec<_>>(),
+        "total": size_json(&total),
+        "budget": { "gzipBytes": GZIP_BUDGET, "pass": total.gzip <= GZIP_BUDGET },
+    });
+    let mut text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    text.push('\n');
+    write(&results.join("size.json"), &text)?;
+    let readme = results.join("README.md");
+    let existing = std::fs::read_to_string(&readme).unwrap_or_default();
+    write(&readme, &with_size_section(&existing, &table))?;
+    println!(
+        "    wrote {} and the table in {}",
+        results.join("size.json").display(),
+        readme.display()
+    );
+    Ok(())
+}
+
+fn parse_sizes(json: &str) -> Result<Vec<Size>> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("size.mjs printed no JSON: {e}"))?;
+    let number = |row: &serde_json::Value, key: &str| -> Result<u64> {
+        row[key]
+            .as_u64()
+            .ok_or_else(|| format!("size.mjs: `{key}` is not a number in {row}"))
+    };
+    value["files"]
+        .as_array()
+        .ok_or("size.mjs: no `files`")?
+        .iter()
+        .map(|row| {
+            Ok(Size {
+                file: row["file"].as_str().unwrap_or_default().to_owned(),
+                raw: number(row, "raw")?,
+                gzip: number(row, "gzip")?,
+                brotli: number(row, "brotli")?,
+            })
+        })
+        .collect()
+}
+
+fn size_json(size: &Size) -> serde_json::Value {
+    serde_json::json!({ "file": size.file, "raw": size.raw, "gzip": size.gzip, "brotli": size.brotli })
+}
+
+/// `12345` → `12,345`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn size_table(rows: &[Size], total: &Size) -> String {
+    let mut table =
+        String::from("| file | raw (B) | gzip -9 (B) | brotli (B) |\n|---|---:|---:|---:|\n");
+    for row in rows {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            row.file,
+            grouped(row.raw),
+            grouped(row.gzip),
+            grouped(row.brotli)
+        ));
+    }
+    table.push_str(&format!(
+        "| **total** | **{}** | **{}** | **{}** |\n",
+        grouped(total.raw),
+        grouped(total.gzip),
+        grouped(total.brotli)
+    ));
+    let verdict = if total.gzip <= GZIP_BUDGET {
+        "pass"
+    } else {
+        "FAIL"
+    };
+    table.push_str(&format!(
+        "\nBudget: total gzip ≤ {} B (100 KB): **{verdict}** ({} B).\n",
+        grouped(GZIP_BUDGET),
+        grouped(total.gzip)
+    ));
+    table
+}
+
+const SIZE_START: &str = "<!-- size:start (cargo xtask size) -->";
+const SIZE_END: &str = "<!-- size:end -->";
+
+/// Replaces (or appends) only the size section, so other benchmarks' tables in the same README
+/// are kept.
+fn with_size_section(readme: &str, table: &str) -> String {
+    let section = format!(
+        "{SIZE_START}\n## Widget download size\n\n`cargo xtask size`: what a browser downloads for \
+         `<azdo-connect>` {VERSION} (release build, `wasm-opt -Oz`).\n\n{table}{SIZE_END}\n"
+    );
+    match (readme.find(SIZE_START), readme.find(SIZE_END)) {
+        (Some(start), Some(end)) if end > start => {
+            let after = &readme[end + SIZE_END.len()..];
+            format!(
+                "{}{section}{}",
+                &readme[..start],
+                after.strip_prefix('\n').unwrap_or(after)
+            )
+        }
+        _ if readme.trim().is_empty() => format!("# Benchmark results\n\n{section}"),
+        _ => format!("{}\n\n{section}", readme.trim_end()),
+    }
 }
 
 #[cfg(test)]
@@ -343,7 +533,8 @@ mod tests {
         for attribute in &observed {
             let property = camel(attribute);
             assert!(
-                types.contains(&format!("get {property}()")) || types.contains(&format!("  {property}: ")),
+                types.contains(&format!("get {property}()"))
+                    || types.contains(&format!("  {property}: ")),
                 "azdo-connect.d.ts lacks the `{property}` property"
             );
             assert!(names(&element["members"]).contains(&property), "{property}");
@@ -365,8 +556,14 @@ mod tests {
         let types = template("azdo-connect.d.ts");
         let readme = template("README.md");
         for event in &dispatched {
-            assert!(types.contains(&format!("\"{event}\": CustomEvent<")), "{event} in d.ts");
-            assert!(readme.contains(&format!("| `{event}` |")), "{event} in README");
+            assert!(
+                types.contains(&format!("\"{event}\": CustomEvent<")),
+                "{event} in d.ts"
+            );
+            assert!(
+                readme.contains(&format!("| `{event}` |")),
+                "{event} in README"
+            );
         }
     }
 
@@ -375,7 +572,10 @@ mod tests {
         let mut parts = BTreeSet::new();
         let mut pending = vec![workspace_root().join("src")];
         while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(dir).unwrap().map_while(std::io::Result::ok) {
+            for entry in std::fs::read_dir(dir)
+                .unwrap()
+                .map_while(std::io::Result::ok)
+            {
                 let path = entry.path();
                 if path.is_dir() {
                     pending.push(path);
@@ -414,6 +614,9 @@ mod tests {
         assert_eq!(manifest["exports"]["."]["default"], "./azdo-connect.js");
         assert_eq!(manifest["exports"]["."]["types"], "./azdo-connect.d.ts");
         assert_eq!(manifest["customElements"], "custom-elements.json");
+        // Conditions match in order: TypeScript must meet `types` before `default`.
+        let dot = &text[text.find("\".\": {").unwrap()..];
+        assert!(dot.find("\"types\"").unwrap() < dot.find("\"default\"").unwrap());
         let files: Vec<&str> = manifest["files"]
             .as_array()
             .unwrap()
@@ -422,23 +625,74 @@ mod tests {
             .collect();
         for target in export_targets(&manifest["exports"]) {
             let target = target.trim_start_matches("./");
-            assert!(target == "package.json" || files.contains(&target), "{target}");
+            assert!(
+                target == "package.json" || files.contains(&target),
+                "{target}"
+            );
         }
         for template in TEMPLATES {
-            assert!(files.contains(&template), "{template} is built but not packed");
+            assert!(
+                files.contains(&template),
+                "{template} is built but not packed"
+            );
         }
     }
 
     #[test]
     fn dynamic_code_is_found_but_similar_names_are_not() {
-        assert_eq!(dynamic_code("const f = new Function('x', 'return x')"), Some("new Function"));
+        assert_eq!(
+            dynamic_code("const f = new Function('x', 'return x')"),
+            Some("new Function")
+        );
         assert_eq!(dynamic_code("eval(\"1\")"), Some("eval("));
-        assert_eq!(dynamic_code("x = Function('return this')()"), Some("Function("));
-        assert_eq!(dynamic_code("wasm.eval(1); myFunction(2); typeof Function"), None);
+        assert_eq!(
+            dynamic_code("x = Function('return this')()"),
+            Some("Function(")
+        );
+        assert_eq!(
+            dynamic_code("wasm.eval(1); myFunction(2); typeof Function"),
+            None
+        );
         assert_eq!(dynamic_code("debug = `Function(${val.name})`"), None);
         for template in ["azdo-connect.js", "define.js"] {
             assert_eq!(dynamic_code(&self::template(template)), None, "{template}");
         }
+    }
+
+    #[test]
+    fn size_table_sums_and_judges_the_budget() {
+        let rows = parse_sizes(
+            r#"{"files":[{"file":"a.js","raw":1000,"gzip":400,"brotli":300},{"file":"b.wasm","raw":200000,"gzip":99700,"brotli":80000}]}"#,
+        )
+        .unwrap();
+        let total = Size {
+            file: "total".into(),
+            raw: 201_000,
+            gzip: 100_100,
+            brotli: 80_300,
+        };
+        let table = size_table(&rows, &total);
+        assert!(
+            table.contains("| `b.wasm` | 200,000 | 99,700 | 80,000 |"),
+            "{table}"
+        );
+        assert!(table.contains("**100,100**"), "{table}");
+        assert!(table.contains("**FAIL** (100,100 B)"), "{table}");
+        assert!(parse_sizes(r#"{"files":[{"file":"x","raw":"big"}]}"#).is_err());
+    }
+
+    #[test]
+    fn size_section_replaces_only_itself() {
+        let first = with_size_section("", "T1\n");
+        assert!(first.starts_with("# Benchmark results"));
+        let others = format!("{first}\n## Proxy\n\nfigures\n");
+        let second = with_size_section(&others, "T2\n");
+        assert!(second.contains("T2") && !second.contains("T1"), "{second}");
+        assert!(second.contains("## Proxy\n\nfigures"), "{second}");
+        assert_eq!(second.matches(SIZE_START).count(), 1);
+        let appended = with_size_section("# Results\n\n## Proxy\n", "T3\n");
+        assert!(appended.starts_with("# Results\n\n## Proxy\n\n"));
+        assert!(appended.ends_with(&format!("{SIZE_END}\n")));
     }
 
     #[test]

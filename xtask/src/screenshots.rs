@@ -21,25 +21,34 @@ pub fn run() -> Result {
     servers::build_binaries()?;
     step("start the fake Azure DevOps and the proxy");
     let origin = format!("http://127.0.0.1:{PORT}");
-    let stack = servers::start(8788, 8787, std::slice::from_ref(&origin), true)?;
+    let stack = servers::start(
+        8788,
+        8787,
+        std::slice::from_ref(&origin),
+        servers::RateLimit::Relaxed,
+        true,
+    )?;
     step("trunk serve");
     let mut trunk = servers::Guard::spawn(
         "trunk",
         Command::new("trunk")
-            .args(["serve", "--port", &PORT.to_string(), "--address", "127.0.0.1"])
+            .args([
+                "serve",
+                "--port",
+                &PORT.to_string(),
+                "--address",
+                "127.0.0.1",
+            ])
             .env("PATH", setup::tool_path())
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
-        true,
+        false,
     )?;
     wait_for_page(&mut trunk)?;
     step("screenshots with playwright-core + chromium");
     std::fs::create_dir_all(workspace_root().join("docs/screenshots"))
         .map_err(|e| format!("cannot create docs/screenshots: {e}"))?;
-    let result = exec(Command::new("node").args([
-        "tools/screenshots.mjs",
-        &origin,
-        "docs/screenshots",
-    ]));
+    let result =
+        exec(Command::new("node").args(["tools/screenshots.mjs", &origin, "docs/screenshots"]));
     drop(trunk);
     drop(stack);
     result

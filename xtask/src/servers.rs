@@ -100,11 +100,21 @@ impl Stack {
     }
 }
 
+/// How many requests per minute (and in a burst) the proxy allows each client.
+#[derive(Debug, Clone, Copy)]
+pub enum RateLimit {
+    /// The proxy's production defaults: what a person clicking through the demo meets.
+    Default,
+    /// Out of the way: browser tests send dozens of verifies from one address in seconds.
+    Relaxed,
+}
+
 /// Starts the fake and a proxy pointed at it, allowing the given page origins.
 pub fn start(
     fake_port: u16,
     proxy_port: u16,
     allowed_origins: &[String],
+    rate_limit: RateLimit,
     quiet: bool,
 ) -> Result<Stack> {
     let fake_addr: SocketAddr = ([127, 0, 0, 1], fake_port).into();
@@ -126,6 +136,14 @@ pub fn start(
     ]);
     for origin in allowed_origins {
         proxy_cmd.args(["--allowed-origin", origin]);
+    }
+    if let RateLimit::Relaxed = rate_limit {
+        proxy_cmd.args([
+            "--rate-limit-per-minute",
+            "6000",
+            "--rate-limit-burst",
+            "1000",
+        ]);
     }
     // A fixed, public key ("azdo-connect-demo-only-seal-key!") keeps credentials stable across
     // demo restarts; it only ever seals the fake's demo tokens.

@@ -93,6 +93,7 @@ fn browser_tests() -> (Result, Counts) {
             servers::free_port()?,
             servers::free_port()?,
             &[format!("http://{BROWSER_TEST_ADDR}")],
+            servers::RateLimit::Relaxed,
             true,
         )
     });

@@ -319,11 +319,12 @@ fn from_url(
     input_had_percent: bool,
     allowed_servers: &AllowedServers,
 ) -> Result<Organization, OrgError> {
+    // Before `url` parses: it would map look-alikes to ASCII, or refuse them with a vaguer reason.
+    let raw_host = raw_host(text)?;
     let url = Url::parse(text).map_err(|_| malformed(NOT_A_URL))?;
     if url.cannot_be_a_base() {
         return Err(malformed(NOT_A_URL));
     }
-    let raw_host = raw_host(text)?;
     let host = match url.host() {
         None => return Err(malformed(NOT_A_URL)),
         Some(Host::Domain(domain)) => {

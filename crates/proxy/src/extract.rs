@@ -33,6 +33,13 @@ where
             ));
         }
         let limit = request.extensions().get::<BodyLimit>().map(|l| l.0);
+        // The body limit counts bytes as they arrive, so a client declaring a huge body and
+        // sending nothing would hold the connection until the deadline: refuse it from the header.
+        if let (Some(limit), Some(declared)) = (limit, declared_length(&request)) {
+            if declared > limit as u64 {
+                return Err(Error::PayloadTooLarge { limit });
+            }
+        }
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
@@ -48,6 +55,17 @@ where
             .map(ApiJson)
             .map_err(describe)
     }
+}
+
+fn declared_length(request: &Request) -> Option<u64> {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn is_json(request: &Request) -> bool {

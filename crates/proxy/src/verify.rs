@@ -123,22 +123,35 @@ fn rfc3339_now() -> String {
 fn requested_scopes(entries: &[String]) -> Result<Vec<&'static Scope>, Error> {
     let mut found: Vec<&'static Scope> = Vec::new();
     let mut unknown = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for id in entries.iter().flat_map(|e| scopes::parse_list(e)) {
         match scopes::lookup(&id) {
             Some(scope) if !found.iter().any(|s| s.id == scope.id) => found.push(scope),
             Some(_) => {}
-            None => unknown.push(id.chars().take(80).collect::<String>()),
+            None if seen.insert(id.clone()) => {
+                unknown.push(id.chars().take(80).collect::<String>())
+            }
+            None => {}
         }
     }
     if unknown.is_empty() {
-        Ok(found)
-    } else {
-        Err(Error::InvalidRequest(format!(
-            "Unknown scope id{}: {}. Use Azure DevOps scope ids such as vso.code or vso.project.",
-            if unknown.len() == 1 { "" } else { "s" },
-            unknown.join(", ")
-        )))
+        return Ok(found);
     }
+    // Name a few, count the rest: the answer must not grow with a hostile request.
+    const NAMED: usize = 5;
+    let mut named = unknown
+        .iter()
+        .take(NAMED)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unknown.len() > NAMED {
+        named.push_str(&format!(" and {} more", unknown.len() - NAMED));
+    }
+    Err(Error::InvalidRequest(format!(
+        "Unknown scope id{}: {named}. Use Azure DevOps scope ids such as vso.code or vso.project.",
+        if unknown.len() == 1 { "" } else { "s" },
+    )))
 }
 
 fn warnings(token: &Pat, deployment: DeploymentType) -> Vec<Warning> {

@@ -1,0 +1,71 @@
+// An axe-core audit of the widget (inside its open shadow root) in each state a person sees, on a
+// light and on a dark page: zero violations.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { after, before, describe, test } from "node:test";
+import { connect, demo, expectFailure, formReady, launch, open, shot, TIMEOUT } from "./support/harness.mjs";
+
+const AXE = createRequire(new URL("../tools/package.json", import.meta.url)).resolve("axe-core/axe.min.js");
+
+/** Runs axe over the whole page (it descends into open shadow roots) and returns violations. */
+async function audit(page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)),
+    }));
+  });
+  return violations;
+}
+
+function describeViolations(violations) {
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(", ")}`).join("\n");
+}
+
+describe("accessibility (axe-core)", { timeout: TIMEOUT.test * 4 }, () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const colorScheme of ["light", "dark"]) {
+    test(`${colorScheme}: the form, a failure and the connected state have no violations`, { timeout: TIMEOUT.test }, async () => {
+      const { context, page } = await open(browser, "widget.html", {
+        colorScheme,
+        query: { theme: "auto" },
+      });
+      try {
+        await formReady(page);
+        await page.getByLabel("Organization", { exact: true }).fill("https://dev.azure.com/contoso/Parts");
+        await page.locator("#widget output").waitFor({ timeout: TIMEOUT.ui });
+        const form = await audit(page);
+        await shot(page, `a11y-${colorScheme}-1-form`);
+        assert.deepEqual(form, [], `form:\n${describeViolations(form)}`);
+
+        await connect(page, demo.org, demo.CODE);
+        await expectFailure(page, "missing_scopes");
+        const failure = await audit(page);
+        await shot(page, `a11y-${colorScheme}-2-missing-scopes`);
+        assert.deepEqual(failure, [], `failure:\n${describeViolations(failure)}`);
+
+        await page.getByLabel("Personal access token", { exact: true }).fill(demo.FULL);
+        await page.getByRole("button", { name: "Connect", exact: true }).click();
+        await page.getByRole("heading", { name: /Connected to contoso/ }).waitFor({ timeout: TIMEOUT.ui });
+        const connected = await audit(page);
+        await shot(page, `a11y-${colorScheme}-3-connected`);
+        assert.deepEqual(connected, [], `connected:\n${describeViolations(connected)}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,267 @@
+//! The widget's effects as custom hooks: requests, timers, focus and the host's attributes.
+//!
+//! Each effect is keyed by what it depends on, and its cleanup aborts or cancels what it started,
+//! so a superseded request never reports and a removed element leaves nothing running.
+
+use std::rc::Rc;
+
+use azdo_connect_core::contract::{
+    ConnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest, VerifyingDetail,
+};
+use azdo_connect_core::AllowedServers;
+use web_sys::{AbortController, HtmlElement};
+use yew::prelude::*;
+
+use crate::config::{Config, Select};
+use crate::events::{self, emit};
+use crate::state::{Action, Mode, State, Step};
+use crate::{api, VERSION};
+
+/// How long the picker waits after the last keystroke before searching.
+const SEARCH_DEBOUNCE_MS: u32 = 250;
+
+/// Dispatches `azdo-ready` once the first render is in the DOM.
+#[hook]
+pub fn use_ready(host: &HtmlElement) {
+    let host = host.clone();
+    use_effect_with((), move |_| {
+        emit(
+            &host,
+            events::READY,
+            &ReadyDetail {
+                version: VERSION.to_owned(),
+            },
+        );
+    });
+}
+
+/// Keeps the reducer in step with the host's attributes and the proxy's on-prem allowlist.
+#[hook]
+pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
+    // The on-prem allowlist is the attribute's plus the proxy's (GET {proxy-url}/config). A proxy
+    // that does not answer only means no extra servers: the verify will say what is wrong.
+    let proxy_servers = use_state(Vec::<String>::new);
+    {
+        let proxy_servers = proxy_servers.setter();
+        let config = Rc::clone(config);
+        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
+            let controller = (!proxy_url.is_empty())
+                .then(|| AbortController::new().ok())
+                .flatten();
+            if let Some(controller) = controller.clone() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(answer) = api::config(&config, &controller.signal()).await {
+                        proxy_servers.set(answer.allowed_servers);
+                    }
+                });
+            }
+            move || {
+                if let Some(controller) = controller {
+                    controller.abort();
+                }
+            }
+        });
+    }
+
+    // Keep the reducer in step with the host's attributes.
+    {
+        let dispatcher = state.dispatcher();
+        let servers = AllowedServers::new(
+            config
+                .allowed_servers
+                .hosts()
+                .iter()
+                .chain(proxy_servers.iter()),
+        );
+        use_effect_with(servers, move |servers| {
+            dispatcher.dispatch(Action::AllowedServers(servers.clone()));
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        let host_connection = (
+            config.organization.clone(),
+            config.connected_as.clone(),
+            config.verified_at.clone(),
+        );
+        use_effect_with(
+            host_connection,
+            move |(organization, connected_as, verified_at)| {
+                dispatcher.dispatch(Action::HostConnection {
+                    organization: organization.clone(),
+                    connected_as: connected_as.clone(),
+                    verified_at: verified_at.clone(),
+                });
+            },
+        );
+    }
+}
+
+/// Runs one verify per request id and reports it: `azdo-verifying`, then `azdo-connected` (unless
+/// the picker comes first) or `azdo-error`.
+#[hook]
+pub fn use_verify(state: &UseReducerHandle<State>, host: &HtmlElement, config: &Rc<Config>) {
+    // One verify per request id; the cleanup aborts it when the id changes (an edit made it stale).
+    let dispatcher = state.dispatcher();
+    let host = host.clone();
+    let config = Rc::clone(config);
+    let snapshot = (state.org.clone(), state.pat.clone());
+    use_effect_with(state.in_flight.map(|f| f.id), move |id| {
+        let controller = id.and_then(|_| AbortController::new().ok());
+        if let (Some(id), Some(controller), (Ok(org), pat)) = (*id, controller.clone(), snapshot) {
+            let signal = controller.signal();
+            wasm_bindgen_futures::spawn_local(async move {
+                emit(
+                    &host,
+                    events::VERIFYING,
+                    &VerifyingDetail {
+                        organization: org.organization.clone(),
+                        organization_url: org.organization_url.clone(),
+                    },
+                );
+                dispatcher.dispatch(Action::Progress(id, Step::Checking));
+                let body = VerifyRequest {
+                    organization: org.organization_url.clone(),
+                    token: pat,
+                    required_scopes: config.scopes.clone(),
+                };
+                let result = api::verify(&config, &body, &signal).await;
+                if signal.aborted() {
+                    return;
+                }
+                match result {
+                    Ok(response) => {
+                        let pick = config.select != Select::None;
+                        dispatcher.dispatch(Action::Verified {
+                            id,
+                            response: response.clone(),
+                            pick,
+                        });
+                        if !pick {
+                            emit(
+                                &host,
+                                events::CONNECTED,
+                                &ConnectedDetail {
+                                    verified: response,
+                                    selection: None,
+                                },
+                            );
+                        }
+                    }
+                    Err(error) => {
+                        if let Some((detail, scopes)) = error.to_detail() {
+                            dispatcher.dispatch(Action::Failed(id, detail.clone(), scopes));
+                            emit(&host, events::ERROR, &detail);
+                        }
+                    }
+                }
+            });
+        }
+        move || {
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+        }
+    });
+}
+
+/// Loads the picker's pages of projects.
+#[hook]
+pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
+    // One page of projects per request id, aborted like a verify when superseded.
+    let dispatcher = state.dispatcher();
+    let config = Rc::clone(config);
+    let credential = state
+        .connection
+        .as_ref()
+        .and_then(|c| c.verified.as_ref())
+        .map(|v| v.credential.clone());
+    let picker = state.picker.clone();
+    use_effect_with(state.picker.loading, move |id| {
+        let controller = id.and_then(|_| AbortController::new().ok());
+        let mut debounce = None;
+        let is_search = !picker.append && !picker.search.trim().is_empty();
+        if let (Some(id), Some(controller), Some(credential)) =
+            (*id, controller.clone(), credential)
+        {
+            let signal = controller.signal();
+            let body = ProjectsRequest {
+                credential,
+                continuation_token: picker.append.then(|| picker.continuation.clone()).flatten(),
+                search: Some(picker.search.trim().to_owned()).filter(|s| !s.is_empty()),
+            };
+            let load = move || {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = api::projects(&config, &body, &signal).await;
+                    if signal.aborted() {
+                        return;
+                    }
+                    match result {
+                        Ok(page) => dispatcher.dispatch(Action::PickerLoaded(id, page)),
+                        Err(error) => {
+                            if let Some((detail, _)) = error.to_detail() {
+                                dispatcher.dispatch(Action::PickerFailed(id, detail));
+                            }
+                        }
+                    }
+                })
+            };
+            // Typing a search waits for a pause, so each keystroke is not a request
+            // against the proxy's rate limit; dropping the timeout cancels it.
+            if is_search {
+                debounce = Some(gloo_timers::callback::Timeout::new(
+                    SEARCH_DEBOUNCE_MS,
+                    load,
+                ));
+            } else {
+                load();
+            }
+        }
+        move || {
+            drop(debounce);
+            if let Some(controller) = controller {
+                controller.abort();
+            }
+        }
+    });
+}
+
+/// Ticks the rate-limit countdown once a second while there is one.
+#[hook]
+pub fn use_countdown(state: &UseReducerHandle<State>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with(state.waiting_to_retry(), move |waiting| {
+        let interval = waiting.then(|| {
+            gloo_timers::callback::Interval::new(1_000, move || dispatcher.dispatch(Action::Tick))
+        });
+        move || drop(interval)
+    });
+}
+
+/// Moves focus to the error heading or the success heading when an outcome appears; returns
+/// their refs `(error, success)`.
+#[hook]
+pub fn use_outcome_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) {
+    // Focus the outcome so keyboard and screen-reader users land on it.
+    let error_ref = use_node_ref();
+    let success_ref = use_node_ref();
+    {
+        let error_ref = error_ref.clone();
+        let success_ref = success_ref.clone();
+        let failed = state.failure.is_some();
+        let connected = state.just_connected && state.mode == Mode::Connected;
+        use_effect_with((failed, connected), move |(failed, connected)| {
+            let target = if *failed {
+                error_ref.cast::<HtmlElement>()
+            } else if *connected {
+                success_ref.cast::<HtmlElement>()
+            } else {
+                None
+            };
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
+    }
+    (error_ref, success_ref)
+}

@@ -1,0 +1,201 @@
+//! `cargo xtask bench [proxy|faults]`: the proxy's measurements, built in release because they
+//! are measurements. Each benchmark is an example of `azdo-connect-proxy` that prints markdown
+//! tables and writes its figures to `bench/results/*.json`; the tables are also kept in their
+//! own section of `bench/results/README.md`. With no argument every benchmark runs, one after
+//! the other (they share the machine's cores, so never at once).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use clap::Subcommand;
+
+use crate::process::{describe, step};
+use crate::{workspace_root, Result};
+
+/// Which benchmark to run.
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum Which {
+    /// Verify latency and throughput over the fake: bench/results/proxy.json.
+    Proxy,
+    /// 500s, resets, hangs, trickles, 429s and sign-in pages under load; checks every answer is
+    /// typed and on time, the proxy survives and memory comes back: bench/results/faults.json.
+    Faults {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        /// How long the load lasts, in seconds.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
+}
+
+impl Which {
+    /// Every benchmark with its defaults, in the order `cargo xtask bench` runs them.
+    fn all() -> [Which; 2] {
+        [
+            Which::Proxy,
+            Which::Faults {
+                clients: 200,
+                seconds: 30,
+            },
+        ]
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Which::Proxy => "proxy",
+            Which::Faults { .. } => "faults",
+        }
+    }
+
+    /// The `cargo run --release` invocation of the benchmark's example.
+    fn command(self) -> Command {
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.args(["run", "--release", "-p", "azdo-connect-proxy", "--example"]);
+        match self {
+            Which::Proxy => {
+                cmd.arg("bench_proxy");
+            }
+            Which::Faults { clients, seconds } => {
+                cmd.args(["bench_faults", "--"])
+                    .arg("--clients")
+                    .arg(clients.to_string())
+                    .arg("--seconds")
+                    .arg(seconds.to_string());
+            }
+        }
+        cmd
+    }
+}
+
+/// Runs one benchmark, or every one when `which` is `None`. A benchmark whose invariants fail
+/// exits non-zero, and so does this task (after running the others).
+pub fn run(which: Option<Which>) -> Result {
+    let selected: Vec<Which> = match which {
+        Some(one) => vec![one],
+        None => Which::all().to_vec(),
+    };
+    let readme = workspace_root().join("bench/results/README.md");
+    let mut failed = Vec::new();
+    for bench in &selected {
+        step(&format!("bench {} (release build)", bench.name()));
+        let (result, report) = run_capturing(&mut bench.command());
+        // The figures are real even when an invariant failed: record them either way.
+        if !report.trim().is_empty() {
+            upsert_section(&readme, bench.name(), &report)?;
+        }
+        if let Err(e) = result {
+            eprintln!("    {e}");
+            failed.push(bench.name());
+        }
+    }
+    if failed.is_empty() {
+        println!(
+            "\n    figures in {}",
+            readme.parent().unwrap_or(&readme).display()
+        );
+        Ok(())
+    } else {
+        Err(format!("benchmark(s) failed: {}", failed.join(", ")))
+    }
+}
+
+/// Runs a benchmark in the workspace root, echoing its output live, and returns its report: the
+/// stdout from the first `## ` heading on, without the `wrote …` lines.
+fn run_capturing(cmd: &mut Command) -> (Result, String) {
+    println!("    $ {}", describe(cmd));
+    let child = cmd
+        .current_dir(workspace_root())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                Err(format!("could not start {}: {e}", describe(cmd))),
+                String::new(),
+            )
+        }
+    };
+    let mut report = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(std::io::Result::ok) {
+            println!("{line}");
+            if !report.is_empty() || line.starts_with("## ") {
+                report.push(line);
+            }
+        }
+    }
+    report.retain(|l| !l.starts_with("wrote "));
+    let result = match child.wait() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
+        Err(e) => Err(format!("`{}` could not be awaited: {e}", describe(cmd))),
+    };
+    (result, report.join("\n").trim().to_owned())
+}
+
+/// Replaces the `name` section of the results README (between its markers), or appends it, so
+/// that other tasks' sections stay as they are.
+fn upsert_section(readme: &Path, name: &str, report: &str) -> Result {
+    let start = format!("<!-- {name}:start (cargo xtask bench {name}) -->");
+    let end = format!("<!-- {name}:end -->");
+    let section = format!("{start}\n{report}\n{end}");
+    let current = match std::fs::read_to_string(readme) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Benchmark results\n".to_owned(),
+        Err(e) => return Err(format!("could not read {}: {e}", readme.display())),
+    };
+    let start_prefix = format!("<!-- {name}:start");
+    let updated = match (current.find(&start_prefix), current.find(&end)) {
+        (Some(from), Some(to)) if from < to => {
+            format!(
+                "{}{section}{}",
+                &current[..from],
+                &current[to + end.len()..]
+            )
+        }
+        _ => format!("{}\n\n{section}\n", current.trim_end()),
+    };
+    if let Some(dir) = readme.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(readme, updated)
+        .map_err(|e| format!("could not write {}: {e}", readme.display()))?;
+    println!("    updated the {name} section of {}", readme.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_appended_then_replaced_in_place() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
+        let readme = dir.join("README.md");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &readme,
+            "# Benchmark results\n\n<!-- size:start -->\nsize table\n<!-- size:end -->\n",
+        )
+        .unwrap();
+        upsert_section(&readme, "faults", "## first").unwrap();
+        upsert_section(&readme, "proxy", "## proxy").unwrap();
+        upsert_section(&readme, "faults", "## second").unwrap();
+        let text = std::fs::read_to_string(&readme).unwrap();
+        assert!(text.contains("size table"), "{text}");
+        assert!(
+            text.contains("## second") && !text.contains("## first"),
+            "{text}"
+        );
+        assert_eq!(text.matches("faults:start").count(), 1, "{text}");
+        assert!(
+            text.find("## second").unwrap() < text.find("## proxy").unwrap(),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
