@@ -9,10 +9,11 @@ use azdo_connect_core::contract::{
     VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
-use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::AbortSignal;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::config::Config;
 use crate::Error;
@@ -47,19 +48,12 @@ pub async fn projects(
 /// # Errors
 /// As [`verify`].
 pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigResponse, Error> {
-    let response = Request::get(&config.endpoint("config"))
-        .header("Accept", "application/json")
-        .abort_signal(Some(signal))
-        .send()
-        .await?;
+    let response = fetch(config, "config", None, signal).await?;
     let status = response.status();
     if !response.ok() {
         return Err(Error::Protocol { status });
     }
-    response.json().await.map_err(|e| match Error::from(e) {
-        Error::Aborted => Error::Aborted,
-        _ => Error::Protocol { status },
-    })
+    read_json(&response).await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(
@@ -68,29 +62,78 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     body: &B,
     signal: &AbortSignal,
 ) -> Result<T, Error> {
-    let mut request = Request::post(&config.endpoint(path))
-        .header("X-Azdo-Connect", "1")
-        .header("Accept", "application/json");
-    if let Some(token) = &config.csrf_token {
-        request = request.header("X-CSRF-Token", token);
-    }
-    let response = request
-        .abort_signal(Some(signal))
-        .json(body)?
-        .send()
-        .await?;
-    let status = response.status();
-    // A body that is not the contract (an HTML error page, a bare gateway error) means the proxy
-    // itself is in trouble, not Azure DevOps.
-    let off_contract = |e: gloo_net::Error| match Error::from(e) {
-        Error::Aborted => Error::Aborted,
-        _ => Error::Protocol { status },
-    };
+    // The browser's own JSON (serde-wasm-bindgen + JSON.stringify / Response.json) instead of
+    // serde_json: the widget already carries serde-wasm-bindgen for its events, and a second
+    // serializer and parser in Rust would be ~15 KB gzip of dead weight.
+    let value = body
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::Serialize(e.to_string()))?;
+    let text = js_sys::JSON::stringify(&value)
+        .map_err(|_| Error::Serialize("the request body is not JSON".to_owned()))?;
+    let response = fetch(config, path, Some(&text.into()), signal).await?;
     if response.ok() {
-        response.json::<T>().await.map_err(off_contract)
+        read_json(&response).await
     } else {
-        let body: ErrorBody = response.json().await.map_err(off_contract)?;
-        Err(Error::Api(body.error))
+        let error: ErrorBody = read_json(&response).await?;
+        Err(Error::Api(error.error))
+    }
+}
+
+/// Sends one request: a `POST` of `json` when given, a `GET` otherwise.
+async fn fetch(
+    config: &Config,
+    path: &str,
+    json: Option<&JsValue>,
+    signal: &AbortSignal,
+) -> Result<Response, Error> {
+    let headers = Headers::new()?;
+    headers.append("Accept", "application/json")?;
+    let init = RequestInit::new();
+    if let Some(json) = json {
+        init.set_method("POST");
+        headers.append("Content-Type", "application/json")?;
+        headers.append("X-Azdo-Connect", "1")?;
+        if let Some(token) = &config.csrf_token {
+            headers.append("X-CSRF-Token", token)?;
+        }
+        init.set_body(json);
+    }
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    let window = web_sys::window().ok_or_else(|| Error::Dom("no window".to_owned()))?;
+    let promise = window.fetch_with_str_and_init(&config.endpoint(path), &init);
+    let response = JsFuture::from(promise).await.map_err(network)?;
+    response
+        .dyn_into::<Response>()
+        .map_err(|_| Error::Network("fetch did not return a Response".to_owned()))
+}
+
+/// The response's JSON body as `T`. A body that is not the contract (an HTML error page, a bare
+/// gateway error) means the proxy itself is in trouble, not Azure DevOps.
+async fn read_json<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    let status = response.status();
+    let off_contract = |_| Error::Protocol { status };
+    let promise = response.json().map_err(off_contract)?;
+    let value = JsFuture::from(promise)
+        .await
+        .map_err(|e| match network(e) {
+            Error::Aborted => Error::Aborted,
+            _ => Error::Protocol { status },
+        })?;
+    serde_wasm_bindgen::from_value(value).map_err(|_| Error::Protocol { status })
+}
+
+/// What a rejected `fetch` means: a stale request that was aborted, or a network failure
+/// (unreachable, CORS, blocked by CSP).
+fn network(error: JsValue) -> Error {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(e) if e.name() == "AbortError" => Error::Aborted,
+        Some(e) => Error::Network(format!(
+            "{}: {}",
+            String::from(e.name()),
+            String::from(e.message())
+        )),
+        None => Error::Network("fetch failed".to_owned()),
     }
 }
 

@@ -52,14 +52,3 @@ impl From<JsValue> for Error {
         Error::Dom(text)
     }
 }
-
-impl From<gloo_net::Error> for Error {
-    fn from(error: gloo_net::Error) -> Self {
-        match error {
-            gloo_net::Error::JsError(e) if e.name == "AbortError" => Error::Aborted,
-            gloo_net::Error::JsError(e) => Error::Network(format!("{}: {}", e.name, e.message)),
-            gloo_net::Error::SerdeError(e) => Error::Serialize(e.to_string()),
-            other => Error::Network(other.to_string()),
-        }
-    }
-}

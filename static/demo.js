@@ -1,6 +1,7 @@
 // Host-page script for the demo: logs every azdo-* event and persists the connection the way a
-// vendor's settings page would (here in sessionStorage; a real host sends `credential` to its
-// backend). The raw token never reaches this page, so there is nothing secret to store.
+// vendor's settings page would, by sending the event's sealed `credential` to its backend. Here
+// the backend is the proxy's demo routes (`azdo-connect-proxy serve --demo`), which keep the
+// connection in a SQLite file with the token only sealed. The raw token never reaches this page.
 
 const EVENTS = [
   "azdo-ready",
@@ -10,10 +11,14 @@ const EVENTS = [
   "azdo-disconnected",
   "azdo-selection-changed",
 ];
-const KEY = "northwind.azdo.connection";
 
 const log = document.getElementById("event-log");
+const status = document.getElementById("demo-store-status");
 const widget = document.querySelector("azdo-connect");
+// The demo backend lives next to the proxy's endpoints: {proxy-url}/demo/connections.
+const store = `${widget.getAttribute("proxy-url").replace(/\/+$/, "")}/demo/connections`;
+// Every state-changing request carries the proxy's CSRF header, like the widget's own POSTs.
+const CSRF = { "X-Azdo-Connect": "1" };
 
 function record(event) {
   const item = document.createElement("li");
@@ -38,29 +43,84 @@ for (const name of EVENTS) document.addEventListener(name, record);
 
 document.getElementById("clear-log").addEventListener("click", () => log.replaceChildren());
 
-widget.addEventListener("azdo-connected", (event) => {
-  const { organization, user, verifiedAt } = event.detail;
-  sessionStorage.setItem(KEY, JSON.stringify({ organization, connectedAs: user.displayName, verifiedAt }));
-  widget.setAttribute("organization", organization);
-  widget.setAttribute("connected-as", user.displayName);
-  widget.setAttribute("verified-at", verifiedAt);
-});
+function say(text, state) {
+  status.textContent = text;
+  status.dataset.state = state;
+}
 
-widget.addEventListener("azdo-disconnected", () => {
-  sessionStorage.removeItem(KEY);
+/** The `{"error":{code, message}}` of a failed answer, or a code and sentence for its status. */
+async function failure(response) {
+  try {
+    const body = await response.json();
+    if (body?.error?.message) return body.error;
+  } catch {
+    // Not JSON: a proxy started without --demo answers these routes with a plain 404.
+  }
+  return response.status === 404
+    ? { code: "no_demo", message: "the demo routes are missing (start the proxy with --demo)" }
+    : { code: "http", message: `HTTP ${response.status}` };
+}
+
+/** Renders the connected state from a stored row: the host's side of the element contract. */
+function show(row) {
+  widget.setAttribute("organization", row.organization);
+  widget.setAttribute("connected-as", row.displayName ?? row.userId);
+  widget.setAttribute("verified-at", row.verifiedAt);
+  say(`Stored in the demo database: ${row.organization} as ${row.displayName ?? row.userId}.`, "stored");
+}
+
+function forget() {
   widget.removeAttribute("organization");
   widget.removeAttribute("connected-as");
   widget.removeAttribute("verified-at");
+}
+
+widget.addEventListener("azdo-connected", async (event) => {
+  const { credential, user, selection } = event.detail;
+  say("Saving the connection in the demo database…", "saving");
+  try {
+    const response = await fetch(store, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...CSRF },
+      body: JSON.stringify({ credential, displayName: user?.displayName, selection }),
+    });
+    if (!response.ok) throw new Error((await failure(response)).message);
+    show(await response.json());
+  } catch (error) {
+    say(`Not stored in the demo database: ${error.message}`, "error");
+  }
 });
 
-const saved = sessionStorage.getItem(KEY);
-if (saved) {
+widget.addEventListener("azdo-disconnected", async (event) => {
+  if (event.defaultPrevented) return;
+  forget();
   try {
-    const { organization, connectedAs, verifiedAt } = JSON.parse(saved);
-    widget.setAttribute("organization", organization);
-    widget.setAttribute("connected-as", connectedAs);
-    if (verifiedAt) widget.setAttribute("verified-at", verifiedAt);
-  } catch {
-    sessionStorage.removeItem(KEY);
+    const response = await fetch(`${store}/current`, { method: "DELETE", headers: CSRF });
+    if (!response.ok) {
+      const error = await failure(response);
+      // `not_found`: already gone, which is what was asked.
+      if (error.code !== "not_found") throw new Error(error.message);
+    }
+    say("Removed from the demo database.", "empty");
+  } catch (error) {
+    say(`Could not remove the connection from the demo database: ${error.message}`, "error");
+  }
+});
+
+// What the backend has, so a reload shows the connected state.
+async function load() {
+  try {
+    const response = await fetch(`${store}/current`, { headers: { Accept: "application/json" } });
+    if (response.ok) {
+      show(await response.json());
+      return;
+    }
+    const error = await failure(response);
+    if (error.code === "not_found") say("Nothing stored in the demo database yet.", "empty");
+    else say(`The demo database is not available: ${error.message}`, "error");
+  } catch (error) {
+    say(`The demo database is not available: ${error.message}`, "error");
   }
 }
+
+load();

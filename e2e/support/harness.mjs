@@ -5,7 +5,7 @@
 // Run everything with `cargo xtask e2e`. To run one file by hand, start the servers the way
 // xtask/src/e2e.rs does and set the AZDO_E2E_* variables below.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -23,6 +23,8 @@ export const env = {
   baseUrl: required("AZDO_E2E_BASE_URL"),
   cdnPath: required("AZDO_E2E_CDN_PATH"),
   proxyUrl: required("AZDO_E2E_PROXY_URL"),
+  // The proxy runs with RUST_LOG=trace, every crate, writing here.
+  proxyLog: required("AZDO_E2E_PROXY_LOG"),
   packageDir: required("AZDO_E2E_PACKAGE_DIR"),
   screenshots: required("AZDO_E2E_SCREENSHOTS"),
   chromium: process.env.AZDO_E2E_CHROMIUM ?? "/usr/bin/chromium",
@@ -150,4 +152,11 @@ export async function assertTokenNowhere(page, log, token) {
   assert.ok(!surface.includes(token), "the token is visible in the DOM, an attribute, storage or an event");
   assert.ok(!log.console.some((line) => line.includes(token)), "the token was logged to the console");
   assert.ok(!log.requests.some((url) => url.includes(token)), "the token was put in a URL");
+  // The proxy's TRACE log of every crate: neither the token nor its Basic-auth form. The log must
+  // show the verify happened, or an empty file would pass.
+  const proxyLog = readFileSync(env.proxyLog, "utf8");
+  assert.ok(proxyLog.includes("connectionData"), "the proxy's TRACE log does not show the verify");
+  assert.ok(!proxyLog.includes(token), "the token is in the proxy's TRACE log");
+  const basic = Buffer.from(`:${token}`).toString("base64");
+  assert.ok(!proxyLog.includes(basic), "the token's Basic-auth header is in the proxy's TRACE log");
 }

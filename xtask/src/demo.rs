@@ -21,13 +21,14 @@ pub fn run(port: u16) -> Result {
     servers::build_binaries()?;
     step("start the fake Azure DevOps and the proxy");
     let origin = format!("http://127.0.0.1:{port}");
-    let mut stack = servers::start(
-        FAKE_PORT,
-        PROXY_PORT,
-        &[origin.clone(), format!("http://localhost:{port}")],
-        servers::RateLimit::Default,
-        false,
-    )?;
+    let mut stack = servers::start(&servers::Options {
+        fake_port: FAKE_PORT,
+        proxy_port: PROXY_PORT,
+        quiet: false,
+        // The page persists connections here, so the demo survives a reload and a restart.
+        demo: servers::DemoDb::Keep(servers::DemoDb::demo()),
+        ..servers::Options::new(vec![origin.clone(), format!("http://localhost:{port}")])?
+    })?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -38,7 +39,13 @@ pub fn run(port: u16) -> Result {
     let mut trunk = servers::Guard::spawn(
         "trunk",
         Command::new("trunk")
-            .args(["serve", "--port", &port.to_string(), "--address", "127.0.0.1"])
+            .args([
+                "serve",
+                "--port",
+                &port.to_string(),
+                "--address",
+                "127.0.0.1",
+            ])
             .env("PATH", setup::tool_path())
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
         false,

@@ -38,14 +38,16 @@ pub fn tests(counts: &mut Counts) -> Result {
     servers::build_binaries()?;
     let static_port = servers::free_port()?;
     let origin = format!("http://127.0.0.1:{static_port}");
-    let stack = servers::start(
-        servers::free_port()?,
-        servers::free_port()?,
-        std::slice::from_ref(&origin),
+    let proxy_log = workspace_root().join("target/e2e/proxy-trace.log");
+    let stack = servers::start(&servers::Options {
         // The suite sends many verifies from one address within seconds.
-        servers::RateLimit::Relaxed,
-        true,
-    )?;
+        rate_limit: servers::RateLimit::Relaxed,
+        // For e2e/persist.test.mjs: a host page that persists through the demo routes.
+        demo: servers::DemoDb::Fresh(workspace_root().join("target/e2e/connections.sqlite3")),
+        // For the secret-hygiene checks: the token must not be in the proxy's TRACE log either.
+        proxy_trace_log: Some(proxy_log.clone()),
+        ..servers::Options::new(vec![origin.clone()])?
+    })?;
 
     step("end-to-end: static server for the package and the host pages");
     let cdn_path = format!("/cdn/azdo-connect@{}/", package::VERSION);
@@ -76,6 +78,7 @@ pub fn tests(counts: &mut Counts) -> Result {
     .env("AZDO_E2E_BASE_URL", &origin)
     .env("AZDO_E2E_CDN_PATH", &cdn_path)
     .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
+    .env("AZDO_E2E_PROXY_LOG", &proxy_log)
     .env("AZDO_E2E_PACKAGE_DIR", &package)
     .env("AZDO_E2E_SCREENSHOTS", &screenshots)
     .env("AZDO_E2E_CHROMIUM", CHROMIUM)

@@ -85,7 +85,12 @@ pub fn run_tests(cmd: &mut Command) -> (Result, Counts) {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return (Err(format!("could not start {}: {e}", describe(cmd))), Counts::default()),
+        Err(e) => {
+            return (
+                Err(format!("could not start {}: {e}", describe(cmd))),
+                Counts::default(),
+            )
+        }
     };
     let mut counts = Counts::default();
     if let Some(out) = child.stdout.take() {

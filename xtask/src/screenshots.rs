@@ -21,13 +21,16 @@ pub fn run() -> Result {
     servers::build_binaries()?;
     step("start the fake Azure DevOps and the proxy");
     let origin = format!("http://127.0.0.1:{PORT}");
-    let stack = servers::start(
-        8788,
-        8787,
-        std::slice::from_ref(&origin),
-        servers::RateLimit::Relaxed,
-        true,
-    )?;
+    let stack = servers::start(&servers::Options {
+        fake_port: 8788,
+        proxy_port: 8787,
+        rate_limit: servers::RateLimit::Relaxed,
+        // Its own, emptied database: a connection left by `cargo xtask demo` would skip the form.
+        demo: servers::DemoDb::Fresh(
+            crate::workspace_root().join("target/demo/screenshots.sqlite3"),
+        ),
+        ..servers::Options::new(vec![origin.clone()])?
+    })?;
     step("trunk serve");
     let mut trunk = servers::Guard::spawn(
         "trunk",

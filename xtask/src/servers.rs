@@ -109,14 +109,70 @@ pub enum RateLimit {
     Relaxed,
 }
 
-/// Starts the fake and a proxy pointed at it, allowing the given page origins.
-pub fn start(
-    fake_port: u16,
-    proxy_port: u16,
-    allowed_origins: &[String],
-    rate_limit: RateLimit,
-    quiet: bool,
-) -> Result<Stack> {
+/// Whether the proxy serves the demo page's backend (`--demo`), and where it keeps connections.
+#[derive(Debug, Clone)]
+pub enum DemoDb {
+    /// No demo routes: the browser-test stack.
+    Off,
+    /// `--demo` with this database, kept across runs so the demo survives a restart.
+    Keep(PathBuf),
+    /// `--demo` with this database, emptied first so the run starts from the connect form.
+    Fresh(PathBuf),
+}
+
+impl DemoDb {
+    /// The demo's database, `target/demo/connections.sqlite3`.
+    pub fn demo() -> PathBuf {
+        workspace_root().join("target/demo/connections.sqlite3")
+    }
+}
+
+/// How to start the fake and the proxy.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The fake's loopback port.
+    pub fake_port: u16,
+    /// The proxy's loopback port.
+    pub proxy_port: u16,
+    /// Page origins the proxy allows (CORS and the Origin check).
+    pub allowed_origins: Vec<String>,
+    /// The proxy's per-client rate limit.
+    pub rate_limit: RateLimit,
+    /// Discard both servers' output.
+    pub quiet: bool,
+    /// The demo page's backend routes.
+    pub demo: DemoDb,
+    /// Write the proxy's log at TRACE level, every crate, to this file: the secret-hygiene test
+    /// searches it for the token.
+    pub proxy_trace_log: Option<PathBuf>,
+}
+
+impl Options {
+    /// Free ports, default rate limit, quiet, no demo routes, no trace log.
+    pub fn new(allowed_origins: Vec<String>) -> Result<Self> {
+        Ok(Options {
+            fake_port: free_port()?,
+            proxy_port: free_port()?,
+            allowed_origins,
+            rate_limit: RateLimit::Default,
+            quiet: true,
+            demo: DemoDb::Off,
+            proxy_trace_log: None,
+        })
+    }
+}
+
+/// Starts the fake and a proxy pointed at it, and waits until both listen.
+pub fn start(options: &Options) -> Result<Stack> {
+    let Options {
+        fake_port,
+        proxy_port,
+        ref allowed_origins,
+        rate_limit,
+        quiet,
+        ref demo,
+        ref proxy_trace_log,
+    } = *options;
     let fake_addr: SocketAddr = ([127, 0, 0, 1], fake_port).into();
     let proxy_addr: SocketAddr = ([127, 0, 0, 1], proxy_port).into();
     let fake = Guard::spawn(
@@ -145,13 +201,46 @@ pub fn start(
             "1000",
         ]);
     }
+    match demo {
+        DemoDb::Off => {}
+        DemoDb::Keep(path) | DemoDb::Fresh(path) => {
+            if let DemoDb::Fresh(_) = demo {
+                // SQLite may leave a journal next to the file; both go.
+                for file in [path.clone(), path.with_extension("sqlite3-journal")] {
+                    match std::fs::remove_file(&file) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(format!("cannot remove {}: {e}", file.display()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            proxy_cmd.arg("--demo").arg("--demo-db").arg(path);
+        }
+    }
     // A fixed, public key ("azdo-connect-demo-only-seal-key!") keeps credentials stable across
     // demo restarts; it only ever seals the fake's demo tokens.
     proxy_cmd.env(
         "AZDO_CONNECT_SEAL_KEY",
         "YXpkby1jb25uZWN0LWRlbW8tb25seS1zZWFsLWtleSE",
     );
-    let proxy = Guard::spawn("azdo-connect-proxy", &mut proxy_cmd, quiet)?;
+    if let Some(path) = proxy_trace_log {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let log = std::fs::File::create(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        proxy_cmd
+            .env("RUST_LOG", "trace")
+            .stdout(Stdio::null())
+            .stderr(log);
+    }
+    let proxy = Guard::spawn(
+        "azdo-connect-proxy",
+        &mut proxy_cmd,
+        quiet && proxy_trace_log.is_none(),
+    )?;
     let mut stack = Stack {
         fake,
         proxy,
@@ -175,5 +264,8 @@ fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Err(format!("{} did not listen on {addr} within 30 s", guard.name()))
+    Err(format!(
+        "{} did not listen on {addr} within 30 s",
+        guard.name()
+    ))
 }

@@ -66,8 +66,8 @@ fn tool(name: &str) -> Command {
 
 fn wasm_target() -> Result {
     step(&format!("rustup target {WASM_TARGET}"));
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         println!("    already installed");
         return Ok(());
@@ -82,7 +82,10 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(v.trim_matches('"').to_owned());
             }
         }
@@ -113,7 +116,8 @@ fn wasm_bindgen_cli() -> Result {
 
 fn trunk() -> Result {
     step(&format!("trunk {TRUNK_VERSION}"));
-    if output(tool("trunk").arg("--version")).as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+    if output(tool("trunk").arg("--version")).as_deref() == Some(&format!("trunk {TRUNK_VERSION}"))
+    {
         println!("    already installed");
         return Ok(());
     }
@@ -193,9 +197,13 @@ fn chromium() -> Result {
 }
 
 fn major(version_line: &str) -> Option<u32> {
-    version_line
-        .split_whitespace()
-        .find_map(|w| w.split('.').next()?.parse().ok().filter(|_| w.contains('.')))
+    version_line.split_whitespace().find_map(|w| {
+        w.split('.')
+            .next()?
+            .parse()
+            .ok()
+            .filter(|_| w.contains('.'))
+    })
 }
 
 fn is_root() -> bool {
@@ -209,7 +217,10 @@ mod tests {
     #[test]
     fn reads_major_versions_from_both_version_lines() {
         assert_eq!(major("Chromium 156.0.8078.73 built on Debian"), Some(156));
-        assert_eq!(major("ChromeDriver 156.0.8078.73 (abc-refs/branch-heads/1@{#1})"), Some(156));
+        assert_eq!(
+            major("ChromeDriver 156.0.8078.73 (abc-refs/branch-heads/1@{#1})"),
+            Some(156)
+        );
         assert_eq!(major("no version here"), None);
     }
 
@@ -218,7 +229,10 @@ mod tests {
         let v = locked_wasm_bindgen_version().unwrap();
         assert!(v.starts_with("0.2."), "{v}");
         let manifest = std::fs::read_to_string(workspace_root().join("Cargo.toml")).unwrap();
-        assert!(manifest.contains(&format!("wasm-bindgen = \"={v}\"")), "Cargo.toml must pin wasm-bindgen ={v}");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={v}\"")),
+            "Cargo.toml must pin wasm-bindgen ={v}"
+        );
     }
 
     #[test]

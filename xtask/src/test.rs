@@ -29,7 +29,14 @@ pub fn run() -> Result {
     step("clippy (native, -D warnings)");
     check(
         "clippy native",
-        exec(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])),
+        exec(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
     );
 
     step("clippy (wasm32, -D warnings)");
@@ -89,13 +96,10 @@ fn cargo() -> Command {
 
 fn browser_tests() -> (Result, Counts) {
     let stack = servers::build_binaries().and_then(|()| {
-        servers::start(
-            servers::free_port()?,
-            servers::free_port()?,
-            &[format!("http://{BROWSER_TEST_ADDR}")],
-            servers::RateLimit::Relaxed,
-            true,
-        )
+        servers::start(&servers::Options {
+            rate_limit: servers::RateLimit::Relaxed,
+            ..servers::Options::new(vec![format!("http://{BROWSER_TEST_ADDR}")])?
+        })
     });
     let stack = match stack {
         Ok(s) => s,
@@ -114,7 +118,10 @@ fn browser_tests() -> (Result, Counts) {
     .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
     .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "60")
     .env("AZDO_CONNECT_TEST_PROXY_URL", stack.proxy_url())
-    .env("AZDO_CONNECT_TEST_FAKE_URL", format!("http://{}", stack.fake_addr));
+    .env(
+        "AZDO_CONNECT_TEST_FAKE_URL",
+        format!("http://{}", stack.fake_addr),
+    );
     let out = run_tests(&mut cmd);
     drop(stack);
     out

@@ -10,7 +10,9 @@
 //!   which any request may meet on an overloaded machine);
 //! - nothing panicked, the server task is still running and `/healthz` answers after the run;
 //! - after the fake's hanging answers are released, a good token verifies again;
-//! - memory returns to baseline: VmRSS before the load, at its peak and a few seconds after.
+//! - memory returns to baseline: VmRSS before the load, at its peak and a few seconds after (then
+//!   after `malloc_trim`), judged on glibc's count of the live heap, since glibc keeps freed
+//!   pages resident for reuse.
 //!
 //! Prints markdown tables and writes `bench/results/faults.json` at the workspace root.
 //!

@@ -66,6 +66,8 @@ pub enum Error {
     Seal(String),
     /// The proxy's configuration is invalid.
     Config(String),
+    /// The demo connection store (`serve --demo`) could not read or write its database.
+    Storage(String),
 }
 
 impl Error {
@@ -86,7 +88,7 @@ impl Error {
             Error::UpstreamTimeout => ErrorCode::UpstreamTimeout,
             Error::ForbiddenOrigin(_) => ErrorCode::ForbiddenOrigin,
             Error::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
-            Error::Seal(_) | Error::Config(_) => ErrorCode::Internal,
+            Error::Seal(_) | Error::Config(_) | Error::Storage(_) => ErrorCode::Internal,
         }
     }
 
@@ -112,7 +114,7 @@ impl Error {
     // Internal failures answer with a generic sentence: their details are for the log only.
     fn public_message(&self) -> String {
         match self {
-            Error::Seal(_) | Error::Config(_) => {
+            Error::Seal(_) | Error::Config(_) | Error::Storage(_) => {
                 "The connection service failed unexpectedly. Try again later.".to_owned()
             }
             other => other.to_string(),
@@ -165,6 +167,7 @@ impl fmt::Display for Error {
             }
             Error::Seal(m) => write!(f, "sealing the credential failed: {m}"),
             Error::Config(m) => write!(f, "invalid proxy configuration: {m}"),
+            Error::Storage(m) => write!(f, "the demo connection store failed: {m}"),
         }
     }
 }

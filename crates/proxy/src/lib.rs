@@ -14,6 +14,10 @@
 //! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
 //! | `GET /healthz` | liveness |
 //!
+//! With the `demo` feature (on by default), [`router_with_demo`] adds the demo page's stand-in
+//! for a vendor backend, persisting connections in SQLite through a [`DemoStore`]; it is not part
+//! of the public contract.
+//!
 //! The token only ever lives in a redacted [`Pat`](azdo_connect_core::Pat); it becomes an
 //! `Authorization` header (marked sensitive) at the moment a request to Azure DevOps is sent, and
 //! otherwise leaves the process only inside the sealed credential.
@@ -27,6 +31,8 @@ use azdo_connect_core::AllowedServers;
 
 mod config;
 pub mod credential;
+#[cfg(feature = "demo")]
+mod demo_store;
 mod error;
 mod extract;
 mod openapi;
@@ -38,8 +44,12 @@ mod verify;
 
 pub use config::{ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};
+#[cfg(feature = "demo")]
+pub use demo_store::{DemoStore, StoredConnection};
 pub use error::Error;
 pub use routes::router;
+#[cfg(feature = "demo")]
+pub use routes::router_with_demo;
 pub use security::CSRF_HEADER;
 
 /// What every handler shares.

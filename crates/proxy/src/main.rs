@@ -167,6 +167,21 @@ struct ServeArgs {
         value_name = "BYTES"
     )]
     max_body_bytes: usize,
+    /// Also serve the demo page's backend under {base}/demo/: it stores the connection the page
+    /// reports in SQLite (the token only sealed), so the demo survives a reload. Not for production.
+    #[cfg(feature = "demo")]
+    #[arg(long, env = "AZDO_CONNECT_DEMO")]
+    demo: bool,
+    /// The demo's SQLite database (created with its directory); only with --demo.
+    #[cfg(feature = "demo")]
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_DEMO_DB",
+        value_name = "PATH",
+        default_value = "target/demo/connections.sqlite3",
+        requires = "demo"
+    )]
+    demo_db: std::path::PathBuf,
     /// Log format on stderr (the level comes from RUST_LOG, default info).
     #[arg(long, env = "AZDO_CONNECT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -325,7 +340,11 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config, args.bind)) {
+    #[cfg(feature = "demo")]
+    let demo = args.demo.then_some(args.demo_db);
+    #[cfg(not(feature = "demo"))]
+    let demo = None;
+    match runtime.block_on(run(config, args.bind, demo)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -334,12 +353,27 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-async fn run(config: ProxyConfig, bind: SocketAddr) -> Result<(), String> {
+async fn run(
+    config: ProxyConfig,
+    bind: SocketAddr,
+    demo_db: Option<std::path::PathBuf>,
+) -> Result<(), String> {
     if let Some(url) = &config.upstream_override {
         tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
     }
     let base = config.base_path.clone();
-    let app = router(config).map_err(|e| e.to_string())?;
+    let app = match demo_db {
+        None => router(config),
+        #[cfg(feature = "demo")]
+        Some(path) => {
+            let store = azdo_connect_proxy::DemoStore::open(&path).map_err(|e| e.to_string())?;
+            tracing::warn!(db = %path.display(), "demo routes on: connections are stored under {base}/demo/");
+            azdo_connect_proxy::router_with_demo(config, store)
+        }
+        #[cfg(not(feature = "demo"))]
+        Some(_) => unreachable!("--demo needs the demo feature"),
+    }
+    .map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| format!("could not listen on {bind}: {e}"))?;

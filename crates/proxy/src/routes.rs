@@ -43,6 +43,26 @@ use crate::{AppState, Error, ProxyConfig};
 /// [`Error::Config`] when the configuration is invalid (a base path without a leading `/`, a zero
 /// rate limit or timeout, an unparsable allowed origin, a non-http upstream override).
 pub fn router(config: ProxyConfig) -> Result<Router, Error> {
+    build(config, Router::new())
+}
+
+/// [`router`] plus the demo backend routes of `azdo-connect-proxy serve --demo`, which persist the
+/// connection the demo page reports in `store` (see [`crate::DemoStore`]):
+/// `POST {base}/demo/connections`, `GET` and `DELETE {base}/demo/connections/current`.
+///
+/// They stand in for a vendor's own backend in the demo and are not part of the public contract.
+/// They sit behind the same origin and `X-Azdo-Connect` guard as the contract's endpoints.
+///
+/// # Errors
+/// As [`router`].
+#[cfg(feature = "demo")]
+pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<Router, Error> {
+    let demo = crate::demo_store::routes(store, config.max_body_bytes);
+    build(config, demo)
+}
+
+// `extra` routes are mounted under the base path, behind the origin/CSRF guard and CORS.
+fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Error> {
     let base = config.validate()?;
     let state = Arc::new(AppState {
         upstream: Upstream::new(&config)?,
@@ -82,6 +102,7 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
         .route("/config", get(get_config))
         .route("/openapi.json", get(openapi_json))
         .merge(calls)
+        .merge(extra)
         .layer(from_fn_with_state(origins.clone(), security::guard))
         .layer(origins.cors());
     let api = if base.is_empty() {

@@ -61,7 +61,8 @@ impl Origins {
             .allow_origin(AllowOrigin::predicate(move |origin, _| {
                 origin.to_str().is_ok_and(|o| allowed.allows(o))
             }))
-            .allow_methods([Method::GET, Method::POST])
+            // DELETE only serves the demo routes of `serve --demo`; no contract endpoint has one.
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
             .allow_headers([
                 header::CONTENT_TYPE,
                 HeaderName::from_static(CSRF_HEADER),

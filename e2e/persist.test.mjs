@@ -1,0 +1,78 @@
+// A host that persists the connection in its backend (the proxy's `--demo` routes, as the demo
+// page does): connect, reload and the element renders the connected state from what the backend
+// stored; Disconnect deletes it, and after a reload the form is back.
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, test } from "node:test";
+import { assertTokenNowhere, connect, demo, env, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+
+const CONNECTED = /Connected to contoso as Dana Demo/;
+
+/** Waits until the host page's status line reached `state` and returns its text. */
+async function storeState(page, state) {
+  const line = page.locator(`#demo-store-status[data-state="${state}"]`);
+  await line.waitFor({ timeout: TIMEOUT.ui });
+  return line.textContent();
+}
+
+describe("a host page that persists the connection", { timeout: TIMEOUT.test * 2 }, () => {
+  let browser;
+  let session;
+  before(async () => {
+    browser = await launch();
+    // Start from an empty demo database whatever ran before (204, or 404 when already empty).
+    const response = await fetch(`${env.proxyUrl}/demo/connections/current`, {
+      method: "DELETE",
+      headers: { "X-Azdo-Connect": "1" },
+    });
+    assert.ok([204, 404].includes(response.status), `DELETE: HTTP ${response.status}`);
+  });
+  afterEach(async () => {
+    await session?.context.close();
+    session = undefined;
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test("connect, reload: connected from the backend; Disconnect, reload: the form", async () => {
+    session = await open(browser, "persist.html");
+    const { page, log } = session;
+    await formReady(page);
+    assert.match(await storeState(page, "empty"), /Nothing stored/);
+
+    await connect(page, demo.org, demo.FULL);
+    await page.getByRole("heading", { name: CONNECTED }).waitFor({ timeout: TIMEOUT.ui });
+    assert.match(await storeState(page, "stored"), /Stored in the demo database: contoso as Dana Demo/);
+    const connected = await nextEvent(page, "azdo-connected");
+
+    // What the backend holds: the connection, never the token or the credential.
+    const stored = await (await fetch(`${env.proxyUrl}/demo/connections/current`)).json();
+    assert.equal(stored.organization, "contoso");
+    assert.equal(stored.displayName, "Dana Demo");
+    assert.deepEqual(stored.scopes, ["vso.code", "vso.project"]);
+    assert.ok(!JSON.stringify(stored).includes(demo.FULL), "the backend answered with the token");
+    assert.ok(!JSON.stringify(stored).includes(connected.detail.credential), "the backend answered with the credential");
+
+    // A reload knows nothing but what the backend returns.
+    await page.reload();
+    await page.getByRole("heading", { name: CONNECTED }).waitFor({ timeout: TIMEOUT.load });
+    assert.equal(await page.locator("#widget").getAttribute("verified-at"), stored.verifiedAt);
+    assert.equal(await page.getByLabel("Personal access token", { exact: true }).count(), 0);
+    await storeState(page, "stored");
+    await assertTokenNowhere(page, log, demo.FULL);
+    await shot(page, "persist-1-connected-after-reload");
+
+    await page.getByRole("button", { name: "Disconnect", exact: true }).click();
+    await page.getByRole("button", { name: "Yes, disconnect", exact: true }).click();
+    await page.getByLabel("Organization", { exact: true }).waitFor({ timeout: TIMEOUT.ui });
+    assert.match(await storeState(page, "empty"), /Removed/);
+    const gone = await fetch(`${env.proxyUrl}/demo/connections/current`);
+    assert.equal(gone.status, 404);
+
+    await page.reload();
+    await formReady(page);
+    assert.match(await storeState(page, "empty"), /Nothing stored/);
+    assert.equal(await page.getByRole("heading", { name: /Connected to/ }).count(), 0);
+    await shot(page, "persist-2-form-after-disconnect-and-reload");
+  });
+});
