@@ -13,6 +13,10 @@ use azdo_connect_core::{
 use libfuzzer_sys::fuzz_target;
 use url::Url;
 
+#[path = "../../crates/core/tests/support/naming_rules.rs"]
+mod naming_rules;
+use naming_rules::{is_valid_collection_name, is_valid_org_name};
+
 /// The allowlist every plain input is also checked against.
 const FIXED_SERVERS: [&str; 2] = ["tfs.example.com", "tfs.example.com:8080"];
 
@@ -177,55 +181,3 @@ fn is_unprintable(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
-/// An independent statement of the organization naming rules (azure-devops-api.md §1.4), so the
-/// target doesn't trust the code's own checks.
-fn is_valid_org_name(name: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "aux",
-        "com1",
-        "com2",
-        "com3",
-        "com4",
-        "com5",
-        "com6",
-        "com7",
-        "com8",
-        "com9",
-        "com10",
-        "con",
-        "defaultcollection",
-        "lpt1",
-        "lpt2",
-        "lpt3",
-        "lpt4",
-        "lpt5",
-        "lpt6",
-        "lpt7",
-        "lpt8",
-        "lpt9",
-        "nul",
-        "prn",
-        "server",
-        "signalr",
-        "web",
-    ];
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 50
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && !RESERVED.contains(&name.to_ascii_lowercase().as_str())
-}
-
-/// The Azure DevOps Server collection rules: at most 64 letters, digits, `-`, `_` and `.`, not
-/// starting with `_` or `.`, not ending with `.`.
-fn is_valid_collection_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-        && !name.starts_with(['_', '.'])
-        && !name.ends_with('.')
-}

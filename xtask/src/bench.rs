@@ -1,7 +1,8 @@
-//! `cargo xtask bench [proxy|faults]`: the proxy's measurements, built in release because they
-//! are measurements. Each benchmark is an example of `azdo-connect-proxy` that prints markdown
-//! tables and writes its figures to `bench/results/*.json`; the tables are also kept in their
-//! own section of `bench/results/README.md`. With no argument every benchmark runs, one after
+//! `cargo xtask bench [proxy|faults|size|tti]`: measurements, built in release because they
+//! are measurements. The proxy's benchmarks are examples of `azdo-connect-proxy` that print
+//! markdown tables and write their figures to `bench/results/*.json`; the widget's (`size`, and
+//! `tti` in [`crate::tti`]) run in this process. The tables are also kept in their own section
+//! of `bench/results/README.md`. With no argument every benchmark runs, one after
 //! the other (they share the machine's cores, so never at once).
 
 use std::io::{BufRead, BufReader};
@@ -28,16 +29,30 @@ pub enum Which {
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
+    /// What a browser downloads for the widget (raw, gzip -9, brotli) against its 100 KB gzip
+    /// budget, as `cargo xtask size`: bench/results/size.json.
+    Size,
+    /// Cold loads until the widget's Organization field takes focus, against a bare Yew page
+    /// built the same way: bench/results/tti.json.
+    Tti {
+        /// Cold loads of each page.
+        #[arg(long, default_value_t = crate::tti::DEFAULT_RUNS)]
+        runs: usize,
+    },
 }
 
 impl Which {
     /// Every benchmark with its defaults, in the order `cargo xtask bench` runs them.
-    fn all() -> [Which; 2] {
+    fn all() -> [Which; 4] {
         [
             Which::Proxy,
             Which::Faults {
                 clients: 200,
                 seconds: 30,
+            },
+            Which::Size,
+            Which::Tti {
+                runs: crate::tti::DEFAULT_RUNS,
             },
         ]
     }
@@ -46,11 +61,14 @@ impl Which {
         match self {
             Which::Proxy => "proxy",
             Which::Faults { .. } => "faults",
+            Which::Size => "size",
+            Which::Tti { .. } => "tti",
         }
     }
 
-    /// The `cargo run --release` invocation of the benchmark's example.
-    fn command(self) -> Command {
+    /// The `cargo run --release` invocation of the benchmark's example; `None` for the widget's
+    /// benchmarks, which this task builds and measures itself.
+    fn command(self) -> Option<Command> {
         let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         cmd.args(["run", "--release", "-p", "azdo-connect-proxy", "--example"]);
         match self {
@@ -64,8 +82,26 @@ impl Which {
                     .arg("--seconds")
                     .arg(seconds.to_string());
             }
+            Which::Size | Which::Tti { .. } => return None,
         }
-        cmd
+        Some(cmd)
+    }
+
+    /// Runs a widget benchmark in this process: its result and its report for the README
+    /// (empty for `size`, which keeps its own section).
+    fn run_in_process(self) -> (Result, String) {
+        match self {
+            Which::Tti { runs } => match crate::tti::run(runs) {
+                Ok(report) => (Ok(()), report),
+                Err(e) => (Err(e), String::new()),
+            },
+            _ => {
+                let size = crate::setup::run(crate::setup::Needs::Tests)
+                    .and_then(|()| crate::package::build())
+                    .and_then(|dir| crate::package::size(&dir));
+                (size, String::new())
+            }
+        }
     }
 }
 
@@ -80,7 +116,10 @@ pub fn run(which: Option<Which>) -> Result {
     let mut failed = Vec::new();
     for bench in &selected {
         step(&format!("bench {} (release build)", bench.name()));
-        let (result, report) = run_capturing(&mut bench.command());
+        let (result, report) = match bench.command() {
+            Some(mut cmd) => run_capturing(&mut cmd),
+            None => bench.run_in_process(),
+        };
         // The figures are real even when an invariant failed: record them either way.
         if !report.trim().is_empty() {
             upsert_section(&readme, bench.name(), &report)?;

@@ -13,6 +13,7 @@ mod screenshots;
 mod servers;
 mod setup;
 mod test;
+mod tti;
 
 use std::process::ExitCode;
 
@@ -50,7 +51,7 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
-    /// Run the proxy benchmarks in release (`proxy`, `faults`; all when omitted) into bench/results/.
+    /// Run the benchmarks in release (`proxy`, `faults`, `size`, `tti`; all when omitted) into bench/results/.
     Bench {
         #[command(subcommand)]
         which: Option<bench::Which>,

@@ -50,7 +50,7 @@ const WASM: &str = "azdo_connect_bg.wasm";
 
 /// Every feature rustc 1.87+ emits for wasm32; npm binaryen enables only sign-ext and
 /// mutable-globals by default, and must accept what the module already uses.
-const WASM_OPT_FEATURES: [&str; 7] = [
+pub(crate) const WASM_OPT_FEATURES: [&str; 7] = [
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
     "--enable-nontrapping-float-to-int",
@@ -78,7 +78,7 @@ pub fn out_dir() -> PathBuf {
     target_dir().join("npm-package")
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))

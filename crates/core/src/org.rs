@@ -483,6 +483,10 @@ fn validate_org_name<'a>(name: &'a str, shown: &str) -> Result<&'a str, OrgError
         name: shown.to_owned(),
         rule,
     };
+    // `.visualstudio.com` has an empty first label: no organization, rather than a bad one.
+    if name.is_empty() {
+        return Err(OrgError::MissingOrganization);
+    }
     if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return Err(invalid(NameRule::InvalidCharacter));
     }

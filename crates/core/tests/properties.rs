@@ -7,62 +7,16 @@ use azdo_connect_core::{normalize_organization, AllowedServers, DeploymentType, 
 use proptest::prelude::*;
 use url::Url;
 
+#[path = "support/naming_rules.rs"]
+mod naming_rules;
+use naming_rules::{is_valid_collection_name, is_valid_org_name};
+
 const ALLOWED: [&str; 2] = ["tfs.corp.local:8080", "devops.corp.example"];
 /// A password in generated user info, which no error message may repeat.
 const SECRET: &str = "S3cr3tPw";
 
 fn allowed() -> AllowedServers {
     AllowedServers::new(ALLOWED)
-}
-
-/// An independent statement of §1.4, so the test doesn't trust the code's own checks.
-fn is_valid_org_name(name: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "aux",
-        "com1",
-        "com2",
-        "com3",
-        "com4",
-        "com5",
-        "com6",
-        "com7",
-        "com8",
-        "com9",
-        "com10",
-        "con",
-        "defaultcollection",
-        "lpt1",
-        "lpt2",
-        "lpt3",
-        "lpt4",
-        "lpt5",
-        "lpt6",
-        "lpt7",
-        "lpt8",
-        "lpt9",
-        "nul",
-        "prn",
-        "server",
-        "signalr",
-        "web",
-    ];
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 50
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && !RESERVED.contains(&name.to_ascii_lowercase().as_str())
-}
-
-fn is_valid_collection_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-        && !name.starts_with(['_', '.'])
-        && !name.ends_with('.')
 }
 
 /// Every invariant a successful result must satisfy.
