@@ -5,13 +5,12 @@
 //! of `bench/results/README.md`. With no argument every benchmark runs, one after
 //! the other (they share the machine's cores, so never at once).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use clap::Subcommand;
 
-use crate::process::{describe, step};
+use crate::process::{step, stream};
 use crate::{workspace_root, Result};
 
 /// Which benchmark to run.
@@ -143,35 +142,13 @@ pub fn run(which: Option<Which>) -> Result {
 /// Runs a benchmark in the workspace root, echoing its output live, and returns its report: the
 /// stdout from the first `## ` heading on, without the `wrote …` lines.
 fn run_capturing(cmd: &mut Command) -> (Result, String) {
-    println!("    $ {}", describe(cmd));
-    let child = cmd
-        .current_dir(workspace_root())
-        .stdout(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                Err(format!("could not start {}: {e}", describe(cmd))),
-                String::new(),
-            )
+    let mut report: Vec<String> = Vec::new();
+    let result = stream(cmd, |line| {
+        if !report.is_empty() || line.starts_with("## ") {
+            report.push(line.to_owned());
         }
-    };
-    let mut report = Vec::new();
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(std::io::Result::ok) {
-            println!("{line}");
-            if !report.is_empty() || line.starts_with("## ") {
-                report.push(line);
-            }
-        }
-    }
+    });
     report.retain(|l| !l.starts_with("wrote "));
-    let result = match child.wait() {
-        Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
-        Err(e) => Err(format!("`{}` could not be awaited: {e}", describe(cmd))),
-    };
     (result, report.join("\n").trim().to_owned())
 }
 

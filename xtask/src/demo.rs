@@ -1,6 +1,5 @@
 //! `cargo xtask demo`: the fake Azure DevOps, the proxy, and `trunk serve` on loopback.
 
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,29 +35,22 @@ pub fn run(port: u16) -> Result {
         .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
     step("trunk serve");
-    let mut trunk = servers::Guard::spawn(
-        "trunk",
-        Command::new("trunk")
-            .args([
-                "serve",
-                "--port",
-                &port.to_string(),
-                "--address",
-                "127.0.0.1",
-            ])
-            .env("PATH", setup::tool_path())
-            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
-        false,
-    )?;
+    let mut trunk = servers::trunk_serve(port)?;
 
-    println!(
-        "\n  Demo: open {origin}/ once trunk says it is serving.\n  \
-         Organization: contoso   (or paste https://contoso.visualstudio.com/Proj/_git/repo)\n  \
-         Token:        demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7   (full access)\n  \
-         Also try:     democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta   (Code (Read) only: missing scopes)\n  \
-                       demoexpiredaqgdcxiddegbfoqzu7aumucj3m2lebwnfi4xvls5d   (expired)\n  \
-         Ctrl-C stops everything.\n"
-    );
+    let lines = [
+        format!("Demo: open {origin}/ once trunk says it is serving."),
+        "Organization: contoso   (or paste https://contoso.visualstudio.com/Proj/_git/repo)".into(),
+        "Token:        demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7   (full access)".into(),
+        "Also try:     democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta   (Code (Read) only)"
+            .into(),
+        "              demoexpiredaqgdcxiddegbfoqzu7aumucj3m2lebwnfi4xvls5d   (expired)".into(),
+        "Connections persist in target/demo/connections.sqlite3. Ctrl-C stops everything.".into(),
+    ];
+    println!();
+    for line in lines {
+        println!("  {line}");
+    }
+    println!();
 
     let outcome = loop {
         if stop.load(Ordering::SeqCst) {

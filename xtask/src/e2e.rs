@@ -5,12 +5,9 @@
 //! `e2e/*.test.mjs` files with node's test runner (playwright-core drives chromium). The counts
 //! come from the runner's own `# pass` / `# fail` summary lines.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use crate::process::{describe, step, Counts};
+use crate::process::{step, stream, Counts};
 use crate::servers::{self, Guard};
 use crate::setup::{self, Needs, CHROMIUM};
 use crate::{package, workspace_root, Result};
@@ -61,7 +58,7 @@ pub fn tests(counts: &mut Counts) -> Result {
             .env("E2E_PROXY_URL", stack.proxy_url()),
         false,
     )?;
-    wait_listening(&mut server, ([127, 0, 0, 1], static_port).into())?;
+    servers::wait_ready(&mut server, ([127, 0, 0, 1], static_port).into())?;
 
     let screenshots = workspace_root().join("target/e2e-screenshots");
     std::fs::create_dir_all(&screenshots)
@@ -91,55 +88,17 @@ pub fn tests(counts: &mut Counts) -> Result {
     result
 }
 
-fn wait_listening(guard: &mut Guard, addr: SocketAddr) -> Result {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if guard.exited() {
-            return Err(format!("{} exited during start-up", guard.name()));
-        }
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Err(format!(
-        "{} did not listen on {addr} within 30 s",
-        guard.name()
-    ))
-}
-
 /// Runs node's test runner, echoing its TAP output, and reads the final summary lines.
 fn run_node_tests(cmd: &mut Command) -> (Result, Counts) {
-    println!("    $ {}", describe(cmd));
-    let child = cmd
-        .current_dir(workspace_root())
-        .stdout(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                Err(format!("could not start {}: {e}", describe(cmd))),
-                Counts::default(),
-            )
-        }
-    };
     let mut summary = TapSummary::default();
-    if let Some(out) = child.stdout.take() {
-        for line in BufReader::new(out).lines().map_while(std::io::Result::ok) {
-            println!("{line}");
-            summary.read_line(&line);
+    let result = stream(cmd, |line| summary.read_line(line)).and_then(|()| {
+        if summary.complete() {
+            Ok(())
+        } else {
+            Err("node --test printed no `# pass` summary".to_owned())
         }
-    }
-    let status = child.wait();
-    let counts = summary.counts();
-    let result = match status {
-        Ok(s) if s.success() && summary.complete() => Ok(()),
-        Ok(s) if s.success() => Err("node --test printed no `# pass` summary".to_owned()),
-        Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
-        Err(e) => Err(format!("`{}` could not be awaited: {e}", describe(cmd))),
-    };
-    (result, counts)
+    });
+    (result, summary.counts())
 }
 
 /// The totals node's TAP reporter prints last: `# pass N`, `# fail N`, `# cancelled N`,

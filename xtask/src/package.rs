@@ -50,7 +50,7 @@ const WASM: &str = "azdo_connect_bg.wasm";
 
 /// Every feature rustc 1.87+ emits for wasm32; npm binaryen enables only sign-ext and
 /// mutable-globals by default, and must accept what the module already uses.
-pub(crate) const WASM_OPT_FEATURES: [&str; 7] = [
+const WASM_OPT_FEATURES: [&str; 7] = [
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
     "--enable-nontrapping-float-to-int",
@@ -131,15 +131,7 @@ pub fn build() -> Result<PathBuf> {
     }
 
     step("wasm-opt -Oz (npm binaryen)");
-    exec(
-        Command::new("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_OPT_FEATURES)
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg)
-            .env("PATH", setup::tool_path()),
-    )?;
+    wasm_opt(&bg)?;
 
     step("loader, types, manifest, README and package.json from packaging/");
     for name in TEMPLATES {
@@ -465,6 +457,19 @@ fn with_size_section(readme: &str, table: &str) -> String {
         _ if readme.trim().is_empty() => format!("# Benchmark results\n\n{section}"),
         _ => format!("{}\n\n{section}", readme.trim_end()),
     }
+}
+
+/// `wasm-opt -Oz` in place, with the features rustc enabled spelled out (npm binaryen).
+pub(crate) fn wasm_opt(wasm: &Path) -> Result {
+    exec(
+        Command::new("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_OPT_FEATURES)
+            .arg(wasm)
+            .arg("-o")
+            .arg(wasm)
+            .env("PATH", setup::tool_path()),
+    )
 }
 
 #[cfg(test)]

@@ -76,34 +76,32 @@ impl Counts {
     }
 }
 
-/// Runs a test command, echoing its output live, and sums its `test result:` lines.
-pub fn run_tests(cmd: &mut Command) -> (Result, Counts) {
+/// Runs a command in the workspace root, echoing its stdout live and handing each line to
+/// `on_line`; fails if it can't start or exits unsuccessfully.
+pub fn stream(cmd: &mut Command, mut on_line: impl FnMut(&str)) -> Result {
     println!("    $ {}", describe(cmd));
-    let child = cmd
+    let mut child = cmd
         .current_dir(crate::workspace_root())
         .stdout(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                Err(format!("could not start {}: {e}", describe(cmd))),
-                Counts::default(),
-            )
-        }
-    };
-    let mut counts = Counts::default();
+        .spawn()
+        .map_err(|e| format!("could not start {}: {e}", describe(cmd)))?;
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(std::io::Result::ok) {
             println!("{line}");
-            counts.parse_line(&line);
+            on_line(&line);
         }
     }
-    let result = match child.wait() {
+    match child.wait() {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("`{}` failed ({s})", describe(cmd))),
         Err(e) => Err(format!("`{}` could not be awaited: {e}", describe(cmd))),
-    };
+    }
+}
+
+/// Runs a test command, echoing its output live, and sums its `test result:` lines.
+pub fn run_tests(cmd: &mut Command) -> (Result, Counts) {
+    let mut counts = Counts::default();
+    let result = stream(cmd, |line| counts.parse_line(line));
     (result, counts)
 }
 

@@ -32,20 +32,7 @@ pub fn run() -> Result {
         ..servers::Options::new(vec![origin.clone()])?
     })?;
     step("trunk serve");
-    let mut trunk = servers::Guard::spawn(
-        "trunk",
-        Command::new("trunk")
-            .args([
-                "serve",
-                "--port",
-                &PORT.to_string(),
-                "--address",
-                "127.0.0.1",
-            ])
-            .env("PATH", setup::tool_path())
-            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
-        false,
-    )?;
+    let mut trunk = servers::trunk_serve(PORT)?;
     wait_for_page(&mut trunk)?;
     step("screenshots with playwright-core + chromium");
     std::fs::create_dir_all(workspace_root().join("docs/screenshots"))

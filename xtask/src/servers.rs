@@ -252,7 +252,8 @@ pub fn start(options: &Options) -> Result<Stack> {
     Ok(stack)
 }
 
-fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {
+/// Waits (30 s at most) until `addr` accepts connections, failing early if the child exits.
+pub fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if guard.exited() {
@@ -268,4 +269,23 @@ fn wait_ready(guard: &mut Guard, addr: SocketAddr) -> Result {
         "{} did not listen on {addr} within 30 s",
         guard.name()
     ))
+}
+
+/// `trunk serve` of the demo page on a loopback port, with the pinned tools on PATH.
+pub fn trunk_serve(port: u16) -> Result<Guard> {
+    Guard::spawn(
+        "trunk",
+        Command::new("trunk")
+            .args([
+                "serve",
+                "--port",
+                &port.to_string(),
+                "--address",
+                "127.0.0.1",
+            ])
+            .env("PATH", crate::setup::tool_path())
+            // Its update check asks the registry's web API, which the build machines can't reach.
+            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+        false,
+    )
 }

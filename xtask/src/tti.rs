@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::package::{self, WASM_OPT_FEATURES};
+use crate::package;
 use crate::process::{describe, exec, step};
 use crate::setup::{self, Needs, CHROMIUM};
 use crate::{workspace_root, Result};
@@ -85,15 +85,7 @@ fn build_baseline() -> Result<PathBuf> {
             .env("PATH", setup::tool_path()),
     )?;
     let bg = out.join(format!("{BASELINE_CRATE}_bg.wasm"));
-    exec(
-        Command::new("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_OPT_FEATURES)
-            .arg(&bg)
-            .arg("-o")
-            .arg(&bg)
-            .env("PATH", setup::tool_path()),
-    )?;
+    package::wasm_opt(&bg)?;
     Ok(out)
 }
 
