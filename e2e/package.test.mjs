@@ -3,9 +3,10 @@
 // inside another component's shadow root.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { demo, env, events, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
@@ -57,6 +58,56 @@ describe("npm package", () => {
     collect(manifest.exports);
     for (const target of targets) {
       assert.ok(listed.includes(`package/${target.replace(/^\.\//, "")}`), `export ${target} is packed`);
+    }
+  });
+
+  test("the tarball installed into an empty directory works from a 10-line page", { timeout: TIMEOUT.test }, async () => {
+    const dir = join(scratch, "fresh-install");
+    mkdirSync(dir);
+    const [packed] = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: env.packageDir, encoding: "utf8" }),
+    );
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "vendor-portal", private: true }));
+    // A local tarball with no dependencies installs without the registry.
+    execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", join(dir, packed.filename)], { cwd: dir });
+    const page10 = [
+      "<!doctype html>",
+      '<html lang="en">',
+      '<meta charset="utf-8">',
+      "<title>Vendor settings</title>",
+      '<script type="module" src="/node_modules/azdo-connect/azdo-connect.js"></script>',
+      "<h1>Source control</h1>",
+      '<azdo-connect proxy-url="/api/azdo" scopes="vso.code"></azdo-connect>',
+      "</html>",
+    ];
+    assert.ok(page10.length <= 10);
+    writeFileSync(join(dir, "index.html"), page10.join("\n"));
+    const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+    const server = createServer((request, response) => {
+      const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
+      const file = join(dir, path === "/" ? "index.html" : path);
+      if (!file.startsWith(dir) || !existsSync(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+      response.end(readFileSync(file));
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await page.goto(`http://127.0.0.1:${server.address().port}/`);
+      await formReady(page);
+      await page.getByLabel("Organization", { exact: true }).fill("git@ssh.dev.azure.com:v3/contoso/Proj/repo");
+      await page.getByText("https://dev.azure.com/contoso").first().waitFor({ timeout: TIMEOUT.ui });
+      await shot(page, "package-fresh-install");
+      assert.deepEqual(errors, [], "no page errors");
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -33,6 +33,14 @@ export type AzdoConnectSelect = "none" | "projects" | "repositories";
 /** The `theme` attribute's values (`auto` follows `prefers-color-scheme`). */
 export type AzdoConnectTheme = "light" | "dark" | "auto";
 
+/** The `requirements` property: what the host adds to the token guidance. */
+export interface AzdoConnectRequirements {
+  /** The service needs a full-access token: the guidance says so instead of listing scopes. */
+  fullAccess?: boolean;
+  /** A note per scope id, shown beside its label, e.g. `{ "vso.code": "We publish docs from your repositories." }`. */
+  notes?: Readonly<Record<string, string>>;
+}
+
 /** The verified identity behind a token. */
 export interface AzdoUser {
   /** Azure DevOps' id for the user (a GUID). */
@@ -192,6 +200,11 @@ export interface AzdoConnectElement extends HTMLElement {
   lang: string;
   /** Text overrides by message key, e.g. `{ connect: "Link account" }`. */
   strings: Readonly<Record<string, string>> | undefined;
+  /**
+   * What you add to the token guidance: a note per scope id (why you need it), and `fullAccess`
+   * when you need a full-access token, which replaces the scope list.
+   */
+  requirements: AzdoConnectRequirements | undefined;
 
   addEventListener<K extends keyof AzdoConnectEventMap>(
     type: K,

@@ -11,7 +11,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
-use crate::config::Config;
+use crate::config::{Config, Requirements};
 use crate::events::{self, emit};
 use crate::hooks;
 use crate::i18n::{Lang, Strings};
@@ -26,6 +26,8 @@ pub struct AppProps {
     pub config: Rc<Config>,
     /// The host's `strings` overrides.
     pub overrides: Rc<BTreeMap<String, String>>,
+    /// The host's `requirements`: notes per scope and the full-access mode.
+    pub requirements: Rc<Requirements>,
 }
 
 /// The organization error in the element's language: core's English message unless the host
@@ -269,6 +271,7 @@ pub fn app(props: &AppProps) -> Html {
                     organization={org.map(|o| AttrValue::from(o.organization.clone()))}
                     organization_url={org.map(|o| AttrValue::from(o.organization_url.clone()))}
                     scopes={config.scopes.clone()}
+                    requirements={Rc::clone(&props.requirements)}
                     strings={s.clone()}
                 />
                 </>

@@ -124,6 +124,24 @@ pub fn split_list(value: &str) -> Vec<String> {
     items
 }
 
+/// The `requirements` property: what the host adds to the token guidance.
+///
+/// ```js
+/// element.requirements = {
+///   fullAccess: false,
+///   notes: { "vso.code": "We read your repositories to publish their docs." },
+/// };
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Requirements {
+    /// The vendor needs a full-access token: the guidance says to choose Full access instead of
+    /// listing scopes.
+    pub full_access: bool,
+    /// A note per scope id, shown next to that scope's label: why the vendor needs it.
+    pub notes: std::collections::BTreeMap<String, String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,11 +18,12 @@ export function defineElement(tag, attributes, mount) {
       this.attachShadow({ mode: "open" });
       this._handle = undefined;
       this._strings = undefined;
+      this._requirements = undefined;
     }
 
     connectedCallback() {
       // A property set before the element was defined shadows our accessor: replay it.
-      for (const name of [...attributes.map(camel), "strings"]) {
+      for (const name of [...attributes.map(camel), "strings", "requirements"]) {
         if (Object.prototype.hasOwnProperty.call(this, name)) {
           const value = this[name];
           delete this[name];
@@ -55,6 +56,15 @@ export function defineElement(tag, attributes, mount) {
     set strings(value) {
       this._strings = value;
       if (this._handle) this._handle.setStrings(value);
+    }
+
+    get requirements() {
+      return this._requirements;
+    }
+
+    set requirements(value) {
+      this._requirements = value;
+      if (this._handle) this._handle.setRequirements(value);
     }
   }
 

@@ -15,7 +15,7 @@ use web_sys::{HtmlElement, ShadowRoot};
 use yew::AppHandle;
 
 use crate::app::{App, AppProps};
-use crate::config::{Config, OBSERVED_ATTRIBUTES};
+use crate::config::{Config, Requirements, OBSERVED_ATTRIBUTES};
 use crate::{events, style, Error};
 
 /// The element's tag name.
@@ -132,10 +132,13 @@ impl ElementHandle {
         );
         let strings = js_sys::Reflect::get(&host, &JsValue::from_str("strings"))
             .unwrap_or(JsValue::UNDEFINED);
+        let requirements = js_sys::Reflect::get(&host, &JsValue::from_str("requirements"))
+            .unwrap_or(JsValue::UNDEFINED);
         let props = AppProps {
             host: host.clone(),
             config: Rc::new(config),
             overrides: Rc::new(parse_strings(strings)),
+            requirements: Rc::new(parse_requirements(requirements)),
         };
         let app = yew::Renderer::<App>::with_root_and_props(root, props.clone()).render();
         LIVE.with(|live| live.borrow_mut().push(host));
@@ -174,6 +177,16 @@ impl ElementHandle {
             self.update();
         }
     }
+
+    /// Called by the element when the host sets the `requirements` property.
+    #[wasm_bindgen(js_name = setRequirements)]
+    pub fn set_requirements(&mut self, value: JsValue) {
+        let requirements = parse_requirements(value);
+        if requirements != *self.props.requirements {
+            self.props.requirements = Rc::new(requirements);
+            self.update();
+        }
+    }
 }
 
 impl Drop for ElementHandle {
@@ -194,6 +207,17 @@ fn parse_strings(value: JsValue) -> BTreeMap<String, String> {
     serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
         web_sys::console::warn_1(&format!("azdo-connect: ignoring `strings`: {e}").into());
         BTreeMap::new()
+    })
+}
+
+/// Reads the `requirements` property; anything unreadable means none, with a console warning.
+fn parse_requirements(value: JsValue) -> Requirements {
+    if value.is_undefined() || value.is_null() {
+        return Requirements::default();
+    }
+    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
+        web_sys::console::warn_1(&format!("azdo-connect: ignoring `requirements`: {e}").into());
+        Requirements::default()
     })
 }
 

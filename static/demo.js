@@ -15,6 +15,13 @@ const EVENTS = [
 const log = document.getElementById("event-log");
 const status = document.getElementById("demo-store-status");
 const widget = document.querySelector("azdo-connect");
+// Why this vendor needs each scope, shown in the widget's token guidance.
+widget.requirements = {
+  notes: {
+    "vso.code": "to build your documentation from these repositories",
+    "vso.project": "to list the projects you can pick from",
+  },
+};
 // The demo backend lives next to the proxy's endpoints: {proxy-url}/demo/connections.
 const store = `${widget.getAttribute("proxy-url").replace(/\/+$/, "")}/demo/connections`;
 // Every state-changing request carries the proxy's CSRF header, like the widget's own POSTs.

@@ -170,6 +170,54 @@ async fn lang_and_strings_change_the_words() {
     host.remove();
 }
 
+#[wasm_bindgen_test]
+async fn requirements_add_notes_per_scope_and_a_full_access_mode() {
+    // Set before the element is attached: the property must survive the upgrade.
+    let host = create(&[
+        ("proxy-url", "/api/azdo"),
+        ("scopes", "vso.code vso.project"),
+    ]);
+    let notes = js_sys::Object::new();
+    js_sys::Reflect::set(
+        &notes,
+        &"vso.code".into(),
+        &"We publish docs from your repositories.".into(),
+    )
+    .expect("set note");
+    let requirements = js_sys::Object::new();
+    js_sys::Reflect::set(&requirements, &"notes".into(), &notes).expect("set notes");
+    js_sys::Reflect::set(&host, &"requirements".into(), &requirements).expect("set requirements");
+    attach(&host);
+    settle().await;
+    let code = text(&host, "#required-scopes [data-scope='vso.code']").expect("Code (Read) listed");
+    assert!(code.starts_with("Code (Read)"), "{code}");
+    assert!(
+        code.contains("We publish docs from your repositories."),
+        "{code}"
+    );
+    let project = text(&host, "#required-scopes [data-scope='vso.project']").expect("listed");
+    assert_eq!(project, "Project and Team (Read)", "no note, no dash");
+    assert!(find(&host, "#full-access").is_none());
+
+    js_sys::Reflect::set(&requirements, &"fullAccess".into(), &true.into()).expect("set");
+    js_sys::Reflect::set(&host, &"requirements".into(), &requirements).expect("set again");
+    settle().await;
+    assert!(
+        text(&host, "#full-access").is_some_and(|t| t.contains("Full access")),
+        "full-access mode replaces the scope list"
+    );
+    assert!(find(&host, "#required-scopes").is_none());
+
+    // Something that isn't a requirements object is ignored, not fatal.
+    js_sys::Reflect::set(&host, &"requirements".into(), &"nonsense".into()).expect("set");
+    settle().await;
+    assert!(
+        find(&host, "#required-scopes").is_some(),
+        "back to the scope list"
+    );
+    host.remove();
+}
+
 const LEGACY: &str = "demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7";
 const MODERN: &str =
     "democodeprojectz3uXBPaXXH2BQxbHFciPOrxk4lDziFmgoseASJQQJ99CKACAAAAAAAAAAAAASAZDO0wk4";

@@ -1,8 +1,11 @@
 //! How to create the token: a deep link, the exact scopes to tick, and token hygiene.
 
+use std::rc::Rc;
+
 use azdo_connect_core::scopes;
 use yew::prelude::*;
 
+use crate::config::Requirements;
 use crate::i18n::Strings;
 
 /// Properties of [`Guidance`].
@@ -14,6 +17,8 @@ pub struct GuidanceProps {
     pub organization_url: Option<AttrValue>,
     /// The scope ids the vendor requires.
     pub scopes: Vec<String>,
+    /// The host's notes per scope, and whether it needs a full-access token.
+    pub requirements: Rc<Requirements>,
     /// The words.
     pub strings: Strings,
 }
@@ -35,13 +40,23 @@ pub fn guidance(props: &GuidanceProps) -> Html {
             <summary>{ s.get("guide.heading") }</summary>
             <ol>
                 <li>{ link }</li>
-                if !props.scopes.is_empty() {
+                if props.requirements.full_access {
+                    <li id="full-access"><strong>{ s.get("guide.full") }</strong></li>
+                } else if !props.scopes.is_empty() {
                     <li>
                         { s.get("guide.scopes") }
                         <ul id="required-scopes" class="scopes">
                             { for props.scopes.iter().map(|id| {
                                 let label = scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned());
-                                html! { <li class="unknown" data-scope={id.clone()}>{ label }</li> }
+                                let note = props.requirements.notes.get(id).cloned();
+                                html! {
+                                    <li class="unknown" data-scope={id.clone()}>
+                                        { label }
+                                        if let Some(note) = note {
+                                            <span class="note">{ " \u{2014} " }{ note }</span>
+                                        }
+                                    </li>
+                                }
                             }) }
                         </ul>
                     </li>
