@@ -9,13 +9,13 @@ use azdo_connect_core::contract::{
     VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::config::Config;
+use crate::js_read::FromJs;
 use crate::Error;
 
 /// `POST {proxy-url}/verify`.
@@ -53,10 +53,10 @@ pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigRespo
     if !response.ok() {
         return Err(Error::Protocol { status });
     }
-    read_json(&response).await
+    contract(&read_json(&response).await?, status)
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(
+async fn post<B: Serialize, T: FromJs>(
     config: &Config,
     path: &str,
     body: &B,
@@ -71,11 +71,12 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     let text = js_sys::JSON::stringify(&value)
         .map_err(|_| Error::Serialize("the request body is not JSON".to_owned()))?;
     let response = fetch(config, path, Some(&text.into()), signal).await?;
+    let status = response.status();
+    let json = read_json(&response).await?;
     if response.ok() {
-        read_json(&response).await
+        contract(&json, status)
     } else {
-        let error: ErrorBody = read_json(&response).await?;
-        Err(Error::Api(error.error))
+        Err(Error::Api(contract::<ErrorBody>(&json, status)?.error))
     }
 }
 
@@ -108,19 +109,22 @@ async fn fetch(
         .map_err(|_| Error::Network("fetch did not return a Response".to_owned()))
 }
 
-/// The response's JSON body as `T`. A body that is not the contract (an HTML error page, a bare
-/// gateway error) means the proxy itself is in trouble, not Azure DevOps.
-async fn read_json<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+/// The response's parsed JSON body. Not generic: one copy of this future serves every answer type.
+/// A body that is not JSON (an HTML error page, a bare gateway error) means the proxy itself is in
+/// trouble, not Azure DevOps.
+async fn read_json(response: &Response) -> Result<JsValue, Error> {
     let status = response.status();
     let off_contract = |_| Error::Protocol { status };
     let promise = response.json().map_err(off_contract)?;
-    let value = JsFuture::from(promise)
-        .await
-        .map_err(|e| match network(e) {
-            Error::Aborted => Error::Aborted,
-            _ => Error::Protocol { status },
-        })?;
-    serde_wasm_bindgen::from_value(value).map_err(|_| Error::Protocol { status })
+    JsFuture::from(promise).await.map_err(|e| match network(e) {
+        Error::Aborted => Error::Aborted,
+        _ => Error::Protocol { status },
+    })
+}
+
+/// A JSON body as the contract type `T`; JSON of another shape is as off-contract as no JSON.
+fn contract<T: FromJs>(json: &JsValue, status: u16) -> Result<T, Error> {
+    T::from_js(json).ok_or(Error::Protocol { status })
 }
 
 /// What a rejected `fetch` means: a stale request that was aborted, or a network failure

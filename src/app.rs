@@ -1,6 +1,5 @@
 //! The root component: wires the reducer to the view, the proxy and the host's events.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
@@ -16,6 +15,7 @@ use crate::events::{self, emit};
 use crate::hooks;
 use crate::i18n::{Lang, Strings};
 use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
+use crate::TextMap;
 
 /// Properties of [`App`]: everything the custom element knows.
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -25,7 +25,7 @@ pub struct AppProps {
     /// The parsed attributes.
     pub config: Rc<Config>,
     /// The host's `strings` overrides.
-    pub overrides: Rc<BTreeMap<String, String>>,
+    pub overrides: Rc<TextMap>,
     /// The host's `requirements`: notes per scope and the full-access mode.
     pub requirements: Rc<Requirements>,
 }

@@ -124,7 +124,8 @@ pub fn split_list(value: &str) -> Vec<String> {
     items
 }
 
-/// The `requirements` property: what the host adds to the token guidance.
+/// The `requirements` property: what the host adds to the token guidance, read from JS by
+/// [`crate::js_read::requirements`].
 ///
 /// ```js
 /// element.requirements = {
@@ -132,14 +133,13 @@ pub fn split_list(value: &str) -> Vec<String> {
 ///   notes: { "vso.code": "We read your repositories to publish their docs." },
 /// };
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Requirements {
     /// The vendor needs a full-access token: the guidance says to choose Full access instead of
     /// listing scopes.
     pub full_access: bool,
     /// A note per scope id, shown next to that scope's label: why the vendor needs it.
-    pub notes: std::collections::BTreeMap<String, String>,
+    pub notes: crate::TextMap,
 }
 
 #[cfg(test)]

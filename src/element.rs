@@ -5,7 +5,6 @@
 //! [`ElementHandle`] that owns the Yew app for as long as the element is in the document.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::ErrorDetail;
@@ -16,7 +15,7 @@ use yew::AppHandle;
 
 use crate::app::{App, AppProps};
 use crate::config::{Config, Requirements, OBSERVED_ATTRIBUTES};
-use crate::{events, style, Error};
+use crate::{events, js_read, style, Error, TextMap};
 
 /// The element's tag name.
 pub const TAG: &str = "azdo-connect";
@@ -200,13 +199,13 @@ impl Drop for ElementHandle {
 }
 
 /// Reads the `strings` property: an object of key → text; anything else means no overrides.
-fn parse_strings(value: JsValue) -> BTreeMap<String, String> {
+fn parse_strings(value: JsValue) -> TextMap {
     if value.is_undefined() || value.is_null() {
-        return BTreeMap::new();
+        return TextMap::new();
     }
-    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
-        web_sys::console::warn_1(&format!("azdo-connect: ignoring `strings`: {e}").into());
-        BTreeMap::new()
+    js_read::string_map(&value).unwrap_or_else(|why| {
+        ignoring("strings", &why);
+        TextMap::new()
     })
 }
 
@@ -215,10 +214,15 @@ fn parse_requirements(value: JsValue) -> Requirements {
     if value.is_undefined() || value.is_null() {
         return Requirements::default();
     }
-    serde_wasm_bindgen::from_value(value).unwrap_or_else(|e| {
-        web_sys::console::warn_1(&format!("azdo-connect: ignoring `requirements`: {e}").into());
+    js_read::requirements(&value).unwrap_or_else(|why| {
+        ignoring("requirements", &why);
         Requirements::default()
     })
+}
+
+/// Tells the host developer why a property they set has no effect.
+fn ignoring(property: &str, why: &str) {
+    web_sys::console::warn_1(&format!("azdo-connect: ignoring `{property}`: {why}").into());
 }
 
 #[cfg(test)]

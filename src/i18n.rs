@@ -4,8 +4,9 @@
 //! (`{ "connect": "Verbinden" }`); a key missing in the chosen language falls back to English.
 //! Templates use `{name}` placeholders.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
+
+use crate::TextMap;
 
 /// A language the widget ships words for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,12 +55,12 @@ impl Lang {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Strings {
     lang: Lang,
-    overrides: Rc<BTreeMap<String, String>>,
+    overrides: Rc<TextMap>,
 }
 
 impl Strings {
     /// Words in `lang`, with `overrides` taking precedence.
-    pub fn new(lang: Lang, overrides: BTreeMap<String, String>) -> Self {
+    pub fn new(lang: Lang, overrides: TextMap) -> Self {
         Strings {
             lang,
             overrides: Rc::new(overrides),
@@ -74,7 +75,7 @@ impl Strings {
     /// The text for `key`; the key itself if no table has it, so a typo shows instead of hiding.
     pub fn get(&self, key: &str) -> String {
         if let Some(text) = self.overrides.get(key) {
-            return text.clone();
+            return text.to_owned();
         }
         lookup(self.lang.table(), key)
             .or_else(|| lookup(EN, key))
@@ -352,7 +353,7 @@ mod tests {
 
     #[test]
     fn missing_translations_fall_back_to_english() {
-        let de = Strings::new(Lang::De, BTreeMap::new());
+        let de = Strings::new(Lang::De, TextMap::new());
         assert_eq!(de.get("connect"), "Verbinden");
         assert_eq!(de.get("picker.git"), "Git");
         assert_eq!(de.get("no.such.key"), "no.such.key");
@@ -361,13 +362,13 @@ mod tests {
     #[test]
     fn localized_is_only_for_overrides_and_translations() {
         assert_eq!(Strings::default().localized("org.error.empty", &[]), None);
-        let de = Strings::new(Lang::De, BTreeMap::new());
+        let de = Strings::new(Lang::De, TextMap::new());
         assert!(de
             .localized("org.error.notAzureDevOps", &[("host", "github.com")])
             .is_some_and(|t| t.starts_with("github.com ist")));
         let en = Strings::new(
             Lang::En,
-            BTreeMap::from([("org.error.empty".to_owned(), "Org?".to_owned())]),
+            [("org.error.empty", "Org?")].into_iter().collect(),
         );
         assert_eq!(
             en.localized("org.error.empty", &[]).as_deref(),
@@ -377,7 +378,7 @@ mod tests {
 
     #[test]
     fn overrides_win_and_placeholders_fill() {
-        let overrides = BTreeMap::from([("success".to_owned(), "Hi {name} @ {org}".to_owned())]);
+        let overrides = [("success", "Hi {name} @ {org}")].into_iter().collect();
         let en = Strings::new(Lang::En, overrides);
         assert_eq!(
             en.fill("success", &[("org", "contoso"), ("name", "Dana Demo")]),

@@ -14,7 +14,8 @@
 //! never puts the token in an attribute, URL, storage, the console or an event.
 //!
 //! The modules are split by concept: [`config`] (attributes), [`state`] (a pure reducer),
-//! `app` and `components` (the Yew view), `api` (the proxy), [`events`], [`i18n`].
+//! `app` and `components` (the Yew view), `api` (the proxy) and [`js_read`] (its JSON answers and
+//! the host's object properties), [`events`], [`i18n`].
 #![deny(missing_docs)]
 
 mod api;
@@ -26,14 +27,17 @@ mod error;
 pub mod events;
 mod hooks;
 pub mod i18n;
+pub mod js_read;
 pub mod state;
 mod style;
+pub mod text_map;
 
 #[doc(hidden)]
 pub use element::report_panic;
 pub use element::{define, ElementHandle, TAG};
 pub use error::Error;
 pub use style::CSS;
+pub use text_map::TextMap;
 
 /// The widget's version, reported in `azdo-ready`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

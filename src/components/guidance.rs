@@ -48,7 +48,7 @@ pub fn guidance(props: &GuidanceProps) -> Html {
                         <ul id="required-scopes" class="scopes">
                             { for props.scopes.iter().map(|id| {
                                 let label = scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned());
-                                let note = props.requirements.notes.get(id).cloned();
+                                let note = props.requirements.notes.get(id).map(str::to_owned);
                                 html! {
                                     <li class="unknown" data-scope={id.clone()}>
                                         { label }

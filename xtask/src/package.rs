@@ -2,7 +2,8 @@
 //!
 //! No wasm-pack (it downloads tools at run time): a release build for wasm32, `wasm-bindgen
 //! --target web`, npm binaryen's `wasm-opt -Oz`, then the hand-written files from `packaging/`
-//! (loader, types, custom elements manifest, README), with the workspace version filled in.
+//! (loader, types, custom elements manifest, README), with the workspace version filled in, and
+//! npm terser over every JavaScript file the package ships.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,6 +45,8 @@ impl Ship {
 
 /// The crate and file names wasm-bindgen works with.
 const CRATE_FILE: &str = "azdo_connect";
+/// The package's main module: the script-tag loader.
+const LOADER: &str = "azdo-connect.js";
 /// The glue module and the wasm beside it.
 const GLUE: &str = "azdo_connect.js";
 const WASM: &str = "azdo_connect_bg.wasm";
@@ -141,6 +144,18 @@ pub fn build() -> Result<PathBuf> {
     let manifest = package_json(&read(&packaging_dir().join("package.json"))?)?;
     write(&out.join("package.json"), &manifest)?;
 
+    step("terser: minify the JavaScript the browser downloads (npm terser)");
+    for file in js_files(&out)? {
+        // The loader's header comment (how to load it from a CDN) goes with the rest: keep that
+        // line, it is what someone opening the file wants.
+        let usage = file.ends_with(LOADER).then(|| {
+            format!(
+                "<script type=\"module\" src=\"https://cdn.example/azdo-connect@{VERSION}/{LOADER}\"></script>"
+            )
+        });
+        minify_js(&file, usage.as_deref())?;
+    }
+
     check_no_dynamic_code(&out)?;
     check_files_listed(&out, &manifest)?;
     report_sizes(&out)?;
@@ -178,7 +193,7 @@ fn package_json(template: &str) -> Result<String> {
 }
 
 /// Every JavaScript file the package ships, relative to `dir`.
-fn js_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn js_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
@@ -300,7 +315,53 @@ struct Size {
 /// reported, not enforced: size is a measurement, not a test.
 pub fn size(dir: &Path) -> Result {
     step("size of what the browser downloads (raw, gzip -9, brotli 11)");
-    let files: Vec<String> = shipped_files(dir)?
+    let (rows, total) = measure(dir, &shipped_files(dir)?)?;
+    // The same profile, bindgen, wasm-opt and terser on a bare Yew page: the part of the budget
+    // the framework takes before the widget adds anything.
+    let baseline_dir = crate::tti::build_baseline()?;
+    let baseline_files = js_files(&baseline_dir)?
+        .into_iter()
+        .chain(std::iter::once(
+            baseline_dir.join(crate::tti::BASELINE_WASM),
+        ))
+        .collect::<Vec<_>>();
+    let (_, baseline) = measure(&baseline_dir, &baseline_files)?;
+    let table = size_table(&rows, &total, &baseline);
+    println!("\n{table}");
+
+    let results = workspace_root().join("bench/results");
+    std::fs::create_dir_all(&results)
+        .map_err(|e| format!("cannot create {}: {e}", results.display()))?;
+    let json = serde_json::json!({
+        "package": "azdo-connect",
+        "version": VERSION,
+        "what": "every file a browser downloads for <azdo-connect>: loader, wasm-bindgen glue, element snippet, wasm",
+        "compression": { "gzip": "level 9 (node zlib)", "brotli": "quality 11 (node zlib)" },
+        "files": rows.iter().map(size_json).collect::<Vec<_>>(),
+        "total": size_json(&total),
+        "budget": { "gzipBytes": GZIP_BUDGET, "pass": total.gzip <= GZIP_BUDGET },
+        "baseline": {
+            "what": "a bare Yew page (one input, one button) built the same way: bench/baseline",
+            "total": size_json(&baseline),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    text.push('\n');
+    write(&results.join("size.json"), &text)?;
+    let readme = results.join("README.md");
+    let existing = std::fs::read_to_string(&readme).unwrap_or_default();
+    write(&readme, &with_size_section(&existing, &table))?;
+    println!(
+        "    wrote {} and the table in {}",
+        results.join("size.json").display(),
+        readme.display()
+    );
+    Ok(())
+}
+
+/// Each file's sizes (paths relative to `dir`) and their total, from `packaging/size.mjs`.
+fn measure(dir: &Path, paths: &[PathBuf]) -> Result<(Vec<Size>, Size)> {
+    let files: Vec<String> = paths
         .iter()
         .map(|p| {
             p.strip_prefix(dir)
@@ -335,33 +396,7 @@ pub fn size(dir: &Path) -> Result {
             ..t
         },
     );
-    let table = size_table(&rows, &total);
-    println!("\n{table}");
-
-    let results = workspace_root().join("bench/results");
-    std::fs::create_dir_all(&results)
-        .map_err(|e| format!("cannot create {}: {e}", results.display()))?;
-    let json = serde_json::json!({
-        "package": "azdo-connect",
-        "version": VERSION,
-        "what": "every file a browser downloads for <azdo-connect>: loader, wasm-bindgen glue, element snippet, wasm",
-        "compression": { "gzip": "level 9 (node zlib)", "brotli": "quality 11 (node zlib)" },
-        "files": rows.iter().map(size_json).collect::<Vec<_>>(),
-        "total": size_json(&total),
-        "budget": { "gzipBytes": GZIP_BUDGET, "pass": total.gzip <= GZIP_BUDGET },
-    });
-    let mut text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-    text.push('\n');
-    write(&results.join("size.json"), &text)?;
-    let readme = results.join("README.md");
-    let existing = std::fs::read_to_string(&readme).unwrap_or_default();
-    write(&readme, &with_size_section(&existing, &table))?;
-    println!(
-        "    wrote {} and the table in {}",
-        results.join("size.json").display(),
-        readme.display()
-    );
-    Ok(())
+    Ok((rows, total))
 }
 
 fn parse_sizes(json: &str) -> Result<Vec<Size>> {
@@ -404,7 +439,7 @@ fn grouped(n: u64) -> String {
     out
 }
 
-fn size_table(rows: &[Size], total: &Size) -> String {
+fn size_table(rows: &[Size], total: &Size, baseline: &Size) -> String {
     let mut table =
         String::from("| file | raw (B) | gzip -9 (B) | brotli (B) |\n|---|---:|---:|---:|\n");
     for row in rows {
@@ -432,6 +467,13 @@ fn size_table(rows: &[Size], total: &Size) -> String {
         grouped(GZIP_BUDGET),
         grouped(total.gzip)
     ));
+    table.push_str(&format!(
+        "A bare Yew page (one input, one button; `bench/baseline`) built the same way downloads \
+         {} B gzip ({} B brotli), {}% of that budget.\n",
+        grouped(baseline.gzip),
+        grouped(baseline.brotli),
+        baseline.gzip * 100 / GZIP_BUDGET
+    ));
     table
 }
 
@@ -443,7 +485,7 @@ const SIZE_END: &str = "<!-- size:end -->";
 fn with_size_section(readme: &str, table: &str) -> String {
     let section = format!(
         "{SIZE_START}\n## Widget download size\n\n`cargo xtask size`: what a browser downloads for \
-         `<azdo-connect>` {VERSION} (release build, `wasm-opt -Oz`).\n\n{table}{SIZE_END}\n"
+         `<azdo-connect>` {VERSION} (release build, `wasm-opt -Oz`, terser).\n\n{table}{SIZE_END}\n"
     );
     match (readme.find(SIZE_START), readme.find(SIZE_END)) {
         (Some(start), Some(end)) if end > start => {
@@ -457,6 +499,28 @@ fn with_size_section(readme: &str, table: &str) -> String {
         _ if readme.trim().is_empty() => format!("# Benchmark results\n\n{section}"),
         _ => format!("{}\n\n{section}", readme.trim_end()),
     }
+}
+
+/// Minifies an ES module in place. The source comments go, so a one-line preamble keeps the
+/// version, the licence and, for the loader, its `usage`.
+pub(crate) fn minify_js(file: &Path, usage: Option<&str>) -> Result {
+    let mut preamble = format!("/*! azdo-connect {VERSION} | {}", env!("CARGO_PKG_LICENSE"));
+    if let Some(usage) = usage {
+        preamble.push_str(" | ");
+        preamble.push_str(usage);
+    }
+    preamble.push_str(" */");
+    exec(
+        Command::new("terser")
+            .arg(file)
+            .args(["--module", "--ecma", "2021", "--compress", "--mangle"])
+            // terser reads `--format` values as JavaScript: a single-quoted string, then.
+            .arg("--format")
+            .arg(format!("preamble='{}'", preamble.replace('\'', "\\'")))
+            .arg("-o")
+            .arg(file)
+            .env("PATH", setup::tool_path()),
+    )
 }
 
 /// `wasm-opt -Oz` in place, with the features rustc enabled spelled out (npm binaryen).
@@ -676,13 +740,23 @@ mod tests {
             gzip: 100_100,
             brotli: 80_300,
         };
-        let table = size_table(&rows, &total);
+        let baseline = Size {
+            file: "total".into(),
+            raw: 190_000,
+            gzip: 74_500,
+            brotli: 60_000,
+        };
+        let table = size_table(&rows, &total, &baseline);
         assert!(
             table.contains("| `b.wasm` | 200,000 | 99,700 | 80,000 |"),
             "{table}"
         );
         assert!(table.contains("**100,100**"), "{table}");
         assert!(table.contains("**FAIL** (100,100 B)"), "{table}");
+        assert!(
+            table.contains("downloads 74,500 B gzip (60,000 B brotli), 74% of that budget"),
+            "{table}"
+        );
         assert!(parse_sizes(r#"{"files":[{"file":"x","raw":"big"}]}"#).is_err());
     }
 

@@ -44,7 +44,7 @@ pub fn cargo_bin_dir() -> PathBuf {
     home.join("bin")
 }
 
-/// The npm tools' `.bin`, where `wasm-opt` lives.
+/// The npm tools' `.bin`, where `wasm-opt` and `terser` live.
 pub fn npm_bin_dir() -> PathBuf {
     workspace_root().join("tools/node_modules/.bin")
 }
@@ -125,7 +125,7 @@ fn trunk() -> Result {
 }
 
 fn npm_tools() -> Result {
-    step("npm tools (binaryen wasm-opt, jose, axe-core) from tools/package-lock.json");
+    step("npm tools (binaryen wasm-opt, terser, jose, axe-core, playwright-core) from tools/package-lock.json");
     let tools = workspace_root().join("tools");
     let lock = std::fs::read(tools.join("package-lock.json"))
         .map_err(|e| format!("cannot read tools/package-lock.json: {e}"))?;

@@ -19,6 +19,8 @@ use crate::{workspace_root, Result};
 /// The baseline's package and the file name wasm-bindgen gives it.
 const BASELINE_PACKAGE: &str = "azdo-connect-bench-baseline";
 const BASELINE_CRATE: &str = "azdo_connect_bench_baseline";
+/// The baseline's wasm, as wasm-bindgen names it in `target/bench-baseline/`.
+pub(crate) const BASELINE_WASM: &str = "azdo_connect_bench_baseline_bg.wasm";
 
 /// Cold loads of each page when none is asked for.
 pub const DEFAULT_RUNS: usize = 10;
@@ -64,8 +66,8 @@ pub fn run(runs: usize) -> Result<String> {
 }
 
 /// The baseline, built like the widget, in `target/bench-baseline/`.
-fn build_baseline() -> Result<PathBuf> {
-    step("baseline: release build for wasm32, wasm-bindgen --target web, wasm-opt -Oz");
+pub(crate) fn build_baseline() -> Result<PathBuf> {
+    step("baseline: release build for wasm32, wasm-bindgen --target web, wasm-opt -Oz, terser");
     exec(
         Command::new(env!("CARGO"))
             .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
@@ -84,8 +86,10 @@ fn build_baseline() -> Result<PathBuf> {
             .arg(&wasm)
             .env("PATH", setup::tool_path()),
     )?;
-    let bg = out.join(format!("{BASELINE_CRATE}_bg.wasm"));
-    package::wasm_opt(&bg)?;
+    package::wasm_opt(&out.join(BASELINE_WASM))?;
+    for file in package::js_files(&out)? {
+        package::minify_js(&file, None)?;
+    }
     Ok(out)
 }
 

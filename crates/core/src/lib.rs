@@ -53,6 +53,7 @@
 pub mod contract;
 mod error;
 mod org;
+mod parsed_url;
 mod pat;
 pub mod scopes;
 mod secret;

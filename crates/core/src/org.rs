@@ -2,8 +2,8 @@
 //! are listed on [`normalize_organization`].
 
 use serde::{Deserialize, Serialize};
-use url::{Host, Url};
 
+use crate::parsed_url::{self, HostKind, ParsedUrl};
 use crate::{NameRule, OrgError};
 
 /// Azure DevOps Services (hosted) or Azure DevOps Server (on-premises).
@@ -67,7 +67,7 @@ impl AllowedServers {
         &self.0
     }
 
-    /// Whether `host` (lowercase, as the `url` crate serializes it) on `port` is allowed.
+    /// Whether `host` (lowercase, as a WHATWG URL parser serializes it) on `port` is allowed.
     fn allows(&self, host: &str, explicit_port: Option<u16>, effective_port: Option<u16>) -> bool {
         self.0.iter().any(|entry| {
             entry == host
@@ -319,36 +319,23 @@ fn from_url(
     input_had_percent: bool,
     allowed_servers: &AllowedServers,
 ) -> Result<Organization, OrgError> {
-    // Before `url` parses: it would map look-alikes to ASCII, or refuse them with a vaguer reason.
+    // Before the URL parser runs: it would map look-alikes to ASCII, or refuse them with a vaguer reason.
     let raw_host = raw_host(text)?;
-    let url = Url::parse(text).map_err(|_| malformed(NOT_A_URL))?;
-    if url.cannot_be_a_base() {
-        return Err(malformed(NOT_A_URL));
-    }
-    let host = match url.host() {
-        None => return Err(malformed(NOT_A_URL)),
-        Some(Host::Domain(domain)) => {
-            let domain = domain.to_ascii_lowercase();
+    let url = parsed_url::parse(text).ok_or_else(|| malformed(NOT_A_URL))?;
+    let host = match url.host_kind {
+        HostKind::Domain => {
+            let domain = url.host.to_ascii_lowercase();
             if raw_host.to_ascii_lowercase() != domain {
                 return Err(malformed(NOT_A_URL));
             }
             domain
         }
-        Some(Host::Ipv4(ip)) => {
-            // `2130706433`, `0x7f.1` and `127.1` all parse as 127.0.0.1.
-            if raw_host != ip.to_string() {
-                return Err(malformed(NUMERIC_HOST));
-            }
-            ip.to_string()
-        }
-        Some(Host::Ipv6(_)) => url.host_str().unwrap_or_default().to_owned(),
+        // `2130706433`, `0x7f.1` and `127.1` all parse as 127.0.0.1.
+        HostKind::Ipv4 if raw_host != url.host => return Err(malformed(NUMERIC_HOST)),
+        HostKind::Ipv4 | HostKind::Ipv6 => url.host.clone(),
     };
-    let scheme = url.scheme();
-    let ssh = scheme == "ssh";
-    let segments: Vec<&str> = url
-        .path_segments()
-        .map(Iterator::collect)
-        .unwrap_or_default();
+    let ssh = url.scheme == "ssh";
+    let segments = url.segments();
     let decode = |segment: &str| display_segment(segment, input_had_percent);
 
     if host == "ssh.dev.azure.com" || host == "vs-ssh.visualstudio.com" {
@@ -418,14 +405,14 @@ enum OrgSource<'a> {
 }
 
 fn on_premises(
-    url: &Url,
+    url: &ParsedUrl,
     host: &str,
     segments: &[&str],
     input_had_percent: bool,
     allowed_servers: &AllowedServers,
 ) -> Result<Organization, OrgError> {
-    if !allowed_servers.allows(host, url.port(), url.port_or_known_default()) {
-        let looks_like_server = url.port() == Some(8080)
+    if !allowed_servers.allows(host, url.port, url.port_or_known_default()) {
+        let looks_like_server = url.port == Some(8080)
             || segments
                 .first()
                 .is_some_and(|s| s.eq_ignore_ascii_case("tfs"))
@@ -436,7 +423,7 @@ fn on_premises(
             });
         return Err(if looks_like_server {
             OrgError::ServerNotAllowed {
-                host: match url.port() {
+                host: match url.port {
                     Some(port) => format!("{host}:{port}"),
                     None => host.to_owned(),
                 },
@@ -447,7 +434,7 @@ fn on_premises(
             }
         });
     }
-    if url.scheme() == "ssh" {
+    if url.scheme == "ssh" {
         return Err(malformed(SERVER_SSH));
     }
     let (prefix, collection) = match segments {
@@ -457,10 +444,10 @@ fn on_premises(
     let collection = non_empty(collection)?;
     let shown = display_segment(collection, input_had_percent);
     validate_collection_name(collection, &shown)?;
-    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let port = url.port.map(|p| format!(":{p}")).unwrap_or_default();
     Ok(Organization {
         organization: collection.to_owned(),
-        organization_url: format!("{}://{host}{port}{prefix}/{collection}", url.scheme()),
+        organization_url: format!("{}://{host}{port}{prefix}/{collection}", url.scheme),
         deployment_type: DeploymentType::OnPremises,
     })
 }
@@ -523,7 +510,7 @@ fn validate_collection_name(name: &str, shown: &str) -> Result<(), OrgError> {
     }
 }
 
-/// The host exactly as typed (case included), after checks the `url` crate would otherwise
+/// The host exactly as typed (case included), after checks a WHATWG URL parser would otherwise
 /// smooth over: it maps fullwidth and other compatibility characters to ASCII and decodes `%`
 /// escapes, which would let a look-alike become the real host silently.
 fn raw_host(text: &str) -> Result<&str, OrgError> {
@@ -548,8 +535,8 @@ fn raw_host(text: &str) -> Result<&str, OrgError> {
 }
 
 /// Refuses any explicit port but the service's own.
-fn check_port(url: &Url, allowed: u16, reason: &'static str) -> Result<(), OrgError> {
-    match url.port() {
+fn check_port(url: &ParsedUrl, allowed: u16, reason: &'static str) -> Result<(), OrgError> {
+    match url.port {
         None => Ok(()),
         Some(port) if port == allowed => Ok(()),
         Some(_) => Err(malformed(reason)),
@@ -563,7 +550,7 @@ fn non_empty<'a>(segment: Option<&&'a str>) -> Result<&'a str, OrgError> {
         .ok_or(OrgError::MissingOrganization)
 }
 
-/// How an error quotes a path segment: the `url` crate percent-encodes what it must (spaces,
+/// How an error quotes a path segment: the URL parser percent-encodes what it must (spaces,
 /// non-ASCII), and showing `my%20org` for `my org` would confuse; but when the person typed `%`
 /// themselves, the escape is the point and is shown as typed.
 fn display_segment(segment: &str, input_had_percent: bool) -> String {

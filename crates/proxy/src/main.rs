@@ -59,11 +59,13 @@ enum Command {
 struct KeyArgs {
     /// The key that seals credentials: 32 bytes, base64url. Without it `serve` generates an
     /// ephemeral key, so credentials stop opening when the process restarts.
+    // base64url has `-` in its alphabet: one key in 64 starts with it, and must not read as a flag.
     #[arg(
         long,
         env = "AZDO_CONNECT_SEAL_KEY",
         value_name = "BASE64URL",
-        hide_env_values = true
+        hide_env_values = true,
+        allow_hyphen_values = true
     )]
     seal_key: Option<String>,
     /// The key id written in each credential's JWE header.

@@ -111,6 +111,18 @@ fn sealed(key: &SealKey) -> (String, CredentialClaims) {
 }
 
 #[test]
+fn a_key_starting_with_a_hyphen_is_a_key_not_a_flag() {
+    // 0xF8 encodes to a leading `-` in base64url, as one generated key in 64 does.
+    let key = SealKey::new("k1", [0xF8; 32]);
+    let key_text = key.to_base64url();
+    assert!(key_text.starts_with('-'), "{key_text}");
+    let (token, _) = sealed(&key);
+    let (code, stdout, stderr) = run(&["open-credential", &token, "--seal-key", &key_text]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(one_json_line(&stdout)["org"], "contoso");
+}
+
+#[test]
 fn open_credential_redacts_the_token_unless_asked() {
     let key = SealKey::generate("k1");
     let (token, claims) = sealed(&key);
