@@ -9,13 +9,13 @@ use azdo_connect_core::contract::{
     VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::config::Config;
 use crate::js_read::FromJs;
+use crate::js_write::ToJs;
 use crate::Error;
 
 /// `POST {proxy-url}/verify`.
@@ -56,19 +56,16 @@ pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigRespo
     contract(&read_json(&response).await?, status)
 }
 
-async fn post<B: Serialize, T: FromJs>(
+async fn post<T: FromJs>(
     config: &Config,
     path: &str,
-    body: &B,
+    body: &dyn ToJs,
     signal: &AbortSignal,
 ) -> Result<T, Error> {
-    // The browser's own JSON (serde-wasm-bindgen + JSON.stringify / Response.json) instead of
-    // serde_json: the widget already carries serde-wasm-bindgen for its events, and a second
-    // serializer and parser in Rust would be ~15 KB gzip of dead weight.
-    let value = body
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::Serialize(e.to_string()))?;
-    let text = js_sys::JSON::stringify(&value)
+    // The browser's own JSON (js_write + JSON.stringify / Response.json) instead of serde_json:
+    // the events already need JS objects, and a serializer and parser in Rust would be ~15 KB gzip
+    // of dead weight.
+    let text = js_sys::JSON::stringify(&body.to_js())
         .map_err(|_| Error::Serialize("the request body is not JSON".to_owned()))?;
     let response = fetch(config, path, Some(&text.into()), signal).await?;
     let status = response.status();

@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 pub enum Error {
     /// A DOM call threw, e.g. the element could not be defined.
     Dom(String),
-    /// A value could not be turned into a JavaScript object.
+    /// A request body could not be turned into JSON text.
     Serialize(String),
     /// The proxy could not be reached (network failure, CORS, blocked by CSP).
     Network(String),

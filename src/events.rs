@@ -2,12 +2,11 @@
 //!
 //! Every event bubbles and is composed, so it leaves the shadow root (and any shadow roots the
 //! element is nested in), and its `detail` is a plain JSON-compatible object built from a core
-//! contract type. None of those types can hold the raw token.
+//! contract type by [`js_write`](crate::js_write). None of those types can hold the raw token.
 
-use serde::Serialize;
-use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 
+use crate::js_write::ToJs;
 use crate::Error;
 
 /// The element is interactive: `{version}`.
@@ -23,40 +22,30 @@ pub const DISCONNECTED: &str = "azdo-disconnected";
 /// The picker's selection changed: `{projects, repositories}`.
 pub const SELECTION_CHANGED: &str = "azdo-selection-changed";
 
-/// Turns a contract value into a plain object (maps as objects, `None` omitted or `null`).
-///
-/// # Errors
-/// [`Error::Serialize`] if the value cannot be represented in JavaScript.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::Serialize(e.to_string()))
-}
-
 /// Dispatches `name` on `target` with `detail`, bubbling and composed.
 ///
 /// Returns `false` when a listener called `preventDefault()` on a `cancelable` event.
 ///
 /// # Errors
-/// [`Error::Serialize`] or [`Error::Dom`] when the event cannot be built or dispatched.
-pub fn dispatch<T: Serialize + ?Sized>(
+/// [`Error::Dom`] when the event cannot be built or dispatched.
+pub fn dispatch(
     target: &EventTarget,
     name: &str,
-    detail: &T,
+    detail: &dyn ToJs,
     cancelable: bool,
 ) -> Result<bool, Error> {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_cancelable(cancelable);
-    init.set_detail(&to_js(detail)?);
+    init.set_detail(&detail.to_js());
     let event = CustomEvent::new_with_event_init_dict(name, &init)?;
     Ok(target.dispatch_event(&event)?)
 }
 
-/// Dispatches a non-cancelable event, logging instead of failing: our contract types always
-/// serialize, so a failure here is a bug to see in the console, not a reason to stop.
-pub fn emit<T: Serialize + ?Sized>(target: &EventTarget, name: &str, detail: &T) {
+/// Dispatches a non-cancelable event, logging instead of failing: building a `CustomEvent` only
+/// fails on a broken page, which is a bug to see in the console, not a reason to stop.
+pub fn emit(target: &EventTarget, name: &str, detail: &dyn ToJs) {
     if let Err(e) = dispatch(target, name, detail, false) {
         web_sys::console::error_1(&format!("azdo-connect: could not dispatch {name}: {e}").into());
     }

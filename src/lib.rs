@@ -14,8 +14,9 @@
 //! never puts the token in an attribute, URL, storage, the console or an event.
 //!
 //! The modules are split by concept: [`config`] (attributes), [`state`] (a pure reducer),
-//! `app` and `components` (the Yew view), `api` (the proxy) and [`js_read`] (its JSON answers and
-//! the host's object properties), [`events`], [`i18n`].
+//! `app` and `components` (the Yew view), `api` (the proxy), [`js_read`] (its JSON answers and
+//! the host's object properties), [`js_write`] (its request bodies and the events' `detail`s),
+//! [`events`], [`i18n`].
 #![deny(missing_docs)]
 
 mod api;
@@ -28,6 +29,7 @@ pub mod events;
 mod hooks;
 pub mod i18n;
 pub mod js_read;
+pub mod js_write;
 pub mod state;
 mod style;
 pub mod text_map;
