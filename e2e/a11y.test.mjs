@@ -2,8 +2,8 @@
 // light and on a dark page: zero violations.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { after, before, describe, test } from "node:test";
-import { connect, demo, expectFailure, formReady, launch, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { describe, test } from "node:test";
+import { browserPerSuite, connect, demo, expectFailure, formReady, open, shot, TIMEOUT } from "./support/harness.mjs";
 
 const AXE = createRequire(new URL("../tools/package.json", import.meta.url)).resolve("axe-core/axe.min.js");
 
@@ -29,17 +29,11 @@ function describeViolations(violations) {
 }
 
 describe("accessibility (axe-core)", { timeout: TIMEOUT.test * 4 }, () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const suite = browserPerSuite();
 
   for (const colorScheme of ["light", "dark"]) {
     test(`${colorScheme}: the form, a failure and the connected state have no violations`, { timeout: TIMEOUT.test }, async () => {
-      const { context, page } = await open(browser, "widget.html", {
+      const { context, page } = await open(suite.browser, "widget.html", {
         colorScheme,
         query: { theme: "auto" },
       });

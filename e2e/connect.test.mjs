@@ -2,17 +2,16 @@
 // way it can fail. Every failure must reach the host as `azdo-error` with the contract's code.
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { after, afterEach, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   assertTokenNowhere,
+  browserPerSuite,
   connect,
   demo,
   events,
   expectFailure,
   formReady,
-  launch,
   nextEvent,
-  open,
   shot,
   TIMEOUT,
 } from "./support/harness.mjs";
@@ -30,21 +29,10 @@ function closedPort() {
 }
 
 describe("connect", { timeout: TIMEOUT.test * 8 }, () => {
-  let browser;
-  let session;
-  before(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await session?.context.close();
-    session = undefined;
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const suite = browserPerSuite();
 
   async function start(query) {
-    session = await open(browser, "widget.html", { query });
+    const session = await suite.open("widget.html", { query });
     await formReady(session.page);
     return session;
   }

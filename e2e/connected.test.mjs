@@ -1,8 +1,8 @@
 // The connected state the host restores from what it persisted, and Disconnect: confirmed, it
 // emits a cancelable `azdo-disconnected`; a host that cancels it keeps the connection.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
-import { events, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { describe, test } from "node:test";
+import { browserPerSuite, events, nextEvent, shot, TIMEOUT } from "./support/harness.mjs";
 
 const PERSISTED = {
   organization: "contoso",
@@ -11,21 +11,10 @@ const PERSISTED = {
 };
 
 describe("connected state from attributes", { timeout: TIMEOUT.test * 3 }, () => {
-  let browser;
-  let session;
-  before(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await session?.context.close();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const suite = browserPerSuite();
 
   async function connectedPage() {
-    session = await open(browser, "widget.html", { query: PERSISTED });
-    const { page } = session;
+    const { page } = await suite.open("widget.html", { query: PERSISTED });
     await page
       .getByRole("heading", { name: /Connected to contoso as Dana Demo/ })
       .waitFor({ timeout: TIMEOUT.load });

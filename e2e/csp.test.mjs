@@ -1,25 +1,14 @@
 // Hosts with a strict Content-Security-Policy: no 'unsafe-inline', no 'unsafe-eval'. With
 // 'wasm-unsafe-eval' the widget works; without it, the host learns why from `azdo-error`.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
-import { connect, demo, events, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { describe, test } from "node:test";
+import { browserPerSuite, connect, demo, events, formReady, nextEvent, shot, TIMEOUT } from "./support/harness.mjs";
 
 describe("Content-Security-Policy", { timeout: TIMEOUT.test * 2 }, () => {
-  let browser;
-  let session;
-  before(async () => {
-    browser = await launch();
-  });
-  afterEach(async () => {
-    await session?.context.close();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const suite = browserPerSuite();
 
   test("strict CSP with 'wasm-unsafe-eval': the widget loads, styles and connects", { timeout: TIMEOUT.test }, async () => {
-    session = await open(browser, "strict.html");
-    const { page, log } = session;
+    const { page, log } = await suite.open("strict.html");
     const response = await page.request.get(page.url());
     const policy = response.headers()["content-security-policy"];
     assert.match(policy, /script-src 'self' 'wasm-unsafe-eval'/);
@@ -39,8 +28,7 @@ describe("Content-Security-Policy", { timeout: TIMEOUT.test * 2 }, () => {
   });
 
   test("strict CSP without 'wasm-unsafe-eval': every element gets azdo-error csp_blocked", { timeout: TIMEOUT.test }, async () => {
-    session = await open(browser, "strict-no-wasm.html");
-    const { page } = session;
+    const { page } = await suite.open("strict-no-wasm.html");
     const error = await nextEvent(page, "azdo-error");
     assert.equal(error.target, "widget");
     assert.equal(error.detail.code, "csp_blocked");

@@ -1,8 +1,8 @@
 // Pasting the organization in each form Azure DevOps shows people: the live preview must always
 // show the one canonical URL before anything is sent anywhere.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { demo, formReady, launch, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { before, describe, test } from "node:test";
+import { browserPerSuite, demo, formReady, open, shot, TIMEOUT } from "./support/harness.mjs";
 
 const FORMS = [
   ["bare name", "contoso"],
@@ -13,15 +13,12 @@ const FORMS = [
 ];
 
 describe("organization input", { timeout: TIMEOUT.test * 2 }, () => {
-  let browser;
+  // One page serves every form (each test empties the field first), so it lives for the suite.
+  const suite = browserPerSuite();
   let session;
   before(async () => {
-    browser = await launch();
-    session = await open(browser, "widget.html");
+    session = await open(suite.browser, "widget.html");
     await formReady(session.page);
-  });
-  after(async () => {
-    await browser?.close();
   });
 
   for (const [i, [name, input]] of FORMS.entries()) {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { demo, env, events, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { browserPerSuite, demo, env, events, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
 
 const TOOLS_BIN = fileURLToPath(new URL("../tools/node_modules/.bin/", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(env.packageDir, "package.json"), "utf8"));
@@ -196,16 +196,10 @@ ready.then((Element) => console.log(new Element().organization, found));
 });
 
 describe("loading", { timeout: TIMEOUT.test * 3 }, () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const suite = browserPerSuite();
 
   test("the loader from two paths on one page defines the element once; both elements work", { timeout: TIMEOUT.test }, async () => {
-    const { context, page, log } = await open(browser, "twice.html");
+    const { context, page, log } = await open(suite.browser, "twice.html");
     try {
       await formReady(page);
       await page.getByRole("heading", { name: /Connected to fabrikam as Fabian Rikam/ }).waitFor({ timeout: TIMEOUT.ui });
@@ -231,7 +225,7 @@ describe("loading", { timeout: TIMEOUT.test * 3 }, () => {
   });
 
   test("when the .wasm cannot be downloaded, the element gets azdo-error internal", { timeout: TIMEOUT.test }, async () => {
-    const { context, page } = await open(browser, "broken.html");
+    const { context, page } = await open(suite.browser, "broken.html");
     try {
       const error = await nextEvent(page, "azdo-error");
       assert.equal(error.target, "widget");
@@ -245,7 +239,7 @@ describe("loading", { timeout: TIMEOUT.test * 3 }, () => {
   });
 
   test("inside another component's shadow root the widget works and its events reach the document", { timeout: TIMEOUT.test }, async () => {
-    const { context, page } = await open(browser, "nested.html");
+    const { context, page } = await open(suite.browser, "nested.html");
     try {
       await formReady(page);
       await page.getByLabel("Organization", { exact: true }).fill("contoso");

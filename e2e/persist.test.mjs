@@ -2,8 +2,8 @@
 // page does): connect, reload and the element renders the connected state from what the backend
 // stored; Disconnect deletes it, and after a reload the form is back.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
-import { assertTokenNowhere, connect, demo, env, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { before, describe, test } from "node:test";
+import { assertTokenNowhere, browserPerSuite, connect, demo, env, formReady, nextEvent, shot, TIMEOUT } from "./support/harness.mjs";
 
 const CONNECTED = /Connected to contoso as Dana Demo/;
 
@@ -15,10 +15,8 @@ async function storeState(page, state) {
 }
 
 describe("a host page that persists the connection", { timeout: TIMEOUT.test * 2 }, () => {
-  let browser;
-  let session;
+  const suite = browserPerSuite();
   before(async () => {
-    browser = await launch();
     // Start from an empty demo database whatever ran before (204, or 404 when already empty).
     const response = await fetch(`${env.proxyUrl}/demo/connections/current`, {
       method: "DELETE",
@@ -26,17 +24,9 @@ describe("a host page that persists the connection", { timeout: TIMEOUT.test * 2
     });
     assert.ok([204, 404].includes(response.status), `DELETE: HTTP ${response.status}`);
   });
-  afterEach(async () => {
-    await session?.context.close();
-    session = undefined;
-  });
-  after(async () => {
-    await browser?.close();
-  });
 
   test("connect, reload: connected from the backend; Disconnect, reload: the form", async () => {
-    session = await open(browser, "persist.html");
-    const { page, log } = session;
+    const { page, log } = await suite.open("persist.html");
     await formReady(page);
     assert.match(await storeState(page, "empty"), /Nothing stored/);
 

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { after, afterEach, before } from "node:test";
 
 // The pinned JavaScript tools live in tools/node_modules (tools/package.json), not beside e2e/.
 const { chromium } = createRequire(new URL("../../tools/package.json", import.meta.url))("playwright-core");
@@ -60,6 +61,34 @@ export function launch() {
       "--disable-quic",
     ],
   });
+}
+
+/**
+ * Registers, in the calling `describe`, the hooks every suite needs: one chromium for the suite,
+ * closed after it, and a per-test session (`suite.open`) whose context is closed after each test.
+ * Pages that must outlive a test are opened with `open(suite.browser, …)` instead.
+ */
+export function browserPerSuite() {
+  const suite = {
+    browser: undefined,
+    session: undefined,
+    /** Opens `/pages/{name}` as this test's session. */
+    async open(name, options) {
+      suite.session = await open(suite.browser, name, options);
+      return suite.session;
+    },
+  };
+  before(async () => {
+    suite.browser = await launch();
+  });
+  afterEach(async () => {
+    await suite.session?.context.close();
+    suite.session = undefined;
+  });
+  after(async () => {
+    await suite.browser?.close();
+  });
+  return suite;
 }
 
 /**
