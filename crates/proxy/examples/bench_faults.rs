@@ -19,7 +19,6 @@
 //! `cargo run --release -p azdo-connect-proxy --example bench_faults -- [--clients N] [--seconds S]`
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,9 +26,12 @@ use std::time::{Duration, Instant};
 
 use azdo_connect_core::contract::{ErrorBody, VerifyResponse};
 use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
-use azdo_connect_proxy::{router, ProxyConfig, RateLimit, SealKey};
+use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey};
 use clap::Parser;
 use serde_json::{json, Value};
+use support::{load_average, percentile, status_kib};
+
+mod support;
 
 /// The failure codes DESIGN.md lists for the proxy; anything else is not a typed answer.
 const DESIGN_CODES: [&str; 13] = [
@@ -184,22 +186,14 @@ fn classify(status: u16, body: &[u8]) -> Outcome {
     }
 }
 
-fn kib_field(name: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(name))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 /// Resident set size of this process now, in KiB.
 fn rss_kib() -> u64 {
-    kib_field("VmRSS:").unwrap_or(0)
+    status_kib("VmRSS:").unwrap_or(0)
 }
 
 /// Peak resident set size of this process since it started, in KiB.
 fn hwm_kib() -> u64 {
-    kib_field("VmHWM:").unwrap_or(0)
+    status_kib("VmHWM:").unwrap_or(0)
 }
 
 /// Open file descriptors (sockets included) of this process.
@@ -265,23 +259,6 @@ fn heap() -> Option<Heap> {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn heap() -> Option<Heap> {
     None
-}
-
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 fn ms(d: Duration) -> f64 {
@@ -366,19 +343,7 @@ async fn main() {
         .await
         .expect("fake starts");
     let fake_addr = fake.addr();
-    let app = router(proxy_config(&fake, deadline)).expect("valid config");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
+    let (addr, server) = support::serve(proxy_config(&fake, deadline)).await;
     let verify_url = format!("http://{addr}/api/azdo/verify");
     let healthz_url = format!("http://{addr}/healthz");
 

@@ -6,14 +6,16 @@
 //!
 //! `cargo run -p azdo-connect-proxy --example bench_proxy [--release]`
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
-use azdo_connect_proxy::{router, ProxyConfig, RateLimit, SealKey};
+use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey};
 use serde_json::json;
+use support::{load_average, percentile, status_kib};
+
+mod support;
 
 const CONCURRENCY: usize = 64;
 const THROUGHPUT_WINDOW: Duration = Duration::from_secs(10);
@@ -40,19 +42,7 @@ async fn setup(latency_ms: u64) -> Setup {
         },
         ..ProxyConfig::default()
     };
-    let app = router(config).expect("valid config");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
+    let (addr, server) = support::serve(config).await;
     Setup {
         fake,
         verify_url: format!("http://{addr}/api/azdo/verify"),
@@ -91,11 +81,6 @@ async fn upstream_once(client: &reqwest::Client, fake: &FakeAzureDevOps) -> Dura
     assert_eq!(response.status(), 200);
     response.bytes().await.expect("body");
     started.elapsed()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 fn ms(d: Duration) -> f64 {
@@ -170,25 +155,6 @@ async fn throughput() -> (u64, f64) {
     (total, total as f64 / elapsed)
 }
 
-/// Peak resident set size of this process (proxy, fake and load generator together), in KiB.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// The 1-minute load average, to read the numbers against (other work on the machine skews them).
-fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
 #[tokio::main]
 async fn main() {
     let profile = if cfg!(debug_assertions) {
@@ -199,7 +165,8 @@ async fn main() {
     let fast = latency(0, 300).await;
     let slow = latency(50, 60).await;
     let (requests, per_second) = throughput().await;
-    let rss = peak_rss_kib();
+    // Peak resident set size of the whole process: proxy, fake and load generator together.
+    let rss = status_kib("VmHWM:");
 
     println!("## azdo-connect-proxy benchmark ({profile} build, loopback, in-process fake)\n");
     println!("verify = connectionData, then the vso.code and vso.project probes concurrently\n");
