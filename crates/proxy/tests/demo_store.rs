@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -52,21 +51,12 @@ impl Demo {
         let config: ProxyConfig = common::test_config(&fake, &key);
         let store = DemoStore::open(&db).expect("the store opens");
         let app = router_with_demo(config, store).expect("valid config");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        let (origin, server) = common::serve_app(app).await;
         Demo {
             fake,
             key,
             db,
-            base: format!("http://{addr}/api/azdo"),
+            base: format!("{origin}/api/azdo"),
             client: reqwest::Client::new(),
             server,
         }

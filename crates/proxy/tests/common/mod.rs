@@ -56,7 +56,12 @@ pub fn test_config(fake: &FakeAzureDevOps, key: &SealKey) -> ProxyConfig {
 
 /// Serves `config` on 127.0.0.1:0 with connect info; returns the origin and the server task.
 pub async fn serve(config: ProxyConfig) -> (String, tokio::task::JoinHandle<()>) {
-    let app = router(config).expect("valid config");
+    serve_app(router(config).expect("valid config")).await
+}
+
+/// Serves `app` on 127.0.0.1:0 with connect info (the rate limit keys on the peer address);
+/// returns the origin and the server task.
+pub async fn serve_app(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
