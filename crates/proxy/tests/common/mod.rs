@@ -37,6 +37,22 @@ impl Reply {
     pub fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or("<none>")
     }
+
+    /// Asserts a 400 refusing the organization input: `invalid_organization`, or
+    /// `host_not_allowed` for an address outside Azure DevOps; `what` names the case.
+    pub fn assert_organization_refused(&self, what: &str) {
+        assert_eq!(
+            self.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {:?}",
+            self.body
+        );
+        assert!(
+            ["invalid_organization", "host_not_allowed"].contains(&self.code()),
+            "{what}: {:?}",
+            self.body
+        );
+    }
 }
 
 /// The configuration every test starts from: generous rate limits, so only the rate-limit test
