@@ -47,8 +47,7 @@ impl Ship {
 const CRATE_FILE: &str = "azdo_connect";
 /// The package's main module: the script-tag loader.
 const LOADER: &str = "azdo-connect.js";
-/// The glue module and the wasm beside it.
-const GLUE: &str = "azdo_connect.js";
+/// The wasm wasm-bindgen writes beside its glue module.
 const WASM: &str = "azdo_connect_bg.wasm";
 
 /// Every feature rustc 1.87+ emits for wasm32; npm binaryen enables only sign-ext and
@@ -94,47 +93,7 @@ fn packaging_dir() -> PathBuf {
 /// Builds the package into [`out_dir`] and returns that directory.
 pub fn build() -> Result<PathBuf> {
     let out = out_dir();
-
-    step("widget: release build for wasm32 (opt-level z, LTO)");
-    exec(
-        Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "azdo-connect",
-                "--lib",
-            ])
-            .env("PATH", setup::tool_path()),
-    )?;
-    let wasm = target_dir()
-        .join("wasm32-unknown-unknown/release")
-        .join(format!("{CRATE_FILE}.wasm"));
-
-    step("wasm-bindgen --target web");
-    // A stale file from an earlier layout must not end up in the tarball.
-    if out.exists() {
-        std::fs::remove_dir_all(&out)
-            .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-    }
-    exec(
-        Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .args(["--out-name", CRATE_FILE])
-            .arg(&wasm)
-            .env("PATH", setup::tool_path()),
-    )?;
-
-    let bg = out.join(WASM);
-    if !out.join(GLUE).is_file() || !bg.is_file() {
-        return Err(format!("wasm-bindgen did not write {GLUE} and {WASM}"));
-    }
-
-    step("wasm-opt -Oz (npm binaryen)");
-    wasm_opt(&bg)?;
+    build_web("azdo-connect", CRATE_FILE, &out)?;
 
     step("loader, types, manifest, README and package.json from packaging/");
     for name in TEMPLATES {
@@ -501,6 +460,50 @@ fn with_size_section(readme: &str, table: &str) -> String {
     }
 }
 
+/// A release build of `package` for wasm32 (opt-level z, LTO), `wasm-bindgen --target web` into
+/// `out` (cleared first) and `wasm-opt -Oz`: the widget and the TTI/size baseline go through the
+/// very same steps, so comparing them compares the code alone.
+pub(crate) fn build_web(package: &str, crate_file: &str, out: &Path) -> Result {
+    step(&format!(
+        "{package}: release build for wasm32 (opt-level z, LTO)"
+    ));
+    exec(
+        Command::new(env!("CARGO"))
+            .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+            .args(["-p", package, "--lib"])
+            .env("PATH", setup::tool_path()),
+    )?;
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{crate_file}.wasm"));
+
+    step("wasm-bindgen --target web");
+    // A stale file from an earlier layout must not end up in the tarball.
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    exec(
+        Command::new("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            .arg(out)
+            .args(["--out-name", crate_file])
+            .arg(&wasm)
+            .env("PATH", setup::tool_path()),
+    )?;
+
+    let glue = format!("{crate_file}.js");
+    let bg = out.join(format!("{crate_file}_bg.wasm"));
+    if !out.join(&glue).is_file() || !bg.is_file() {
+        return Err(format!(
+            "wasm-bindgen did not write {glue} and {}",
+            bg.display()
+        ));
+    }
+
+    step("wasm-opt -Oz (npm binaryen)");
+    wasm_opt(&bg)
+}
+
 /// Minifies an ES module in place. The source comments go, so a one-line preamble keeps the
 /// version, the licence and, for the loader, its `usage`.
 pub(crate) fn minify_js(file: &Path, usage: Option<&str>) -> Result {
@@ -776,6 +779,7 @@ mod tests {
 
     #[test]
     fn the_loader_resolves_the_wasm_next_to_itself() {
+        const GLUE: &str = "azdo_connect.js";
         let loader = template("azdo-connect.js");
         assert!(loader.contains(&format!("from \"./{GLUE}\"")));
         assert!(loader.contains(&format!("new URL(\"./{WASM}\", import.meta.url)")));

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::package;
-use crate::process::{describe, exec, step};
+use crate::process::{describe, step};
 use crate::setup::{self, Needs, CHROMIUM};
 use crate::{workspace_root, Result};
 
@@ -67,26 +67,9 @@ pub fn run(runs: usize) -> Result<String> {
 
 /// The baseline, built like the widget, in `target/bench-baseline/`.
 pub(crate) fn build_baseline() -> Result<PathBuf> {
-    step("baseline: release build for wasm32, wasm-bindgen --target web, wasm-opt -Oz, terser");
-    exec(
-        Command::new(env!("CARGO"))
-            .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-            .args(["-p", BASELINE_PACKAGE, "--lib"])
-            .env("PATH", setup::tool_path()),
-    )?;
-    let wasm = package::target_dir()
-        .join("wasm32-unknown-unknown/release")
-        .join(format!("{BASELINE_CRATE}.wasm"));
     let out = package::target_dir().join("bench-baseline");
-    exec(
-        Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&out)
-            .args(["--out-name", BASELINE_CRATE])
-            .arg(&wasm)
-            .env("PATH", setup::tool_path()),
-    )?;
-    package::wasm_opt(&out.join(BASELINE_WASM))?;
+    package::build_web(BASELINE_PACKAGE, BASELINE_CRATE, &out)?;
+    step("baseline: terser");
     for file in package::js_files(&out)? {
         package::minify_js(&file, None)?;
     }
