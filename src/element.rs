@@ -200,23 +200,27 @@ impl Drop for ElementHandle {
 
 /// Reads the `strings` property: an object of key → text; anything else means no overrides.
 fn parse_strings(value: JsValue) -> TextMap {
-    if value.is_undefined() || value.is_null() {
-        return TextMap::new();
-    }
-    js_read::string_map(&value).unwrap_or_else(|why| {
-        ignoring("strings", &why);
-        TextMap::new()
-    })
+    read_property("strings", &value, js_read::string_map)
 }
 
 /// Reads the `requirements` property; anything unreadable means none, with a console warning.
 fn parse_requirements(value: JsValue) -> Requirements {
+    read_property("requirements", &value, js_read::requirements)
+}
+
+/// An object property the host set: unset (`undefined`/`null`) or unreadable means the default,
+/// the latter with a console warning saying why.
+fn read_property<T: Default>(
+    property: &str,
+    value: &JsValue,
+    read: fn(&JsValue) -> Result<T, String>,
+) -> T {
     if value.is_undefined() || value.is_null() {
-        return Requirements::default();
+        return T::default();
     }
-    js_read::requirements(&value).unwrap_or_else(|why| {
-        ignoring("requirements", &why);
-        Requirements::default()
+    read(value).unwrap_or_else(|why| {
+        ignoring(property, &why);
+        T::default()
     })
 }
 
