@@ -126,42 +126,34 @@ fn safe_unsigned(value: &JsValue) -> Option<u64> {
     ((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.trunc() == n).then_some(n as u64)
 }
 
+/// One of an enum's wire names; like the derives (no `#[serde(other)]`), any other string is
+/// off-contract.
+fn by_wire_name<T: Copy>(value: &JsValue, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
+    let text = value.as_string()?;
+    all.iter().copied().find(|&v| name(v) == text)
+}
+
 impl FromJs for ErrorCode {
     fn from_js(value: &JsValue) -> Option<Self> {
-        // Like the derive (no `#[serde(other)]`), an unknown code is off-contract.
-        let code = value.as_string()?;
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+        by_wire_name(value, &ErrorCode::ALL, ErrorCode::as_str)
     }
 }
 
 impl FromJs for DeploymentType {
     fn from_js(value: &JsValue) -> Option<Self> {
-        match value.as_string()?.as_str() {
-            "hosted" => Some(DeploymentType::Hosted),
-            "onPremises" => Some(DeploymentType::OnPremises),
-            _ => None,
-        }
+        by_wire_name(value, &DeploymentType::ALL, DeploymentType::as_str)
     }
 }
 
 impl FromJs for ScopeState {
     fn from_js(value: &JsValue) -> Option<Self> {
-        match value.as_string()?.as_str() {
-            "granted" => Some(ScopeState::Granted),
-            "missing" => Some(ScopeState::Missing),
-            "unknown" => Some(ScopeState::Unknown),
-            _ => None,
-        }
+        by_wire_name(value, &ScopeState::ALL, ScopeState::as_str)
     }
 }
 
 impl FromJs for RepositoryKind {
     fn from_js(value: &JsValue) -> Option<Self> {
-        match value.as_string()?.as_str() {
-            "git" => Some(RepositoryKind::Git),
-            "tfvc" => Some(RepositoryKind::Tfvc),
-            _ => None,
-        }
+        by_wire_name(value, &RepositoryKind::ALL, RepositoryKind::as_str)
     }
 }
 

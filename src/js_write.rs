@@ -98,29 +98,19 @@ impl ToJs for ErrorCode {
 
 impl ToJs for DeploymentType {
     fn to_js(&self) -> JsValue {
-        JsValue::from_str(match self {
-            DeploymentType::Hosted => "hosted",
-            DeploymentType::OnPremises => "onPremises",
-        })
+        JsValue::from_str(self.as_str())
     }
 }
 
 impl ToJs for ScopeState {
     fn to_js(&self) -> JsValue {
-        JsValue::from_str(match self {
-            ScopeState::Granted => "granted",
-            ScopeState::Missing => "missing",
-            ScopeState::Unknown => "unknown",
-        })
+        JsValue::from_str(self.as_str())
     }
 }
 
 impl ToJs for RepositoryKind {
     fn to_js(&self) -> JsValue {
-        JsValue::from_str(match self {
-            RepositoryKind::Git => "git",
-            RepositoryKind::Tfvc => "tfvc",
-        })
+        JsValue::from_str(self.as_str())
     }
 }
 

@@ -48,6 +48,24 @@ pub enum ScopeState {
     Unknown,
 }
 
+impl ScopeState {
+    /// Every state.
+    pub const ALL: [ScopeState; 3] = [
+        ScopeState::Granted,
+        ScopeState::Missing,
+        ScopeState::Unknown,
+    ];
+
+    /// The wire name, as serde writes it, e.g. `"granted"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeState::Granted => "granted",
+            ScopeState::Missing => "missing",
+            ScopeState::Unknown => "unknown",
+        }
+    }
+}
+
 /// One scope in a verify answer.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +179,19 @@ pub enum RepositoryKind {
     Git,
     /// A Team Foundation Version Control repository (one per project at most).
     Tfvc,
+}
+
+impl RepositoryKind {
+    /// Both kinds.
+    pub const ALL: [RepositoryKind; 2] = [RepositoryKind::Git, RepositoryKind::Tfvc];
+
+    /// The wire name, as serde writes it: `"git"` or `"tfvc"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RepositoryKind::Git => "git",
+            RepositoryKind::Tfvc => "tfvc",
+        }
+    }
 }
 
 /// A repository in the picker.
@@ -380,4 +411,25 @@ pub struct ConnectedDetail {
     /// What the person picked, when `select` is not `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<Selection>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DeploymentType, ErrorCode};
+
+    /// The widget reads and writes these enums by `as_str` (without serde): it must agree with
+    /// the derives, variant by variant.
+    #[test]
+    fn wire_names_are_what_serde_writes() {
+        fn check<T: Serialize + Copy + std::fmt::Debug>(all: &[T], name: fn(T) -> &'static str) {
+            for &v in all {
+                assert_eq!(serde_json::to_value(v).unwrap(), name(v), "{v:?}");
+            }
+        }
+        check(&ErrorCode::ALL, ErrorCode::as_str);
+        check(&DeploymentType::ALL, DeploymentType::as_str);
+        check(&ScopeState::ALL, ScopeState::as_str);
+        check(&RepositoryKind::ALL, RepositoryKind::as_str);
+    }
 }

@@ -17,6 +17,19 @@ pub enum DeploymentType {
     OnPremises,
 }
 
+impl DeploymentType {
+    /// Both kinds.
+    pub const ALL: [DeploymentType; 2] = [DeploymentType::Hosted, DeploymentType::OnPremises];
+
+    /// The wire name, as serde writes it: `"hosted"` or `"onPremises"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentType::Hosted => "hosted",
+            DeploymentType::OnPremises => "onPremises",
+        }
+    }
+}
+
 /// A normalized organization.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
