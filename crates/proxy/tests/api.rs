@@ -534,25 +534,18 @@ async fn origins_are_checked_and_cors_granted_only_to_allowed_ones() {
         .is_none());
 
     // The actual POSTs.
-    let post = |origin: &str| {
-        h.client
-            .post(&url)
-            .header("origin", origin)
-            .header("x-azdo-connect", "1")
-            .json(&body)
-            .send()
-    };
-    let reply = common::into_reply(post(allowed).await.unwrap()).await;
+    let post = |origin| h.post_as(Some(origin), "verify", &body);
+    let reply = post(allowed).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.headers["access-control-allow-origin"], allowed);
 
-    let reply = common::into_reply(post("https://evil.example").await.unwrap()).await;
+    let reply = post("https://evil.example").await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.code(), "forbidden_origin");
-    let reply = common::into_reply(post("null").await.unwrap()).await;
+    let reply = post("null").await;
     assert_eq!(reply.code(), "forbidden_origin");
     // Same origin as the proxy itself is fine.
-    let reply = common::into_reply(post(&h.origin).await.unwrap()).await;
+    let reply = post(&h.origin).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     h.stop().await;
 }
@@ -560,22 +553,12 @@ async fn origins_are_checked_and_cors_granted_only_to_allowed_ones() {
 #[tokio::test]
 async fn without_configured_origins_only_same_origin_is_accepted() {
     let h = Harness::start().await;
-    let url = format!("{}/verify", h.base);
     let body = json!({"organization": demo::ORG, "token": demo::FULL});
     for (origin, ok) in [
         ("https://app.vendor.example", false),
         (h.origin.as_str(), true),
     ] {
-        let response = h
-            .client
-            .post(&url)
-            .header("origin", origin)
-            .header("x-azdo-connect", "1")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let reply = common::into_reply(response).await;
+        let reply = h.post_as(Some(origin), "verify", &body).await;
         if ok {
             assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
         } else {

@@ -128,15 +128,21 @@ impl Harness {
 
     /// `POST {base}/{endpoint}` the way the widget does.
     pub async fn post(&self, endpoint: &str, body: &Value) -> Reply {
-        let response = self
+        self.post_as(None, endpoint, body).await
+    }
+
+    /// `POST {base}/{endpoint}` the way the widget on a page at `origin` does (the browser sends
+    /// the page's `Origin`); `None` sends none, as a server-side client would.
+    pub async fn post_as(&self, origin: Option<&str>, endpoint: &str, body: &Value) -> Reply {
+        let mut request = self
             .client
             .post(format!("{}/{endpoint}", self.base))
             .header("x-azdo-connect", "1")
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        into_reply(response).await
+            .json(body);
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        into_reply(request.send().await.unwrap()).await
     }
 
     /// `POST {base}/verify` for `organization` and `token`, requiring `scopes`.
