@@ -1,20 +1,24 @@
-//! The JSON types of the public contract (DESIGN.md): the proxy's request and response bodies, the
-//! sealed credential's payload, and the `detail` of every DOM event the widget emits.
+//! The JSON types of the public contract (`docs/architecture.md`): the proxy's request and
+//! response bodies, the sealed credential's payload, and the `detail` of every DOM event the widget
+//! emits.
 //!
 //! Field names are camelCase on the wire. Optional fields are omitted, not `null`, when absent.
 
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::{DeploymentType, ErrorCode, Pat};
 
 /// `POST {base}/verify` request body.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoVerifyRequest"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The organization as typed: a name or any Azure DevOps URL.
     pub organization: String,
     /// The personal access token. Redacted in `Debug`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub token: Pat,
     /// Scope ids the vendor needs, e.g. `["vso.code", "vso.project"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -23,6 +27,7 @@ pub struct VerifyRequest {
 
 /// The verified identity behind a token.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoUser"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
@@ -32,13 +37,18 @@ pub struct User {
     pub display_name: String,
     /// The user's e-mail address or UPN, when Azure DevOps discloses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub email: Option<String>,
 }
 
 /// What the proxy could observe about one scope.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoScopeState"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase")]
 pub enum ScopeState {
     /// A read-only probe for this scope succeeded.
     Granted,
@@ -50,24 +60,17 @@ pub enum ScopeState {
 
 impl ScopeState {
     /// Every state.
-    pub const ALL: [ScopeState; 3] = [
-        ScopeState::Granted,
-        ScopeState::Missing,
-        ScopeState::Unknown,
-    ];
+    pub const ALL: &'static [ScopeState] = <ScopeState as VariantArray>::VARIANTS;
 
     /// The wire name, as serde writes it, e.g. `"granted"`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ScopeState::Granted => "granted",
-            ScopeState::Missing => "missing",
-            ScopeState::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 
 /// One scope in a verify answer.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoScopeStatus"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScopeStatus {
@@ -81,6 +84,7 @@ pub struct ScopeStatus {
 
 /// A non-fatal remark on a successful verify, such as an unusual token format.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoWarning"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
@@ -92,6 +96,7 @@ pub struct Warning {
 
 /// `POST {base}/verify` 200 body, and the `detail` of `azdo-connected` (plus `selection`).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoVerifyResponse"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResponse {
@@ -116,6 +121,7 @@ pub struct VerifyResponse {
 
 /// The `error` member of every failure body.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoApiError"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiError {
@@ -125,12 +131,15 @@ pub struct ApiError {
     pub message: String,
     /// Seconds to wait before trying again (`rate_limited`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub retry_after: Option<u64>,
     /// The required scopes the token lacks (`missing_scopes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub missing_scopes: Option<Vec<String>>,
     /// The status of every requested scope (`missing_scopes`), for the checklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub scopes: Option<Vec<ScopeStatus>>,
 }
 
@@ -149,6 +158,7 @@ impl ApiError {
 
 /// Every failure body: `{"error": {...}}`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoErrorBody"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// The error.
@@ -157,6 +167,7 @@ pub struct ErrorBody {
 
 /// `POST {base}/projects` request body.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoProjectsRequest"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProjectsRequest {
@@ -164,16 +175,22 @@ pub struct ProjectsRequest {
     pub credential: String,
     /// The token from the previous page, to get the next one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub continuation_token: Option<String>,
     /// Case-insensitive text to filter project names by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub search: Option<String>,
 }
 
 /// Whether a repository is Git or TFVC.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoRepositoryKind"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum RepositoryKind {
     /// An Azure Repos Git repository.
     Git,
@@ -183,19 +200,17 @@ pub enum RepositoryKind {
 
 impl RepositoryKind {
     /// Both kinds.
-    pub const ALL: [RepositoryKind; 2] = [RepositoryKind::Git, RepositoryKind::Tfvc];
+    pub const ALL: &'static [RepositoryKind] = <RepositoryKind as VariantArray>::VARIANTS;
 
     /// The wire name, as serde writes it: `"git"` or `"tfvc"`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RepositoryKind::Git => "git",
-            RepositoryKind::Tfvc => "tfvc",
-        }
+        self.into()
     }
 }
 
 /// A repository in the picker.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoRepository"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Repository {
@@ -207,14 +222,17 @@ pub struct Repository {
     pub kind: RepositoryKind,
     /// The web URL, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub web_url: Option<String>,
     /// The default branch, e.g. `refs/heads/main`, for Git repositories that have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub default_branch: Option<String>,
 }
 
 /// A project in the picker, with its repositories.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoProject"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
@@ -224,9 +242,11 @@ pub struct Project {
     pub name: String,
     /// The project description, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub description: Option<String>,
     /// `private` or `public`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub visibility: Option<String>,
     /// The project's repositories.
     #[serde(default)]
@@ -235,6 +255,7 @@ pub struct Project {
 
 /// `POST {base}/projects` 200 body: one page of projects.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoProjectsResponse"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectsResponse {
@@ -242,11 +263,13 @@ pub struct ProjectsResponse {
     pub projects: Vec<Project>,
     /// Pass this back to get the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub continuation_token: Option<String>,
 }
 
 /// A scope in the catalogue, as `GET {base}/config` publishes it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoScopeInfo"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScopeInfo {
@@ -262,6 +285,7 @@ pub struct ScopeInfo {
 
 /// The limits a client should respect, published by `GET {base}/config`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoLimits"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Limits {
@@ -275,6 +299,7 @@ pub struct Limits {
 
 /// `GET {base}/config` body: what the widget may know about the proxy.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoConfigResponse"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigResponse {
@@ -290,6 +315,7 @@ pub struct ConfigResponse {
 
 /// The payload sealed inside the credential (JWE `dir` / `A256GCM`).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoCredentialClaims"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialClaims {
@@ -298,6 +324,7 @@ pub struct CredentialClaims {
     /// The canonical organization URL.
     pub org_url: String,
     /// The verified token. Redacted in `Debug`.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub pat: Pat,
     /// Azure DevOps' id for the token's owner.
     pub user_id: String,
@@ -307,11 +334,13 @@ pub struct CredentialClaims {
     pub iat: i64,
     /// When the proxy stops accepting the credential back, seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub exp: Option<i64>,
 }
 
 /// `azdo-ready` detail.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoReadyDetail"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadyDetail {
     /// The widget's version.
@@ -320,6 +349,7 @@ pub struct ReadyDetail {
 
 /// `azdo-verifying` detail.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoVerifyingDetail"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyingDetail {
@@ -331,6 +361,7 @@ pub struct VerifyingDetail {
 
 /// `azdo-error` detail.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoErrorDetail"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorDetail {
@@ -340,9 +371,11 @@ pub struct ErrorDetail {
     pub message: String,
     /// Seconds to wait before trying again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub retry_after: Option<u64>,
     /// The required scopes the token lacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub missing_scopes: Option<Vec<String>>,
 }
 
@@ -359,6 +392,11 @@ impl From<ApiError> for ErrorDetail {
 
 /// `azdo-disconnected` detail.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoDisconnectedDetail")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisconnectedDetail {
     /// The organization that was disconnected.
@@ -367,6 +405,7 @@ pub struct DisconnectedDetail {
 
 /// A project the person picked.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoSelectedProject"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelectedProject {
     /// The project id.
@@ -377,6 +416,11 @@ pub struct SelectedProject {
 
 /// A repository the person picked.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoSelectedRepository")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectedRepository {
@@ -392,6 +436,7 @@ pub struct SelectedRepository {
 
 /// `azdo-selection-changed` detail, and `selection` in `azdo-connected`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoSelection"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
     /// Picked projects.
@@ -402,6 +447,7 @@ pub struct Selection {
 
 /// `azdo-connected` detail: the verify answer, plus the picker's selection when it is on.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoConnectedDetail"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectedDetail {
@@ -410,6 +456,7 @@ pub struct ConnectedDetail {
     pub verified: VerifyResponse,
     /// What the person picked, when `select` is not `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub selection: Option<Selection>,
 }
 
@@ -418,18 +465,23 @@ mod tests {
     use super::*;
     use crate::{DeploymentType, ErrorCode};
 
-    /// The widget reads and writes these enums by `as_str` (without serde): it must agree with
-    /// the derives, variant by variant.
+    /// The widget reads and writes these enums by `as_str` (without serde): strum's names must
+    /// agree with serde's, variant by variant, both ways.
     #[test]
     fn wire_names_are_what_serde_writes() {
-        fn check<T: Serialize + Copy + std::fmt::Debug>(all: &[T], name: fn(T) -> &'static str) {
+        fn check<T>(all: &[T], name: fn(T) -> &'static str)
+        where
+            T: Serialize + serde::de::DeserializeOwned + Copy + PartialEq + std::fmt::Debug,
+        {
+            assert!(!all.is_empty());
             for &v in all {
                 assert_eq!(serde_json::to_value(v).unwrap(), name(v), "{v:?}");
+                assert_eq!(serde_json::from_value::<T>(name(v).into()).unwrap(), v);
             }
         }
-        check(&ErrorCode::ALL, ErrorCode::as_str);
-        check(&DeploymentType::ALL, DeploymentType::as_str);
-        check(&ScopeState::ALL, ScopeState::as_str);
-        check(&RepositoryKind::ALL, RepositoryKind::as_str);
+        check(ErrorCode::ALL, ErrorCode::as_str);
+        check(DeploymentType::ALL, DeploymentType::as_str);
+        check(ScopeState::ALL, ScopeState::as_str);
+        check(RepositoryKind::ALL, RepositoryKind::as_str);
     }
 }

@@ -3,14 +3,20 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-/// Every error code of the public contract (DESIGN.md), as it appears in the proxy's
-/// `{"error":{"code"}}` bodies and the widget's `azdo-error` events.
+/// Every error code of the public contract, as it appears in the proxy's `{"error":{"code"}}`
+/// bodies and the widget's `azdo-error` events. `docs/architecture.md` lists when each occurs.
 ///
-/// New codes may be added, so match with a wildcard arm.
+/// New codes may be added in minor versions: handle a code you don't know (in Rust, with a
+/// wildcard arm).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoErrorCode"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// The request is malformed: bad JSON, wrong content type, a missing field or header.
@@ -49,46 +55,12 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// Every code, in contract order.
-    pub const ALL: [ErrorCode; 16] = [
-        ErrorCode::InvalidRequest,
-        ErrorCode::InvalidOrganization,
-        ErrorCode::HostNotAllowed,
-        ErrorCode::TokenFormat,
-        ErrorCode::TokenInvalid,
-        ErrorCode::TokenExpired,
-        ErrorCode::OrganizationNotFound,
-        ErrorCode::MissingScopes,
-        ErrorCode::RateLimited,
-        ErrorCode::UpstreamUnavailable,
-        ErrorCode::UpstreamTimeout,
-        ErrorCode::ForbiddenOrigin,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::CspBlocked,
-        ErrorCode::ProxyUnreachable,
-        ErrorCode::Internal,
-    ];
+    /// Every code, in declaration order.
+    pub const ALL: &'static [ErrorCode] = <ErrorCode as VariantArray>::VARIANTS;
 
     /// The wire name, e.g. `"token_expired"`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::InvalidOrganization => "invalid_organization",
-            ErrorCode::HostNotAllowed => "host_not_allowed",
-            ErrorCode::TokenFormat => "token_format",
-            ErrorCode::TokenInvalid => "token_invalid",
-            ErrorCode::TokenExpired => "token_expired",
-            ErrorCode::OrganizationNotFound => "organization_not_found",
-            ErrorCode::MissingScopes => "missing_scopes",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::UpstreamUnavailable => "upstream_unavailable",
-            ErrorCode::UpstreamTimeout => "upstream_timeout",
-            ErrorCode::ForbiddenOrigin => "forbidden_origin",
-            ErrorCode::PayloadTooLarge => "payload_too_large",
-            ErrorCode::CspBlocked => "csp_blocked",
-            ErrorCode::ProxyUnreachable => "proxy_unreachable",
-            ErrorCode::Internal => "internal",
-        }
+        self.into()
     }
 
     /// The HTTP status the proxy answers with for this code.
@@ -116,7 +88,7 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// Which Azure DevOps organization naming rule an input breaks (azure-devops-api.md §1.4).
+/// Which Azure DevOps organization naming rule an input breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NameRule {

@@ -6,7 +6,8 @@
 //! - [`classify_pat`] recognises the personal access token formats without ever rejecting silently;
 //!   [`token_format_error`] refuses only strings that cannot be sent at all.
 //! - [`scopes`] is the catalogue of PAT scopes with the labels of the Azure token UI.
-//! - [`contract`] holds the JSON types of the proxy's HTTP contract and the widget's DOM events.
+//! - [`contract`] holds the JSON types of the proxy's HTTP contract and the widget's DOM events;
+//!   with the `ts` feature, `typescript` renders them as the npm package's TypeScript declarations.
 //!
 //! The proxy never trusts the widget: it runs the same functions again server-side.
 //!
@@ -57,6 +58,8 @@ mod parsed_url;
 mod pat;
 pub mod scopes;
 mod secret;
+#[cfg(feature = "ts")]
+pub mod typescript;
 
 pub use error::{ErrorCode, NameRule, OrgError};
 pub use org::{

@@ -1,15 +1,20 @@
-//! Organization input → canonical organization (azure-devops-api.md §1); the accepted forms
-//! are listed on [`normalize_organization`].
+//! Organization input → canonical organization; the accepted forms are listed on
+//! [`normalize_organization`] and in `docs/architecture.md`.
 
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::parsed_url::{self, HostKind, ParsedUrl};
 use crate::{NameRule, OrgError};
 
 /// Azure DevOps Services (hosted) or Azure DevOps Server (on-premises).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoDeploymentType"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase")]
 pub enum DeploymentType {
     /// Azure DevOps Services: `https://dev.azure.com/{org}`.
     Hosted,
@@ -19,14 +24,11 @@ pub enum DeploymentType {
 
 impl DeploymentType {
     /// Both kinds.
-    pub const ALL: [DeploymentType; 2] = [DeploymentType::Hosted, DeploymentType::OnPremises];
+    pub const ALL: &'static [DeploymentType] = <DeploymentType as VariantArray>::VARIANTS;
 
     /// The wire name, as serde writes it: `"hosted"` or `"onPremises"`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeploymentType::Hosted => "hosted",
-            DeploymentType::OnPremises => "onPremises",
-        }
+        self.into()
     }
 }
 
@@ -96,14 +98,15 @@ impl AllowedServers {
 /// shorter; the cap bounds the work an adversarial input can cause.
 pub const MAX_INPUT_LEN: usize = 2048;
 
-/// The longest organization name (§1.4).
+/// The longest organization name Azure DevOps allows.
 const MAX_ORG_LEN: usize = 50;
 /// The longest Azure DevOps Server collection name.
 const MAX_COLLECTION_LEN: usize = 64;
 /// The canonical host of Azure DevOps Services.
 const HOSTED_HOST: &str = "dev.azure.com";
 
-/// Names Azure DevOps reserves (§1.4), compared case-insensitively.
+/// Names Azure DevOps reserves for organizations (its "naming restrictions" page), compared
+/// case-insensitively.
 const RESERVED: &[&str] = &[
     "AUX",
     "COM1",
@@ -477,7 +480,8 @@ fn hosted(name: &str) -> Result<Organization, OrgError> {
     })
 }
 
-/// Checks an organization name against §1.4; `shown` is how the error quotes it.
+/// Checks an organization name against Azure DevOps' naming rules (see [`NameRule`]); `shown` is
+/// how the error quotes it.
 fn validate_org_name<'a>(name: &'a str, shown: &str) -> Result<&'a str, OrgError> {
     let invalid = |rule| OrgError::InvalidName {
         name: shown.to_owned(),

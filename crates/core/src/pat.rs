@@ -1,4 +1,5 @@
-//! PAT format classification (azure-devops-api.md §2).
+//! PAT format classification: the 52-character base32 format and the 84-character format with
+//! the `AZDO` signature.
 //!
 //! Classification is advisory: Azure DevOps is the only judge of a token, and its formats change
 //! (the 84-character format arrived in July 2024). So [`classify_pat`] never rejects; the widget
@@ -78,7 +79,7 @@ pub fn classify_pat(token: &str) -> PatFormat {
     } else if bytes.len() == MODERN_LEN
         && bytes.iter().all(u8::is_ascii_alphanumeric)
         // Only the provider signature is checked: leaked real tokens show that the other
-        // "fixed" parts of the layout (JQQJ, AAAA) vary (§2.2).
+        // "fixed" parts of the layout (JQQJ, AAAA) vary.
         && &bytes[MODERN_SIGNATURE_AT] == b"AZDO"
     {
         PatFormat::Modern

@@ -1,4 +1,4 @@
-//! The PAT scope catalogue (azure-devops-api.md §5).
+//! The PAT scope catalogue.
 //!
 //! Ids are the Azure API names (`vso.code`); labels are the names the Azure token UI shows, with
 //! the access level capitalised the way the UI does ("Code (Read & write)"). A scope is

@@ -185,7 +185,7 @@ fn url_ish() -> impl Strategy<Value = String> {
         .prop_map(|(a, b, c, d, e, f, g)| format!("{a}{b}{c}{d}{e}{f}{g}"))
 }
 
-/// Names that follow §1.4.
+/// Names that follow the organization naming rules.
 fn valid_name() -> impl Strategy<Value = String> {
     "[A-Za-z0-9]([A-Za-z0-9-]{0,48}[A-Za-z0-9])?".prop_filter("reserved", |n| is_valid_org_name(n))
 }

@@ -1,9 +1,10 @@
-//! Independent statements of the naming rules (azure-devops-api.md §1.4), so property tests and
+//! Independent statements of Azure DevOps' naming rules, so property tests and
 //! fuzz targets don't trust the normalizer's own checks. Included by path from
 //! `crates/core/tests/properties.rs` and `fuzz/fuzz_targets/org_normalize.rs`.
 
-/// An independent statement of the organization naming rules (azure-devops-api.md §1.4), so the
-/// target doesn't trust the code's own checks.
+/// An independent statement of the organization naming rules (English letters, digits and
+/// hyphens; starts and ends with a letter or digit; at most 50 characters; not a reserved name), so
+/// the target doesn't trust the code's own checks.
 pub fn is_valid_org_name(name: &str) -> bool {
     const RESERVED: &[&str] = &[
         "aux",
