@@ -1,20 +1,16 @@
-//! The root component: wires the reducer to the view, the proxy and the host's events.
+//! The root component: wires the reducer to the screens' views, the proxy and the host's events.
 
 use std::rc::Rc;
 
-use azdo_connect_core::contract::{
-    ConnectedDetail, DisconnectedDetail, SelectedProject, SelectedRepository,
-};
-use azdo_connect_core::{classify_pat, OrgError, PatFormat};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
+use crate::components::{ConnectForm, Connected, Picker};
 use crate::config::{Config, Requirements};
-use crate::events::{self, emit};
 use crate::hooks;
 use crate::i18n::{Lang, Strings};
-use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
+use crate::state::{Action, ChangingToken, Connection, Fields, Screen, State, Step, Verifying};
+use crate::state::{Failure, Form};
 use crate::TextMap;
 
 /// Properties of [`App`]: everything the custom element knows.
@@ -30,25 +26,13 @@ pub struct AppProps {
     pub requirements: Rc<Requirements>,
 }
 
-/// The organization error in the element's language: core's English message unless the host
-/// overrides it or the language translates it.
-fn org_error_text(error: &OrgError, s: &Strings) -> String {
-    let (key, args): (&str, Vec<(&str, &str)>) = match error {
-        OrgError::Empty => ("org.error.empty", vec![]),
-        OrgError::Malformed { .. } => ("org.error.malformed", vec![]),
-        OrgError::NotAzureDevOps { host } => {
-            ("org.error.notAzureDevOps", vec![("host", host.as_str())])
-        }
-        OrgError::MissingOrganization => ("org.error.missingOrganization", vec![]),
-        OrgError::InvalidName { name, .. } => {
-            ("org.error.invalidName", vec![("name", name.as_str())])
-        }
-        OrgError::ServerNotAllowed { host } => {
-            ("org.error.serverNotAllowed", vec![("host", host.as_str())])
-        }
-        _ => return error.to_string(),
-    };
-    s.localized(key, &args).unwrap_or_else(|| error.to_string())
+/// A callback that dispatches the action `make` builds from what a component reports.
+fn send<T: 'static>(
+    state: &UseReducerHandle<State>,
+    make: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |value: T| dispatcher.dispatch(make(value)))
 }
 
 /// The widget.
@@ -63,220 +47,80 @@ pub fn app(props: &AppProps) -> Html {
     let strings = (*strings).clone();
 
     hooks::use_ready(&props.host);
+    hooks::use_outbox(&state, &props.host);
     hooks::use_host_sync(&state, &config);
-    hooks::use_verify(&state, &props.host, &config);
+    hooks::use_verify(&state, &config);
     hooks::use_picker_pages(&state, &config);
     hooks::use_countdown(&state);
     let (error_ref, success_ref) = hooks::use_outcome_focus(&state);
 
-    let on_org = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |text: String| dispatcher.dispatch(Action::OrgInput(text)))
-    };
-    let on_pat = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |text: String| dispatcher.dispatch(Action::PatInput(text)))
-    };
-    let on_toggle = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::ToggleReveal))
-    };
-    let on_submit = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            dispatcher.dispatch(Action::Submit);
-        })
-    };
-    let on_retry = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Submit))
-    };
-    let on_change_token = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::ChangeToken))
-    };
-    let on_cancel_change = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::CancelChange))
-    };
-    let on_disconnect = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Disconnect))
-    };
-    let on_keep = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::KeepConnection))
-    };
-    let on_confirm = {
-        let dispatcher = state.dispatcher();
-        let host = props.host.clone();
-        let organization = state.connection.as_ref().map(|c| c.organization.clone());
-        Callback::from(move |()| {
-            let Some(organization) = organization.clone() else {
-                return;
-            };
-            let detail = DisconnectedDetail { organization };
-            // Cancelable: a host that calls preventDefault() keeps the connection.
-            match events::dispatch(&host, events::DISCONNECTED, &detail, true) {
-                Ok(true) => dispatcher.dispatch(Action::Disconnected),
-                Ok(false) => dispatcher.dispatch(Action::KeepConnection),
-                Err(e) => {
-                    web_sys::console::error_1(&format!("azdo-connect: {e}").into());
-                    dispatcher.dispatch(Action::KeepConnection);
-                }
-            }
-        })
-    };
-
-    let on_search = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |text: String| dispatcher.dispatch(Action::PickerSearch(text)))
-    };
-    let on_more = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::PickerMore))
-    };
-    let on_project = {
-        let dispatcher = state.dispatcher();
-        let host = props.host.clone();
-        let selection = state.selection.clone();
-        Callback::from(move |project: SelectedProject| {
-            let next = toggle_project(&selection, project);
-            emit(&host, events::SELECTION_CHANGED, &next);
-            dispatcher.dispatch(Action::SelectionChanged(next));
-        })
-    };
-    let on_repository = {
-        let dispatcher = state.dispatcher();
-        let host = props.host.clone();
-        let selection = state.selection.clone();
-        Callback::from(move |repository: SelectedRepository| {
-            let next = toggle_repository(&selection, repository);
-            emit(&host, events::SELECTION_CHANGED, &next);
-            dispatcher.dispatch(Action::SelectionChanged(next));
-        })
-    };
-    let on_done = {
-        let dispatcher = state.dispatcher();
-        let host = props.host.clone();
-        let verified = state.connection.as_ref().and_then(|c| c.verified.clone());
-        let selection = state.selection.clone();
-        Callback::from(move |()| {
-            if let Some(verified) = verified.clone() {
-                dispatcher.dispatch(Action::SelectionDone);
-                emit(
-                    &host,
-                    events::CONNECTED,
-                    &ConnectedDetail {
-                        verified,
-                        selection: Some(selection.clone()),
-                    },
-                );
-            }
-        })
-    };
-
     let s = &strings;
-    let body = match (state.mode, state.connection.as_ref()) {
-        (Mode::Picking, Some(connection)) => html! {
+    // The form as the Form, Verifying and ChangingToken screens show it.
+    let form = |fields: &Fields, failure: Option<&Failure>, step: Option<Step>, changing: bool| {
+        html! {
+            <ConnectForm
+                fields={fields.clone()}
+                failure={failure.cloned()}
+                {step}
+                {changing}
+                scopes={config.scopes.clone()}
+                requirements={Rc::clone(&props.requirements)}
+                strings={s.clone()}
+                error_ref={error_ref.clone()}
+                on_org={send(&state, Action::OrgInput)}
+                on_pat={send(&state, Action::PatInput)}
+                on_toggle={send(&state, |()| Action::ToggleReveal)}
+                on_submit={send(&state, |()| Action::Submit)}
+                on_retry={send(&state, |()| Action::Submit)}
+                on_cancel_change={send(&state, |()| Action::CancelChange)}
+            />
+        }
+    };
+    let summary = |connection: &Connection, confirming: bool| {
+        html! {
+            <Connected
+                connection={connection.clone()}
+                {confirming}
+                strings={s.clone()}
+                heading_ref={success_ref.clone()}
+                on_change_token={send(&state, |()| Action::ChangeToken)}
+                on_disconnect={send(&state, |()| Action::Disconnect)}
+                on_confirm={send(&state, |()| Action::ConfirmDisconnect)}
+                on_keep={send(&state, |()| Action::KeepConnection)}
+            />
+        }
+    };
+    let body = match &state.screen {
+        Screen::Form(Form { fields, failure }) => form(fields, failure.as_ref(), None, false),
+        Screen::Verifying(Verifying {
+            fields,
+            request,
+            changing,
+        }) => form(fields, None, Some(request.step), changing.is_some()),
+        Screen::ChangingToken(ChangingToken {
+            form: Form { fields, failure },
+            ..
+        }) => form(fields, failure.as_ref(), None, true),
+        Screen::Picking(picking) => html! {
             <>
             <p id="picker-connected" class="hint">
-                { s.fill("success", &[("org", &connection.organization), ("name", &connection.display_name)]) }
+                { s.fill("success", &[("org", &picking.response.organization), ("name", &picking.response.user.display_name)]) }
             </p>
             <Picker
                 select={config.select}
-                list={state.picker.clone()}
-                selection={state.selection.clone()}
+                list={picking.list.clone()}
+                selection={picking.selection.clone()}
                 strings={s.clone()}
-                {on_search}
-                {on_more}
-                {on_project}
-                {on_repository}
-                {on_done}
+                on_search={send(&state, Action::PickerSearch)}
+                on_more={send(&state, |()| Action::PickerMore)}
+                on_project={send(&state, Action::ToggleProject)}
+                on_repository={send(&state, Action::ToggleRepository)}
+                on_done={send(&state, |()| Action::SelectionDone)}
             />
             </>
         },
-        (Mode::Connected | Mode::ConfirmingDisconnect, Some(connection)) => html! {
-            <Connected
-                connection={connection.clone()}
-                confirming={state.mode == Mode::ConfirmingDisconnect}
-                strings={s.clone()}
-                heading_ref={success_ref.clone()}
-                {on_change_token}
-                {on_disconnect}
-                {on_confirm}
-                {on_keep}
-            />
-        },
-        _ => {
-            let org = state.org.as_ref().ok();
-            let pat_hint = match classify_pat(state.pat.expose()) {
-                PatFormat::Empty => None,
-                PatFormat::Legacy => Some(s.get("pat.format.legacy")),
-                PatFormat::Modern => Some(s.get("pat.format.modern")),
-                PatFormat::EntraJwt => Some(s.get("pat.format.entraJwt")),
-                _ => Some(s.get("pat.format.unknown")),
-            };
-            let pat_error = (state.show_errors && state.pat.is_empty())
-                .then(|| AttrValue::from(s.get("pat.required")));
-            let busy = state.in_flight.is_some();
-            let step_text = state.in_flight.map(|f| match f.step {
-                Step::Sending => s.fill(
-                    "step.sending",
-                    &[(
-                        "org",
-                        org.map(|o| o.organization.as_str()).unwrap_or_default(),
-                    )],
-                ),
-                Step::Checking => s.get("step.checking"),
-            });
-            html! {
-                <>
-                <form novalidate=true onsubmit={on_submit} part="form" aria-busy={if busy { "true" } else { "false" }}>
-                    <OrgField
-                        value={AttrValue::from(state.org_input.clone())}
-                        preview={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-                        error={state.org_error().map(|e| AttrValue::from(org_error_text(e, s)))}
-                        readonly={state.mode == Mode::ChangingToken}
-                        strings={s.clone()}
-                        on_input={on_org}
-                    />
-                    <PatField
-                        value={AttrValue::from(state.pat.expose().to_owned())}
-                        reveal={state.reveal}
-                        hint={pat_hint.map(AttrValue::from)}
-                        error={pat_error}
-                        strings={s.clone()}
-                        on_input={on_pat}
-                        {on_toggle}
-                    />
-                    <div class="actions">
-                        <button id="connect" type="submit" class="primary" part="button connect"
-                            aria-disabled={if busy { "true" } else { "false" }}>
-                            { s.get("connect") }
-                        </button>
-                        if state.mode == Mode::ChangingToken {
-                            <button id="cancel-change" type="button" part="button" onclick={on_cancel_change}>
-                                { s.get("change.cancel") }
-                            </button>
-                        }
-                    </div>
-                    <p id="status" class="status" role="status" aria-live="polite">{ step_text.unwrap_or_default() }</p>
-                </form>
-                if let Some(failure) = &state.failure {
-                    <FailureAlert failure={failure.clone()} strings={s.clone()} {on_retry} heading_ref={error_ref.clone()} />
-                }
-                <Guidance
-                    organization={org.map(|o| AttrValue::from(o.organization.clone()))}
-                    organization_url={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-                    scopes={config.scopes.clone()}
-                    requirements={Rc::clone(&props.requirements)}
-                    strings={s.clone()}
-                />
-                </>
-            }
-        }
+        Screen::Connected(connected) => summary(&connected.connection, false),
+        Screen::ConfirmingDisconnect(confirming) => summary(&confirming.connection, true),
     };
 
     html! {

@@ -1,6 +1,7 @@
 //! The widget's thin function components, one per file. They render what they are given and
 //! report what the person did through callbacks; all decisions live in [`crate::state`].
 
+mod connect_form;
 mod connected;
 mod failure;
 mod guidance;
@@ -9,6 +10,7 @@ mod pat_field;
 mod picker;
 mod scope_list;
 
+pub use connect_form::ConnectForm;
 pub use connected::Connected;
 pub use failure::FailureAlert;
 pub use guidance::Guidance;

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest, VerifyingDetail,
+    DisconnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest,
 };
 use azdo_connect_core::AllowedServers;
 use web_sys::{AbortController, HtmlElement};
@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::config::{Config, Select};
 use crate::events::{self, emit};
-use crate::state::{Action, Mode, State, Step};
+use crate::state::{Action, Outgoing, PickerList, Screen, State, Step};
 use crate::{api, VERSION};
 
 /// How long the picker waits after the last keystroke before searching.
@@ -33,6 +33,51 @@ pub fn use_ready(host: &HtmlElement) {
             },
         );
     });
+}
+
+/// Sends the events the reducer's transitions produced, in order, once each: the one place the
+/// widget dispatches `azdo-verifying`, `azdo-connected`, `azdo-error`, `azdo-disconnected` and
+/// `azdo-selection-changed`.
+#[hook]
+pub fn use_outbox(state: &UseReducerHandle<State>, host: &HtmlElement) {
+    let outbox = state.outbox().clone();
+    let dispatcher = state.dispatcher();
+    let host = host.clone();
+    // After every render, so the host hears about a change once the widget shows it.
+    use_effect(move || {
+        for event in outbox.take() {
+            if let Some(action) = send(&host, event) {
+                dispatcher.dispatch(action);
+            }
+        }
+    });
+}
+
+/// Dispatches `event` on `host`; returns what to report back when the host prevented it.
+fn send(host: &HtmlElement, event: Outgoing) -> Option<Action> {
+    let name = event.name();
+    match event {
+        Outgoing::Verifying(detail) => emit(host, name, &detail),
+        Outgoing::Connected(detail) => emit(host, name, &detail),
+        Outgoing::Error(detail) => emit(host, name, &detail),
+        Outgoing::SelectionChanged(detail) => emit(host, name, &detail),
+        Outgoing::Disconnected(connection) => {
+            let detail = DisconnectedDetail {
+                organization: connection.organization.clone(),
+            };
+            // Cancelable: a host that calls preventDefault() keeps the connection, and so does
+            // a page too broken to dispatch it.
+            match events::dispatch(host, name, &detail, true) {
+                Ok(true) => {}
+                Ok(false) => return Some(Action::DisconnectPrevented(connection)),
+                Err(e) => {
+                    web_sys::console::error_1(&format!("azdo-connect: {e}").into());
+                    return Some(Action::DisconnectPrevented(connection));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Keeps the reducer in step with the host's attributes and the proxy's on-prem allowlist.
@@ -97,28 +142,25 @@ pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
     }
 }
 
-/// Runs one verify per request id and reports it: `azdo-verifying`, then `azdo-connected` (unless
-/// the picker comes first) or `azdo-error`.
+/// Runs one verify per request id and reports its progress and answer.
 #[hook]
-pub fn use_verify(state: &UseReducerHandle<State>, host: &HtmlElement, config: &Rc<Config>) {
+pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
     // One verify per request id; the cleanup aborts it when the id changes (an edit made it stale).
     let dispatcher = state.dispatcher();
-    let host = host.clone();
     let config = Rc::clone(config);
-    let snapshot = (state.org.clone(), state.pat.clone());
-    use_effect_with(state.in_flight.map(|f| f.id), move |id| {
-        let controller = id.and_then(|_| AbortController::new().ok());
-        if let (Some(id), Some(controller), (Ok(org), pat)) = (*id, controller.clone(), snapshot) {
+    let request = match &state.screen {
+        Screen::Verifying(verifying) => Some((
+            verifying.request.id,
+            verifying.fields.org.clone(),
+            verifying.fields.pat.clone(),
+        )),
+        _ => None,
+    };
+    use_effect_with(request.as_ref().map(|(id, ..)| *id), move |_| {
+        let controller = request.as_ref().and_then(|_| AbortController::new().ok());
+        if let (Some((id, Ok(org), pat)), Some(controller)) = (request, controller.clone()) {
             let signal = controller.signal();
             wasm_bindgen_futures::spawn_local(async move {
-                emit(
-                    &host,
-                    events::VERIFYING,
-                    &VerifyingDetail {
-                        organization: org.organization.clone(),
-                        organization_url: org.organization_url.clone(),
-                    },
-                );
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
                 let body = VerifyRequest {
                     organization: org.organization_url.clone(),
@@ -130,28 +172,14 @@ pub fn use_verify(state: &UseReducerHandle<State>, host: &HtmlElement, config: &
                     return;
                 }
                 match result {
-                    Ok(response) => {
-                        let pick = config.select != Select::None;
-                        dispatcher.dispatch(Action::Verified {
-                            id,
-                            response: response.clone(),
-                            pick,
-                        });
-                        if !pick {
-                            emit(
-                                &host,
-                                events::CONNECTED,
-                                &ConnectedDetail {
-                                    verified: response,
-                                    selection: None,
-                                },
-                            );
-                        }
-                    }
+                    Ok(response) => dispatcher.dispatch(Action::Verified {
+                        id,
+                        response,
+                        pick: config.select != Select::None,
+                    }),
                     Err(error) => {
                         if let Some((detail, scopes)) = error.to_detail() {
-                            dispatcher.dispatch(Action::Failed(id, detail.clone(), scopes));
-                            emit(&host, events::ERROR, &detail);
+                            dispatcher.dispatch(Action::Failed(id, detail, scopes));
                         }
                     }
                 }
@@ -171,13 +199,14 @@ pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
     // One page of projects per request id, aborted like a verify when superseded.
     let dispatcher = state.dispatcher();
     let config = Rc::clone(config);
-    let credential = state
-        .connection
-        .as_ref()
-        .and_then(|c| c.verified.as_ref())
-        .map(|v| v.credential.clone());
-    let picker = state.picker.clone();
-    use_effect_with(state.picker.loading, move |id| {
+    let (credential, picker) = match &state.screen {
+        Screen::Picking(picking) => (
+            Some(picking.response.credential.clone()),
+            picking.list.clone(),
+        ),
+        _ => (None, PickerList::default()),
+    };
+    use_effect_with(picker.loading, move |id| {
         let controller = id.and_then(|_| AbortController::new().ok());
         let mut debounce = None;
         let is_search = !picker.append && !picker.search.trim().is_empty();
@@ -230,7 +259,7 @@ pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
 #[hook]
 pub fn use_countdown(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
-    use_effect_with(state.waiting_to_retry(), move |waiting| {
+    use_effect_with(state.screen.waiting_to_retry(), move |waiting| {
         let interval = waiting.then(|| {
             gloo_timers::callback::Interval::new(1_000, move || dispatcher.dispatch(Action::Tick))
         });
@@ -248,8 +277,8 @@ pub fn use_outcome_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) 
     {
         let error_ref = error_ref.clone();
         let success_ref = success_ref.clone();
-        let failed = state.failure.is_some();
-        let connected = state.just_connected && state.mode == Mode::Connected;
+        let failed = state.screen.failure().is_some();
+        let connected = state.screen.just_verified();
         use_effect_with((failed, connected), move |(failed, connected)| {
             let target = if *failed {
                 error_ref.cast::<HtmlElement>()

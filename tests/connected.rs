@@ -98,6 +98,34 @@ async fn disconnect_confirms_and_the_host_can_cancel_it() {
 }
 
 #[wasm_bindgen_test]
+async fn every_new_token_field_starts_hidden() {
+    let (host, _events) = restored().await;
+    let pat_type = |host: &web_sys::HtmlElement| {
+        find(host, "#pat").and_then(|pat| pat.get_attribute("type"))
+    };
+    click(&host, "#change-token");
+    settle().await;
+    assert_eq!(pat_type(&host).as_deref(), Some("password"));
+    click(&host, "#pat-toggle");
+    settle().await;
+    assert_eq!(pat_type(&host).as_deref(), Some("text"), "Show reveals it");
+    // Keep the current token, then Change token again: a fresh, hidden field.
+    click(&host, "#cancel-change");
+    settle().await;
+    assert!(find(&host, "#pat").is_none(), "back to the summary");
+    click(&host, "#change-token");
+    settle().await;
+    assert_eq!(pat_type(&host).as_deref(), Some("password"));
+    assert_eq!(
+        find(&host, "#pat-toggle")
+            .and_then(|toggle| toggle.get_attribute("aria-pressed"))
+            .as_deref(),
+        Some("false")
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 async fn moving_the_element_keeps_its_state() {
     let host = create(&[("proxy-url", "/api/azdo")]);
     attach(&host);

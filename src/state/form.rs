@@ -1,0 +1,225 @@
+//! The connect form: its fields, the last failure, and the Form screen's reducer.
+
+use azdo_connect_core::contract::{ErrorDetail, ScopeStatus, VerifyingDetail};
+use azdo_connect_core::{
+    normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat,
+};
+
+use super::{Action, Common, Connected, Connection, Next, Verifying};
+
+/// The form's fields as typed: what a verify sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fields {
+    /// The organization field, as typed.
+    pub org_input: String,
+    /// The organization field, normalized.
+    pub org: Result<Organization, OrgError>,
+    /// The token field. Never rendered into an attribute; redacted in `Debug`.
+    pub pat: Pat,
+    /// Whether the token is shown in clear.
+    pub reveal: bool,
+    /// Whether to show "required" messages (after the first submit attempt).
+    pub show_errors: bool,
+}
+
+impl Fields {
+    /// The organization error to show, if any: not for an untouched empty field.
+    pub fn org_error(&self) -> Option<&OrgError> {
+        match &self.org {
+            Err(OrgError::Empty) if !self.show_errors => None,
+            Err(e) => Some(e),
+            Ok(_) => None,
+        }
+    }
+
+    /// Sets the organization field; `false` when it already said that.
+    pub(super) fn set_org(&mut self, input: String, servers: &AllowedServers) -> bool {
+        if input == self.org_input {
+            return false;
+        }
+        self.org = normalize_organization(&input, servers);
+        self.org_input = input;
+        true
+    }
+
+    /// Sets the token field (trimmed); `false` when it already held that token.
+    pub(super) fn set_pat(&mut self, input: String) -> bool {
+        let pat = Pat::new(input);
+        if pat == self.pat {
+            return false;
+        }
+        self.pat = pat;
+        true
+    }
+
+    /// Normalizes the organization field again, for another allowlist.
+    pub(super) fn renormalize(&mut self, servers: &AllowedServers) {
+        self.org = normalize_organization(&self.org_input, servers);
+    }
+}
+
+/// Why the last verify failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// What the `azdo-error` event carried.
+    pub detail: ErrorDetail,
+    /// The status of every requested scope, when the proxy reported it (`missing_scopes`).
+    pub scopes: Vec<ScopeStatus>,
+    /// Seconds left before a retry is offered (`rate_limited`); `None` when it may retry now.
+    pub retry_in: Option<u64>,
+}
+
+impl Failure {
+    /// The failure for the proxy's `detail`, counting down its `retryAfter` when rate limited.
+    pub(super) fn new(detail: ErrorDetail, scopes: Vec<ScopeStatus>) -> Failure {
+        let retry_in = match detail.code {
+            ErrorCode::RateLimited => detail.retry_after.filter(|&secs| secs > 0),
+            _ => None,
+        };
+        Failure {
+            detail,
+            scopes,
+            retry_in,
+        }
+    }
+}
+
+/// The form's fields and the last failure, until the next attempt or edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// What is typed.
+    pub fields: Fields,
+    /// The last failure.
+    pub failure: Option<Failure>,
+}
+
+impl Form {
+    /// A fresh form with `org_input` in the organization field: no token, hidden, no messages.
+    pub fn new(org_input: String, servers: &AllowedServers) -> Form {
+        Form {
+            fields: Fields {
+                org: normalize_organization(&org_input, servers),
+                org_input,
+                pat: Pat::default(),
+                reveal: false,
+                show_errors: false,
+            },
+            failure: None,
+        }
+    }
+
+    /// Whether a rate limit still forbids retrying.
+    pub fn waiting_to_retry(&self) -> bool {
+        matches!(&self.failure, Some(Failure { retry_in: Some(s), .. }) if *s > 0)
+    }
+
+    /// Whether Connect would start a verify now.
+    pub fn can_submit(&self) -> bool {
+        self.fields.org.is_ok() && !self.fields.pat.is_empty() && !self.waiting_to_retry()
+    }
+
+    /// The organization field changed.
+    pub(super) fn org_input(&mut self, input: String, servers: &AllowedServers) {
+        if self.fields.set_org(input, servers) {
+            self.answer_edit();
+        }
+    }
+
+    /// The token field changed.
+    pub(super) fn pat_input(&mut self, input: String) {
+        if self.fields.set_pat(input) {
+            self.answer_edit();
+        }
+    }
+
+    /// One second of a rate-limit countdown passed.
+    pub(super) fn tick(&mut self) {
+        if let Some(Failure {
+            retry_in: Some(secs),
+            ..
+        }) = &mut self.failure
+        {
+            *secs = secs.saturating_sub(1);
+        }
+    }
+
+    // An edit answers the last failure, unless a rate limit is still counting down.
+    fn answer_edit(&mut self) {
+        if !self.waiting_to_retry() {
+            self.failure = None;
+        }
+    }
+
+    /// Connect was pressed: `Ok` with the fields to verify and the `azdo-verifying` detail, or
+    /// `Err` with the form showing why not (the "required" messages, or a countdown running).
+    pub(super) fn submit(mut self) -> Result<(Fields, VerifyingDetail), Form> {
+        if self.waiting_to_retry() {
+            return Err(self);
+        }
+        self.fields.show_errors = true;
+        match &self.fields.org {
+            Ok(org) if !self.fields.pat.is_empty() => {
+                let detail = VerifyingDetail {
+                    organization: org.organization.clone(),
+                    organization_url: org.organization_url.clone(),
+                };
+                Ok((self.fields, detail))
+            }
+            _ => Err(self),
+        }
+    }
+
+    /// The Form screen's reducer.
+    pub(super) fn reduce(mut self, action: Action, common: &mut Common) -> Next {
+        match action {
+            Action::OrgInput(input) => self.org_input(input, &common.allowed_servers),
+            Action::PatInput(input) => self.pat_input(input),
+            Action::ToggleReveal => self.fields.reveal = !self.fields.reveal,
+            Action::Tick => self.tick(),
+            Action::AllowedServers(servers) => self.fields.renormalize(&servers),
+            Action::Submit => {
+                return match self.submit() {
+                    Ok((fields, detail)) => Verifying::start(fields, detail, None, common),
+                    Err(form) => Next::to(form),
+                }
+            }
+            Action::HostConnection {
+                organization,
+                connected_as,
+                verified_at,
+            } => {
+                if let Some(connection) =
+                    Connection::from_host(organization, connected_as, verified_at)
+                {
+                    return Next::to(Connected::restored(connection));
+                }
+            }
+            Action::DisconnectPrevented(connection) => {
+                return Next::to(Connected::restored(connection))
+            }
+            // Answers to requests the form no longer has, and other screens' actions.
+            Action::Progress(..)
+            | Action::Verified { .. }
+            | Action::Failed(..)
+            | Action::ToggleProject(_)
+            | Action::ToggleRepository(_)
+            | Action::SelectionDone
+            | Action::PickerSearch(_)
+            | Action::PickerMore
+            | Action::PickerLoaded(..)
+            | Action::PickerFailed(..)
+            | Action::ChangeToken
+            | Action::CancelChange
+            | Action::Disconnect
+            | Action::KeepConnection
+            | Action::ConfirmDisconnect => {}
+        }
+        Next::to(self)
+    }
+}
+
+impl From<Form> for super::Screen {
+    fn from(form: Form) -> Self {
+        super::Screen::Form(form)
+    }
+}
