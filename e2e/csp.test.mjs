@@ -2,7 +2,7 @@
 // 'wasm-unsafe-eval' the widget works; without it, the host learns why from `azdo-error`.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { browserPerSuite, connect, demo, events, formReady, nextEvent, shot, TIMEOUT } from "./support/harness.mjs";
+import { browserPerSuite, connect, demo, events, formReady, nextEvent, shot, TIMEOUT, mountState } from "./support/harness.mjs";
 
 describe("Content-Security-Policy", { timeout: TIMEOUT.test * 2 }, () => {
   const suite = browserPerSuite();
@@ -39,7 +39,7 @@ describe("Content-Security-Policy", { timeout: TIMEOUT.test * 2 }, () => {
       violations.some((v) => v.blockedURI === "wasm-eval"),
       `the browser reported the blocked compile: ${JSON.stringify(violations)}`,
     );
-    assert.equal(await page.evaluate(() => customElements.get("azdo-connect")), undefined);
+    assert.deepEqual(await mountState(page, "#widget"), { defined: true, rendered: false });
 
     // An element the host adds afterwards is told too, once.
     await page.evaluate(() => {

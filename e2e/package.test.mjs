@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { browserPerSuite, demo, env, events, formReady, launch, nextEvent, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { browserPerSuite, demo, env, events, formReady, launch, nextEvent, open, shot, TIMEOUT, mountState } from "./support/harness.mjs";
 
 const TOOLS_BIN = fileURLToPath(new URL("../tools/node_modules/.bin/", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(env.packageDir, "package.json"), "utf8"));
@@ -231,7 +231,7 @@ describe("loading", { timeout: TIMEOUT.test * 3 }, () => {
       assert.equal(error.target, "widget");
       assert.equal(error.detail.code, "internal");
       assert.match(error.detail.message, /could not load/);
-      assert.equal(await page.evaluate(() => customElements.get("azdo-connect")), undefined);
+      assert.deepEqual(await mountState(page, "#widget"), { defined: true, rendered: false });
       await shot(page, "loading-3-wasm-missing");
     } finally {
       await context.close();

@@ -7,6 +7,8 @@
 //   E2E_CDN_PATH      e.g. /cdn/azdo-connect@0.1.0/  (the package is also at /mirror/azdo-connect/,
 //                     and at /broken/azdo-connect/ without its .wasm, as a CDN outage would)
 //   E2E_PROXY_URL     the proxy's base URL, written into the pages as {{PROXY_URL}}
+//   E2E_APPS_DIR      where e2e/frameworks.test.mjs builds its host apps, served under /apps/
+//                     (the same origin as the pages, which the proxy allows)
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
@@ -16,8 +18,9 @@ const port = Number(process.env.E2E_PORT);
 const packageDir = process.env.E2E_PACKAGE_DIR;
 const cdnPath = process.env.E2E_CDN_PATH;
 const proxyUrl = process.env.E2E_PROXY_URL;
-if (!port || !packageDir || !cdnPath || !proxyUrl) {
-  console.error("serve.mjs: set E2E_PORT, E2E_PACKAGE_DIR, E2E_CDN_PATH and E2E_PROXY_URL");
+const appsDir = process.env.E2E_APPS_DIR;
+if (!port || !packageDir || !cdnPath || !proxyUrl || !appsDir) {
+  console.error("serve.mjs: set E2E_PORT, E2E_PACKAGE_DIR, E2E_CDN_PATH, E2E_PROXY_URL and E2E_APPS_DIR");
   process.exit(2);
 }
 const pagesDir = fileURLToPath(new URL("./pages/", import.meta.url));
@@ -66,6 +69,10 @@ function route(pathname) {
   }
   for (const prefix of [cdnPath, mirrorPath]) {
     if (pathname.startsWith(prefix)) return { file: inside(packageDir, pathname.slice(prefix.length)) };
+  }
+  if (pathname.startsWith("/apps/")) {
+    const name = pathname.slice("/apps/".length);
+    return { file: inside(appsDir, name.endsWith("/") ? `${name}index.html` : name) };
   }
   if (pathname.startsWith("/pages/")) {
     const name = pathname.slice("/pages/".length);

@@ -247,8 +247,9 @@ export interface AzdoConnectElementConstructor {
 }
 
 /**
- * Resolves with the `<azdo-connect>` class once it is defined. Rejects if the widget could not
- * load; every `<azdo-connect>` on the page has then received an `azdo-error` event (`csp_blocked`
+ * Resolves with the `<azdo-connect>` class once the WebAssembly has started (the class itself is
+ * defined as soon as the package is imported, so properties can be set at once). Rejects if the
+ * widget could not load; every `<azdo-connect>` on the page has then received an `azdo-error` event (`csp_blocked`
  * when the page's Content-Security-Policy lacks `'wasm-unsafe-eval'`).
  */
 export declare const ready: Promise<AzdoConnectElementConstructor>;

@@ -3,10 +3,12 @@
 //   <script type="module" src="https://cdn.example/azdo-connect@{{version}}/azdo-connect.js"></script>
 //   import "azdo-connect";
 //
-// Importing it loads the WebAssembly module next to this file (resolved from import.meta.url, so
-// any directory or CDN path works) and defines <azdo-connect>. When the wasm cannot load, the
-// elements on the page cannot upgrade and so could never report anything themselves; this loader
-// then dispatches the contract's `azdo-error` on each of them instead, with code `csp_blocked`
+// Importing it defines <azdo-connect> at once, with every property (the glue's static import of
+// the element class does that), so frameworks and scripts can set `requirements` and `strings`
+// before anything else has loaded. It then loads the WebAssembly module next to this file
+// (resolved from import.meta.url, so any directory or CDN path works); the elements mount when it
+// has started, with whatever was set meanwhile. When the wasm cannot load, every <azdo-connect>,
+// present or added later, receives the contract's `azdo-error` instead, with code `csp_blocked`
 // when the page's Content-Security-Policy is the cause. Plain ES2021: no eval, no inline code.
 
 import init from "./azdo_connect.js";
@@ -15,6 +17,8 @@ const TAG = "azdo-connect";
 // Shared by every copy of this loader on the page (two paths or versions of the package), so
 // the wasm is fetched and compiled once.
 const LOADER = Symbol.for("azdo-connect.loader");
+// Where the element class (src/element.js in the repository) keeps its hand-over functions.
+const HANDOFF = Symbol.for("azdo-connect.handoff");
 const WASM_URL = new URL("./azdo_connect_bg.wasm", import.meta.url);
 
 const CSP_WASM_MESSAGE =
@@ -37,18 +41,6 @@ function blockedByCsp(error) {
   return compile && CSP_TEXT.test(String(error.message));
 }
 
-/** Every <azdo-connect> in `root`, including inside open shadow roots. */
-function elementsIn(root) {
-  const found = [];
-  const walk = (node) => {
-    if (node.nodeType === Node.ELEMENT_NODE && node.localName === TAG) found.push(node);
-    if (node.shadowRoot) walk(node.shadowRoot);
-    for (let child = node.firstElementChild; child; child = child.nextElementSibling) walk(child);
-  };
-  walk(root);
-  return found;
-}
-
 function startLoader() {
   // Server-side rendering imports modules without a DOM: define nothing, fail quietly.
   if (typeof document === "undefined" || typeof customElements === "undefined") {
@@ -56,34 +48,13 @@ function startLoader() {
     unavailable.catch(() => {});
     return unavailable;
   }
-  let failure; // {code, message} once the widget is known not to load
-  const told = new WeakSet();
-
-  const tell = (element) => {
-    if (told.has(element)) return;
-    told.add(element);
-    element.dispatchEvent(
-      new CustomEvent("azdo-error", {
-        bubbles: true,
-        composed: true,
-        detail: { code: failure.code, message: failure.message },
-      }),
-    );
-  };
-
+  let failed = false;
   const fail = (code, message) => {
-    if (failure || customElements.get(TAG)) return;
-    failure = { code, message };
+    if (failed) return;
+    failed = true;
     document.removeEventListener("securitypolicyviolation", onViolation);
-    for (const element of elementsIn(document)) tell(element);
-    // Elements added later will not upgrade either; tell them as they arrive.
-    new MutationObserver((records) => {
-      for (const record of records) {
-        for (const node of record.addedNodes) {
-          if (node.nodeType === Node.ELEMENT_NODE) elementsIn(node).forEach(tell);
-        }
-      }
-    }).observe(document, { childList: true, subtree: true });
+    // The class tells every element, present or added later.
+    customElements.get(TAG)?.[HANDOFF]?.fail({ code, message });
   };
 
   function onViolation(event) {
@@ -103,7 +74,6 @@ function startLoader() {
       return element;
     })
     .catch((error) => {
-      if (customElements.get(TAG)) return customElements.get(TAG);
       if (blockedByCsp(error)) {
         fail("csp_blocked", CSP_WASM_MESSAGE);
       } else {
@@ -119,7 +89,8 @@ function startLoader() {
 }
 
 /**
- * Resolves with the `<azdo-connect>` class once it is defined; rejects if the widget could not
- * load (every `<azdo-connect>` on the page has then received an `azdo-error` event).
+ * Resolves with the `<azdo-connect>` class once the WebAssembly has started and the elements are
+ * mounted (the class itself is defined as soon as this module is imported); rejects if the widget
+ * could not load (every `<azdo-connect>` on the page has then received an `azdo-error` event).
  */
 export const ready = (globalThis[LOADER] ??= startLoader());

@@ -1,8 +1,10 @@
-//! The `<azdo-connect>` custom element: definition, attributes, properties and lifetime.
+//! `<azdo-connect>`: the hand-over from the element class to Rust, and each element's lifetime.
 //!
-//! The class itself is the JavaScript snippet `element.js` (Rust cannot extend `HTMLElement`);
-//! it creates the open shadow root and calls back into [`mount`], which returns an
-//! [`ElementHandle`] that owns the Yew app for as long as the element is in the document.
+//! The class itself is the JavaScript snippet `element.js` (Rust cannot extend `HTMLElement`).
+//! The wasm-bindgen glue imports it statically, so it defines the element before the wasm has
+//! loaded; [`define`] then hands it [`mount`], which returns an [`ElementHandle`] that owns the
+//! Yew app for as long as the element is in the document. Attributes and properties set before
+//! that are read when the element mounts.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,12 +24,8 @@ pub const TAG: &str = "azdo-connect";
 
 #[wasm_bindgen(module = "/src/element.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = defineElement)]
-    fn define_element(
-        tag: &str,
-        attributes: js_sys::Array,
-        mount: &js_sys::Function,
-    ) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = handOver)]
+    fn hand_over(mount: &js_sys::Function) -> Result<bool, JsValue>;
 }
 
 thread_local! {
@@ -36,10 +34,11 @@ thread_local! {
     static LIVE: RefCell<Vec<HtmlElement>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Defines `<azdo-connect>` unless it is already defined. Safe to call more than once.
+/// Makes `<azdo-connect>` work: defines it unless it is already defined, and mounts every
+/// element on the page, present or future. Safe to call more than once.
 ///
 /// # Errors
-/// [`Error::Dom`] if the browser refuses the definition (e.g. no custom elements support).
+/// [`Error::Dom`] if the browser has no custom elements, or another script owns the tag.
 pub fn define() -> Result<(), Error> {
     if DEFINED.with(|d| d.replace(true)) {
         return Ok(());
@@ -50,14 +49,10 @@ pub fn define() -> Result<(), Error> {
         report_panic(&info.to_string());
         previous(info);
     }));
-    let attributes: js_sys::Array = OBSERVED_ATTRIBUTES
-        .iter()
-        .map(|a| JsValue::from_str(a))
-        .collect();
     // Called once per element for the page's lifetime, so the closure is leaked on purpose.
     let mount =
         Closure::<dyn FnMut(HtmlElement, ShadowRoot) -> JsValue>::new(mount).into_js_value();
-    define_element(TAG, attributes, mount.unchecked_ref()).map_err(|e| {
+    hand_over(mount.unchecked_ref()).map_err(|e| {
         DEFINED.with(|d| d.set(false));
         Error::from(e)
     })?;
@@ -253,6 +248,80 @@ mod tests {
         assert!(!style::CSS.contains("@import") && !style::CSS.contains("url("));
         assert!(style::CSS.contains(":host([hidden])"));
         assert!(style::CSS.contains("prefers-color-scheme"));
+    }
+
+    /// The quoted strings of the `const ATTRIBUTES = [...]` list in `element.js`.
+    fn snippet_attributes() -> Vec<String> {
+        let js = include_str!("element.js");
+        let list = js
+            .split_once("const ATTRIBUTES = [")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .expect("element.js declares `const ATTRIBUTES = [...];`")
+            .0;
+        list.split(',')
+            .map(|item| item.trim().trim_matches('"').to_owned())
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_class_observes_the_attributes_rust_reads() {
+        // The class is defined before the wasm loads, so it keeps its own copy of the list.
+        assert_eq!(snippet_attributes(), OBSERVED_ATTRIBUTES);
+    }
+
+    /// The attribute's property name: `proxy-url` → `proxyUrl`.
+    fn camel(attribute: &str) -> String {
+        let mut parts = attribute.split('-');
+        let first = parts.next().unwrap_or_default().to_owned();
+        parts.fold(first, |mut name, part| {
+            let mut chars = part.chars();
+            if let Some(c) = chars.next() {
+                name.extend(c.to_uppercase());
+                name.push_str(chars.as_str());
+            }
+            name
+        })
+    }
+
+    #[test]
+    fn the_custom_elements_manifest_matches_the_element() {
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../packaging/custom-elements.json"))
+                .expect("custom-elements.json is JSON");
+        let element = manifest["modules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|module| module["declarations"].as_array().into_iter().flatten())
+            .find(|declaration| declaration["tagName"] == TAG)
+            .expect("the manifest declares <azdo-connect>");
+        let names = |list: &str, key: &str| -> Vec<String> {
+            element[list]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|item| item[key].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+
+        assert_eq!(names("attributes", "name"), OBSERVED_ATTRIBUTES);
+        let properties: Vec<String> = OBSERVED_ATTRIBUTES.iter().map(|a| camel(a)).collect();
+        assert_eq!(names("attributes", "fieldName"), properties);
+        let mut members = properties.clone();
+        members.extend(["strings".to_owned(), "requirements".to_owned()]);
+        assert_eq!(names("members", "name"), members);
+        assert_eq!(
+            names("events", "name"),
+            [
+                events::READY,
+                events::VERIFYING,
+                events::CONNECTED,
+                events::ERROR,
+                events::DISCONNECTED,
+                events::SELECTION_CHANGED,
+            ]
+        );
     }
 
     #[test]

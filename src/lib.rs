@@ -1,8 +1,10 @@
 //! `<azdo-connect>`: a custom element that lets a customer connect an Azure DevOps organization
 //! to a vendor's service with a personal access token.
 //!
-//! Loading the module defines the element (its `#[wasm_bindgen(start)]` calls [`define`]). The host
-//! page then writes
+//! Importing the module's JavaScript glue defines the element at once, before the wasm has loaded
+//! (the class is a JavaScript snippet the glue imports); when the wasm starts, its
+//! `#[wasm_bindgen(start)]` calls [`define`], which mounts every element with the attributes and
+//! properties set meanwhile. The host page writes
 //!
 //! ```html
 //! <azdo-connect proxy-url="/api/azdo" scopes="vso.code vso.project"></azdo-connect>
@@ -44,7 +46,7 @@ pub use text_map::TextMap;
 /// The widget's version, reported in `azdo-ready`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Defines `<azdo-connect>` when the module loads.
+/// Mounts every `<azdo-connect>`, present or future, when the wasm starts.
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     if let Err(e) = define() {

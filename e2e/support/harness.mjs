@@ -27,6 +27,8 @@ export const env = {
   // The proxy runs with RUST_LOG=trace, every crate, writing here.
   proxyLog: required("AZDO_E2E_PROXY_LOG"),
   packageDir: required("AZDO_E2E_PACKAGE_DIR"),
+  // Where e2e/frameworks.test.mjs builds its apps; the static server serves it under /apps/.
+  appsDir: required("AZDO_E2E_APPS_DIR"),
   screenshots: required("AZDO_E2E_SCREENSHOTS"),
   chromium: process.env.AZDO_E2E_CHROMIUM ?? "/usr/bin/chromium",
 };
@@ -72,7 +74,7 @@ export function browserPerSuite() {
   const suite = {
     browser: undefined,
     session: undefined,
-    /** Opens `/pages/{name}` as this test's session. */
+    /** Opens `/pages/{name}` (or the path `name`) as this test's session. */
     async open(name, options) {
       suite.session = await open(suite.browser, name, options);
       return suite.session;
@@ -92,7 +94,8 @@ export function browserPerSuite() {
 }
 
 /**
- * Opens `/pages/{name}` in a fresh context and records the console, page errors and request
+ * Opens `/pages/{name}` (or `name` itself when it is a path, like `/apps/react/`) in a fresh
+ * context and records the console, page errors and request
  * URLs, so tests can assert that no secret leaks into any of them.
  */
 export async function open(browser, name, { query = {}, colorScheme = "light" } = {}) {
@@ -103,7 +106,8 @@ export async function open(browser, name, { query = {}, colorScheme = "light" } 
   page.on("pageerror", (error) => log.errors.push(String(error)));
   page.on("request", (request) => log.requests.push(request.url()));
   const search = new URLSearchParams(query).toString();
-  await page.goto(`${env.baseUrl}/pages/${name}${search ? `?${search}` : ""}`);
+  const path = name.startsWith("/") ? name : `/pages/${name}`;
+  await page.goto(`${env.baseUrl}${path}${search ? `?${search}` : ""}`);
   return { context, page, log };
 }
 
@@ -134,11 +138,21 @@ export async function nextEvent(page, type, count = 1) {
   return (await events(page, type))[count - 1];
 }
 
-/** Fills organization and token and presses Connect, as a person would. */
-export async function connect(page, organization, token) {
+/** Fills organization and token and presses Connect (or the button `button` names), as a person would. */
+export async function connect(page, organization, token, button = "Connect") {
   await page.getByLabel("Organization", { exact: true }).fill(organization);
   await page.getByLabel("Personal access token", { exact: true }).fill(token);
-  await page.getByRole("button", { name: "Connect", exact: true }).click();
+  await page.getByRole("button", { name: button, exact: true }).click();
+}
+
+/** What the token guidance says next to `vso.code`, and the Connect button's text. */
+export async function guidanceAndButton(page) {
+  const scope = page.locator('azdo-connect #required-scopes [data-scope="vso.code"]');
+  await scope.waitFor({ state: "attached", timeout: TIMEOUT.ui });
+  return {
+    scope: (await scope.textContent()).trim(),
+    button: (await page.locator("azdo-connect #connect").textContent()).trim(),
+  };
 }
 
 /** Waits for the failure alert with `code` and the matching `azdo-error`, and returns its detail. */
@@ -188,4 +202,19 @@ export async function assertTokenNowhere(page, log, token) {
   assert.ok(!proxyLog.includes(token), "the token is in the proxy's TRACE log");
   const basic = Buffer.from(`:${token}`).toString("base64");
   assert.ok(!proxyLog.includes(basic), "the token's Basic-auth header is in the proxy's TRACE log");
+}
+
+/**
+ * Whether `<azdo-connect>` is defined, and whether the element at `selector` rendered anything
+ * into its shadow root (it does once the wasm has started). The class is defined as soon as the
+ * package is imported, so a failed load leaves `{defined: true, rendered: false}`.
+ */
+export async function mountState(page, selector) {
+  return page.evaluate((selector) => {
+    const element = document.querySelector(selector);
+    return {
+      defined: customElements.get("azdo-connect") !== undefined,
+      rendered: (element?.shadowRoot?.childElementCount ?? 0) > 0,
+    };
+  }, selector);
 }

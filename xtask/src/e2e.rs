@@ -2,7 +2,8 @@
 //!
 //! Builds the npm package, starts the fake Azure DevOps and the proxy, serves the package under a
 //! CDN-like path and the host pages in `e2e/pages/` from a small node server, then runs the
-//! `e2e/*.test.mjs` files with node's test runner (playwright-core drives chromium). The counts
+//! `e2e/*.test.mjs` files with node's test runner (playwright-core drives chromium); React and Vue
+//! host apps are built with Vite from the packed tarball during the run. The counts
 //! come from the runner's own `# pass` / `# fail` summary lines.
 
 use std::process::Command;
@@ -48,6 +49,9 @@ pub fn tests(counts: &mut Counts) -> Result {
 
     step("end-to-end: static server for the package and the host pages");
     let cdn_path = format!("/cdn/azdo-connect@{}/", package::VERSION);
+    // e2e/frameworks.test.mjs builds its React and Vue apps here; the server shows them under
+    // /apps/, on the origin the proxy allows.
+    let apps = workspace_root().join("target/e2e/apps");
     let mut server = Guard::spawn(
         "e2e static server",
         Command::new("node")
@@ -55,7 +59,8 @@ pub fn tests(counts: &mut Counts) -> Result {
             .env("E2E_PORT", static_port.to_string())
             .env("E2E_PACKAGE_DIR", &package)
             .env("E2E_CDN_PATH", &cdn_path)
-            .env("E2E_PROXY_URL", stack.proxy_url()),
+            .env("E2E_PROXY_URL", stack.proxy_url())
+            .env("E2E_APPS_DIR", &apps),
         false,
     )?;
     servers::wait_ready(&mut server, ([127, 0, 0, 1], static_port).into())?;
@@ -77,6 +82,7 @@ pub fn tests(counts: &mut Counts) -> Result {
     .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
     .env("AZDO_E2E_PROXY_LOG", &proxy_log)
     .env("AZDO_E2E_PACKAGE_DIR", &package)
+    .env("AZDO_E2E_APPS_DIR", &apps)
     .env("AZDO_E2E_SCREENSHOTS", &screenshots)
     .env("AZDO_E2E_CHROMIUM", CHROMIUM)
     .env("PATH", setup::tool_path());
