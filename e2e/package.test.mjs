@@ -40,6 +40,7 @@ describe("npm package", () => {
       "package/azdo-connect.js",
       "package/define.js",
       "package/azdo-connect.d.ts",
+      "package/contract.d.ts",
       "package/define.d.ts",
       "package/azdo_connect.js",
       "package/azdo_connect_bg.wasm",

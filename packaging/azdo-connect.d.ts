@@ -1,31 +1,17 @@
 // Type declarations for `azdo-connect`: the <azdo-connect> element, its properties and events.
-// Event details mirror the contract types in crates/core/src/contract.rs (camelCase on the wire;
-// optional fields are absent, never null).
+// The contract types (event details, the proxy's bodies, error codes) are generated from the Rust
+// types into ./contract.d.ts; this file adds the element, its attributes and its event map.
 
-/** Every `code` an `azdo-error` can carry. New codes may be added in minor versions. */
-export type AzdoErrorCode =
-  | "invalid_request"
-  | "invalid_organization"
-  | "host_not_allowed"
-  | "token_format"
-  | "token_invalid"
-  | "token_expired"
-  | "organization_not_found"
-  | "missing_scopes"
-  | "rate_limited"
-  | "upstream_unavailable"
-  | "upstream_timeout"
-  | "forbidden_origin"
-  | "payload_too_large"
-  | "csp_blocked"
-  | "proxy_unreachable"
-  | "internal";
+import type {
+  AzdoConnectedDetail,
+  AzdoDisconnectedDetail,
+  AzdoErrorDetail,
+  AzdoReadyDetail,
+  AzdoSelection,
+  AzdoVerifyingDetail,
+} from "./contract.js";
 
-/** Azure DevOps Services (`https://dev.azure.com/{org}`) or Azure DevOps Server. */
-export type AzdoDeploymentType = "hosted" | "onPremises";
-
-/** What the proxy could observe about one scope; `unknown` is never reported as granted. */
-export type AzdoScopeState = "granted" | "missing" | "unknown";
+export * from "./contract.js";
 
 /** The `select` attribute's values: which picker follows a successful verify. */
 export type AzdoConnectSelect = "none" | "projects" | "repositories";
@@ -39,119 +25,6 @@ export interface AzdoConnectRequirements {
   fullAccess?: boolean;
   /** A note per scope id, shown beside its label, e.g. `{ "vso.code": "We publish docs from your repositories." }`. */
   notes?: Readonly<Record<string, string>>;
-}
-
-/** The verified identity behind a token. */
-export interface AzdoUser {
-  /** Azure DevOps' id for the user (a GUID). */
-  id: string;
-  /** The name Azure DevOps shows for the user. */
-  displayName: string;
-  /** The user's e-mail address or UPN, when Azure DevOps discloses it. */
-  email?: string;
-}
-
-/** One required scope and what the proxy observed. */
-export interface AzdoScopeStatus {
-  /** The scope id, e.g. `vso.code`. */
-  id: string;
-  /** The label in the Azure DevOps token UI, e.g. `Code (Read)`. */
-  label: string;
-  /** What the proxy observed. */
-  status: AzdoScopeState;
-}
-
-/** A non-fatal remark on a successful verify. */
-export interface AzdoWarning {
-  /** A stable machine-readable code, e.g. `token_format_unknown`. */
-  code: string;
-  /** A sentence for a person. */
-  message: string;
-}
-
-/** A project picked in the picker. */
-export interface AzdoSelectedProject {
-  /** The project id. */
-  id: string;
-  /** The project name. */
-  name: string;
-}
-
-/** A repository picked in the picker. */
-export interface AzdoSelectedRepository {
-  /** The repository id. */
-  id: string;
-  /** The repository name. */
-  name: string;
-  /** Git or TFVC. */
-  kind: "git" | "tfvc";
-  /** The id of the project it belongs to. */
-  projectId: string;
-}
-
-/** `azdo-selection-changed` detail, and `selection` in `azdo-connected`. */
-export interface AzdoSelection {
-  /** Picked projects. */
-  projects: AzdoSelectedProject[];
-  /** Picked repositories. */
-  repositories: AzdoSelectedRepository[];
-}
-
-/** `azdo-ready` detail: the element is interactive. */
-export interface AzdoReadyDetail {
-  /** The widget's version. */
-  version: string;
-}
-
-/** `azdo-verifying` detail: a verify request started. */
-export interface AzdoVerifyingDetail {
-  /** The canonical organization name. */
-  organization: string;
-  /** The canonical organization URL, e.g. `https://dev.azure.com/contoso`. */
-  organizationUrl: string;
-}
-
-/**
- * `azdo-connected` detail: the proxy's verify answer, never the raw token. Send `credential` to
- * your backend; it is the token sealed by your proxy (JWE `dir`/`A256GCM`).
- */
-export interface AzdoConnectedDetail {
-  /** The canonical organization name, as typed. */
-  organization: string;
-  /** The canonical organization URL. */
-  organizationUrl: string;
-  /** Azure DevOps Services or Server. */
-  deploymentType: AzdoDeploymentType;
-  /** Who the token belongs to. */
-  user: AzdoUser;
-  /** Every required scope with what was observed. */
-  scopes: AzdoScopeStatus[];
-  /** The verified token sealed as a JWE compact token, for your backend. */
-  credential: string;
-  /** When the proxy verified the token, RFC 3339. */
-  verifiedAt: string;
-  /** Non-fatal remarks. */
-  warnings: AzdoWarning[];
-  /** What the person picked, when `select` is not `none`. */
-  selection?: AzdoSelection;
-}
-
-/** `azdo-error` detail: any failure, including CSP and load failures. */
-export interface AzdoErrorDetail {
-  /** The contract error code. */
-  code: AzdoErrorCode;
-  /** A sentence a person can act on. */
-  message: string;
-  /** Seconds to wait before trying again (`rate_limited`). */
-  retryAfter?: number;
-  /** The required scopes the token lacks (`missing_scopes`). */
-  missingScopes?: string[];
-}
-
-/** `azdo-disconnected` detail. The event is cancelable: `preventDefault()` keeps the connection. */
-export interface AzdoDisconnectedDetail {
-  /** The organization that was disconnected. */
-  organization: string;
 }
 
 /** The events <azdo-connect> dispatches; all bubble and are composed. */

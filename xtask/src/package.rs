@@ -63,10 +63,11 @@ const WASM_OPT_FEATURES: [&str; 7] = [
 ];
 
 /// Files copied from `packaging/` as they are, apart from `{{version}}`.
-const TEMPLATES: [&str; 6] = [
+const TEMPLATES: [&str; 7] = [
     "azdo-connect.js",
     "define.js",
     "azdo-connect.d.ts",
+    "contract.d.ts",
     "define.d.ts",
     "custom-elements.json",
     "README.md",

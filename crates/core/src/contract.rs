@@ -60,7 +60,8 @@ pub enum ScopeState {
 
 impl ScopeState {
     /// Every state.
-    pub const ALL: &'static [ScopeState] = <ScopeState as VariantArray>::VARIANTS;
+    pub const ALL: [ScopeState; ScopeState::VARIANTS.len()] =
+        crate::variant_array(ScopeState::VARIANTS);
 
     /// The wire name, as serde writes it, e.g. `"granted"`.
     pub fn as_str(self) -> &'static str {
@@ -200,7 +201,8 @@ pub enum RepositoryKind {
 
 impl RepositoryKind {
     /// Both kinds.
-    pub const ALL: &'static [RepositoryKind] = <RepositoryKind as VariantArray>::VARIANTS;
+    pub const ALL: [RepositoryKind; RepositoryKind::VARIANTS.len()] =
+        crate::variant_array(RepositoryKind::VARIANTS);
 
     /// The wire name, as serde writes it: `"git"` or `"tfvc"`.
     pub fn as_str(self) -> &'static str {
@@ -479,9 +481,9 @@ mod tests {
                 assert_eq!(serde_json::from_value::<T>(name(v).into()).unwrap(), v);
             }
         }
-        check(ErrorCode::ALL, ErrorCode::as_str);
-        check(DeploymentType::ALL, DeploymentType::as_str);
-        check(ScopeState::ALL, ScopeState::as_str);
-        check(RepositoryKind::ALL, RepositoryKind::as_str);
+        check(&ErrorCode::ALL, ErrorCode::as_str);
+        check(&DeploymentType::ALL, DeploymentType::as_str);
+        check(&ScopeState::ALL, ScopeState::as_str);
+        check(&RepositoryKind::ALL, RepositoryKind::as_str);
     }
 }

@@ -56,7 +56,8 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: &'static [ErrorCode] = <ErrorCode as VariantArray>::VARIANTS;
+    pub const ALL: [ErrorCode; ErrorCode::VARIANTS.len()] =
+        crate::variant_array(ErrorCode::VARIANTS);
 
     /// The wire name, e.g. `"token_expired"`.
     pub fn as_str(self) -> &'static str {

@@ -67,3 +67,12 @@ pub use org::{
 };
 pub use pat::{classify_pat, token_format_error, PatFormat, MAX_TOKEN_LEN};
 pub use secret::Pat;
+
+/// strum's `VARIANTS` as an array, so each contract enum's `ALL` stays an array that grows with
+/// the enum.
+const fn variant_array<T: Copy, const N: usize>(variants: &[T]) -> [T; N] {
+    match variants.first_chunk() {
+        Some(all) if variants.len() == N => *all,
+        _ => panic!("the array length is the number of variants"),
+    }
+}

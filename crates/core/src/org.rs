@@ -24,7 +24,8 @@ pub enum DeploymentType {
 
 impl DeploymentType {
     /// Both kinds.
-    pub const ALL: &'static [DeploymentType] = <DeploymentType as VariantArray>::VARIANTS;
+    pub const ALL: [DeploymentType; DeploymentType::VARIANTS.len()] =
+        crate::variant_array(DeploymentType::VARIANTS);
 
     /// The wire name, as serde writes it: `"hosted"` or `"onPremises"`.
     pub fn as_str(self) -> &'static str {

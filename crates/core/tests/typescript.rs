@@ -402,18 +402,18 @@ fn enums_declare_every_wire_name() {
     }
     assert_eq!(
         union("AzdoErrorCode"),
-        names(ErrorCode::ALL, ErrorCode::as_str)
+        names(&ErrorCode::ALL, ErrorCode::as_str)
     );
     assert_eq!(
         union("AzdoDeploymentType"),
-        names(DeploymentType::ALL, DeploymentType::as_str)
+        names(&DeploymentType::ALL, DeploymentType::as_str)
     );
     assert_eq!(
         union("AzdoScopeState"),
-        names(ScopeState::ALL, ScopeState::as_str)
+        names(&ScopeState::ALL, ScopeState::as_str)
     );
     assert_eq!(
         union("AzdoRepositoryKind"),
-        names(RepositoryKind::ALL, RepositoryKind::as_str)
+        names(&RepositoryKind::ALL, RepositoryKind::as_str)
     );
 }
