@@ -100,9 +100,8 @@ async fn disconnect_confirms_and_the_host_can_cancel_it() {
 #[wasm_bindgen_test]
 async fn every_new_token_field_starts_hidden() {
     let (host, _events) = restored().await;
-    let pat_type = |host: &web_sys::HtmlElement| {
-        find(host, "#pat").and_then(|pat| pat.get_attribute("type"))
-    };
+    let pat_type =
+        |host: &web_sys::HtmlElement| find(host, "#pat").and_then(|pat| pat.get_attribute("type"));
     click(&host, "#change-token");
     settle().await;
     assert_eq!(pat_type(&host).as_deref(), Some("password"));

@@ -21,11 +21,13 @@ impl ChangingToken {
             Action::Tick => self.form.tick(),
             Action::AllowedServers(servers) => self.form.fields.renormalize(&servers),
             Action::Submit => {
-                return match self.form.submit() {
-                    Ok((fields, detail)) => {
-                        Verifying::start(fields, detail, Some(self.connection), common)
-                    }
-                    Err(form) => Next::to(ChangingToken { form, ..self }),
+                if let Some(detail) = self.form.submit() {
+                    return Verifying::start(
+                        self.form.fields,
+                        detail,
+                        Some(self.connection),
+                        common,
+                    );
                 }
             }
             Action::CancelChange => return Next::to(Connected::restored(self.connection)),

@@ -150,22 +150,19 @@ impl Form {
         }
     }
 
-    /// Connect was pressed: `Ok` with the fields to verify and the `azdo-verifying` detail, or
-    /// `Err` with the form showing why not (the "required" messages, or a countdown running).
-    pub(super) fn submit(mut self) -> Result<(Fields, VerifyingDetail), Form> {
+    /// Connect was pressed: the `azdo-verifying` detail when the fields are ready to verify;
+    /// otherwise `None`, and the "required" messages show (nothing changes during a countdown).
+    pub(super) fn submit(&mut self) -> Option<VerifyingDetail> {
         if self.waiting_to_retry() {
-            return Err(self);
+            return None;
         }
         self.fields.show_errors = true;
         match &self.fields.org {
-            Ok(org) if !self.fields.pat.is_empty() => {
-                let detail = VerifyingDetail {
-                    organization: org.organization.clone(),
-                    organization_url: org.organization_url.clone(),
-                };
-                Ok((self.fields, detail))
-            }
-            _ => Err(self),
+            Ok(org) if !self.fields.pat.is_empty() => Some(VerifyingDetail {
+                organization: org.organization.clone(),
+                organization_url: org.organization_url.clone(),
+            }),
+            _ => None,
         }
     }
 
@@ -178,9 +175,8 @@ impl Form {
             Action::Tick => self.tick(),
             Action::AllowedServers(servers) => self.fields.renormalize(&servers),
             Action::Submit => {
-                return match self.submit() {
-                    Ok((fields, detail)) => Verifying::start(fields, detail, None, common),
-                    Err(form) => Next::to(form),
+                if let Some(detail) = self.submit() {
+                    return Verifying::start(self.fields, detail, None, common);
                 }
             }
             Action::HostConnection {

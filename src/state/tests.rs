@@ -522,7 +522,10 @@ fn picking_toggles_report_the_selection() {
         project_id: "p".into(),
     };
     let (s, _) = s.transition(Action::ToggleRepository(repository.clone()));
-    assert_eq!(picking_of(&s).selection.repositories, [repository.clone()]);
+    assert_eq!(
+        picking_of(&s).selection.repositories,
+        std::slice::from_ref(&repository)
+    );
     let (s, events) = s.transition(Action::ToggleRepository(repository));
     assert!(picking_of(&s).selection.repositories.is_empty());
     assert_eq!(events, [Outgoing::SelectionChanged(Selection::default())]);
