@@ -102,12 +102,9 @@ widget.addEventListener("azdo-disconnected", async (event) => {
   if (event.defaultPrevented) return;
   forget();
   try {
+    // 204 whether or not anything was stored: already gone is what was asked.
     const response = await fetch(`${store}/current`, { method: "DELETE", headers: CSRF });
-    if (!response.ok) {
-      const error = await failure(response);
-      // `not_found`: already gone, which is what was asked.
-      if (error.code !== "not_found") throw new Error(error.message);
-    }
+    if (!response.ok) throw new Error((await failure(response)).message);
     say("Removed from the demo database.", "empty");
   } catch (error) {
     say(`Could not remove the connection from the demo database: ${error.message}`, "error");
@@ -118,13 +115,10 @@ widget.addEventListener("azdo-disconnected", async (event) => {
 async function load() {
   try {
     const response = await fetch(`${store}/current`, { headers: { Accept: "application/json" } });
-    if (response.ok) {
-      show(await response.json());
-      return;
-    }
-    const error = await failure(response);
-    if (error.code === "not_found") say("Nothing stored in the demo database yet.", "empty");
-    else say(`The demo database is not available: ${error.message}`, "error");
+    if (!response.ok) throw new Error((await failure(response)).message);
+    // 204 without a body: nothing stored yet, the normal first visit.
+    if (response.status === 204) say("Nothing stored in the demo database yet.", "empty");
+    else show(await response.json());
   } catch (error) {
     say(`The demo database is not available: ${error.message}`, "error");
   }

@@ -44,18 +44,14 @@ widget.addEventListener("azdo-connected", async (event) => {
 widget.addEventListener("azdo-disconnected", async (event) => {
   if (event.defaultPrevented) return;
   for (const name of ["organization", "connected-as", "verified-at"]) widget.removeAttribute(name);
+  // 204 whether or not anything was stored.
   const response = await fetch(`${store}/current`, { method: "DELETE", headers: CSRF });
-  if (response.ok || (await errorOf(response)).code === "not_found") {
-    say("Removed from the demo database.", "empty");
-  } else {
-    say(`Not removed: HTTP ${response.status}`, "error");
-  }
+  if (response.ok) say("Removed from the demo database.", "empty");
+  else say(`Not removed: ${(await errorOf(response)).message}`, "error");
 });
 
+// 200 with the stored row, or 204 without a body when nothing is stored yet.
 const response = await fetch(`${store}/current`);
-if (response.ok) show(await response.json());
-else {
-  const error = await errorOf(response);
-  if (error.code === "not_found") say("Nothing stored in the demo database yet.", "empty");
-  else say(`The demo database is not available: ${error.message}`, "error");
-}
+if (response.status === 204) say("Nothing stored in the demo database yet.", "empty");
+else if (response.ok) show(await response.json());
+else say(`The demo database is not available: ${(await errorOf(response)).message}`, "error");

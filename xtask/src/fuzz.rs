@@ -1,5 +1,6 @@
-//! `cargo xtask fuzz`: runs every libFuzzer target in `fuzz/` for a bounded time and records the
-//! figures in `bench/results/fuzz.json`.
+//! `cargo xtask fuzz`: runs every libFuzzer target in `fuzz/` for a bounded budget (a number of
+//! executions for `org_normalize`, a time for the others) and records the figures in
+//! `bench/results/fuzz.json`.
 //!
 //! libFuzzer needs nightly-only compiler flags; the machines have stable Rust only, so the fuzz
 //! build (and nothing else) runs with `RUSTC_BOOTSTRAP=1`. The fuzz crate is its own workspace,
@@ -26,11 +27,52 @@ pub const TARGETS: [&str; 4] = [
     "credential_open",
 ];
 
+/// The target that runs for a number of executions rather than a time: the organization
+/// normalizer reads everything a person pastes, so it gets the longest, reproducible budget.
+pub const COUNTED_TARGET: &str = "org_normalize";
+
+/// `cargo xtask fuzz` options.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Seconds to fuzz each target other than org_normalize.
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
+    /// Executions of org_normalize (libFuzzer's `-runs`); it runs until it has done them all.
+    #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub org_runs: u64,
+}
+
+/// How long one target runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    Seconds(u64),
+    Runs(u64),
+}
+
+impl Budget {
+    /// The libFuzzer flag that enforces the budget.
+    fn flag(self) -> String {
+        match self {
+            Budget::Seconds(s) => format!("-max_total_time={s}"),
+            Budget::Runs(n) => format!("-runs={n}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Budget::Seconds(s) => write!(f, "{s} s"),
+            Budget::Runs(n) => write!(f, "{n} executions"),
+        }
+    }
+}
+
 /// What one target's run amounted to.
 #[derive(Debug, Clone, PartialEq)]
 struct TargetRun {
     name: String,
-    seconds: u64,
+    budget: Budget,
     elapsed_seconds: u64,
     execs: u64,
     execs_per_sec: u64,
@@ -39,15 +81,21 @@ struct TargetRun {
     artifacts: Vec<String>,
 }
 
-/// Installs cargo-fuzz, builds the targets, runs each for `seconds`, and writes the report.
-/// Fails if any target crashed.
-pub fn run(seconds: u64) -> Result {
+/// Installs cargo-fuzz, builds the targets, runs `org_normalize` for `args.org_runs`
+/// executions and every other target for `args.seconds`, and writes the report. Fails if any
+/// target crashed.
+pub fn run(args: &Args) -> Result {
     cargo_fuzz()?;
     seed_org_vectors()?;
     build()?;
     let mut runs = Vec::new();
     for target in TARGETS {
-        runs.push(run_target(target, seconds)?);
+        let budget = if target == COUNTED_TARGET {
+            Budget::Runs(args.org_runs)
+        } else {
+            Budget::Seconds(args.seconds)
+        };
+        runs.push(run_target(target, budget)?);
     }
     step("results");
     println!("{}", markdown_table(&runs));
@@ -132,11 +180,19 @@ fn org_vector_seeds(vectors: &[u8]) -> Result<Vec<Vec<u8>>> {
 
 fn build() -> Result {
     step("build the fuzz targets (RUSTC_BOOTSTRAP=1 cargo fuzz build, -O, debug assertions on)");
+    // An explicit target dir: a CARGO_TARGET_DIR in the environment would otherwise move the
+    // binaries away from where `target_binary` looks.
     exec(
         cargo()
-            .args(["fuzz", "build", "-O", "--debug-assertions"])
+            .args(["fuzz", "build", "-O", "--debug-assertions", "--target-dir"])
+            .arg(fuzz_target_dir())
             .env("RUSTC_BOOTSTRAP", "1"),
     )
+}
+
+/// The fuzz workspace's own target directory.
+fn fuzz_target_dir() -> PathBuf {
+    workspace_root().join("fuzz/target")
 }
 
 /// Where `cargo fuzz build -O` puts a target's binary.
@@ -147,15 +203,11 @@ fn target_binary(target: &str) -> Result<PathBuf> {
                 .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
         })
         .ok_or("cannot read the host triple from `rustc -vV`")?;
-    Ok(workspace_root()
-        .join("fuzz/target")
-        .join(host)
-        .join("release")
-        .join(target))
+    Ok(fuzz_target_dir().join(host).join("release").join(target))
 }
 
-fn run_target(target: &str, seconds: u64) -> Result<TargetRun> {
-    step(&format!("fuzz {target} for {seconds} s"));
+fn run_target(target: &str, budget: Budget) -> Result<TargetRun> {
+    step(&format!("fuzz {target} for {budget}"));
     let root = workspace_root();
     let corpus = root.join("fuzz/corpus").join(target);
     let seeds = root.join("fuzz/seeds").join(target);
@@ -173,7 +225,7 @@ fn run_target(target: &str, seconds: u64) -> Result<TargetRun> {
     let mut cmd = Command::new(target_binary(target)?);
     cmd.arg(&corpus)
         .arg(&seeds)
-        .arg(format!("-max_total_time={seconds}"))
+        .arg(budget.flag())
         .arg("-rss_limit_mb=2048")
         .arg("-max_len=4096")
         .arg("-timeout=30")
@@ -227,7 +279,7 @@ fn run_target(target: &str, seconds: u64) -> Result<TargetRun> {
     let secs = stats.seconds.map_or(elapsed, |s| s as f64).max(1.0);
     Ok(TargetRun {
         name: target.to_owned(),
-        seconds,
+        budget,
         elapsed_seconds: elapsed.round() as u64,
         execs,
         execs_per_sec: (execs as f64 / secs).round() as u64,
@@ -325,12 +377,12 @@ impl Stats {
 
 fn markdown_table(runs: &[TargetRun]) -> String {
     let mut out = String::from(
-        "| target | seconds | execs | execs/s | crashes | corpus |\n|---|---:|---:|---:|---:|---:|\n",
+        "| target | budget | seconds | execs | execs/s | crashes | corpus |\n|---|---|---:|---:|---:|---:|---:|\n",
     );
     for r in runs {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            r.name, r.seconds, r.execs, r.execs_per_sec, r.crashes, r.corpus_size
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            r.name, r.budget, r.elapsed_seconds, r.execs, r.execs_per_sec, r.crashes, r.corpus_size
         ));
     }
     out
@@ -344,7 +396,9 @@ fn report_json(runs: &[TargetRun]) -> serde_json::Value {
         "cargoFuzz": CARGO_FUZZ_VERSION,
         "targets": runs.iter().map(|r| serde_json::json!({
             "name": r.name,
-            "seconds": r.seconds,
+            // Exactly one of the two budgets is set; the other is null.
+            "seconds": match r.budget { Budget::Seconds(s) => Some(s), Budget::Runs(_) => None },
+            "runs": match r.budget { Budget::Runs(n) => Some(n), Budget::Seconds(_) => None },
             "elapsed_seconds": r.elapsed_seconds,
             "execs": r.execs,
             "execs_per_sec": r.execs_per_sec,
@@ -457,6 +511,33 @@ mod tests {
         s.read_line("Test unit written to ./oom-12ab");
         s.read_line("MS: 1 EraseBytes-; base unit: 0cd1");
         assert_eq!(s.artifacts, ["crash-0cd1", "oom-12ab"]);
+    }
+
+    #[test]
+    fn budgets_become_libfuzzer_flags_and_report_fields() {
+        assert_eq!(Budget::Runs(10_000_000).flag(), "-runs=10000000");
+        assert_eq!(Budget::Seconds(60).flag(), "-max_total_time=60");
+        let run = |budget| TargetRun {
+            name: "t".into(),
+            budget,
+            elapsed_seconds: 3,
+            execs: 7,
+            execs_per_sec: 2,
+            crashes: 0,
+            corpus_size: 1,
+            artifacts: Vec::new(),
+        };
+        let report = report_json(&[run(Budget::Runs(5)), run(Budget::Seconds(9))]);
+        let targets = report["targets"].as_array().unwrap();
+        assert_eq!(
+            (targets[0]["runs"].as_u64(), targets[0]["seconds"].as_u64()),
+            (Some(5), None)
+        );
+        assert_eq!(
+            (targets[1]["runs"].as_u64(), targets[1]["seconds"].as_u64()),
+            (None, Some(9))
+        );
+        assert!(TARGETS.contains(&COUNTED_TARGET));
     }
 
     #[test]

@@ -45,12 +45,8 @@ enum Command {
     },
     /// Screenshot the demo in each state, light and dark, into docs/screenshots/.
     Screenshots,
-    /// Run every libFuzzer target in fuzz/ for a bounded time; writes bench/results/fuzz.json.
-    Fuzz {
-        /// Seconds to fuzz each target.
-        #[arg(long, default_value_t = 60)]
-        seconds: u64,
-    },
+    /// Run every libFuzzer target in fuzz/ for a bounded budget; writes bench/results/fuzz.json.
+    Fuzz(fuzz::Args),
     /// Run the benchmarks in release (`proxy`, `faults`, `size`, `tti`; all when omitted) into bench/results/.
     Bench {
         #[command(subcommand)]
@@ -71,7 +67,7 @@ fn main() -> ExitCode {
         Command::Test => test::run(),
         Command::Demo { port } => demo::run(port),
         Command::Screenshots => screenshots::run(),
-        Command::Fuzz { seconds } => fuzz::run(seconds),
+        Command::Fuzz(args) => fuzz::run(&args),
         Command::Bench { which } => bench::run(which),
         Command::Ship(ship) => ship.run(),
     };

@@ -71,6 +71,10 @@ pub fn build_binaries() -> Result {
         "-p",
         "azdo-connect-fake",
         "--bins",
+        // Named rather than left to the defaults: the binary needs `cli`, `serve --demo` needs
+        // `demo`, and a library user turns both off.
+        "--features",
+        "azdo-connect-proxy/cli,azdo-connect-proxy/demo",
     ]))
 }
 

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use rand::RngCore as _;
 use url::Url;
 
+use crate::client_ip::ClientIpSource;
 use crate::Error;
 
 /// A 256-bit key that seals credentials (JWE `dir` + `A256GCM`), with the key id written in the
@@ -79,7 +80,8 @@ impl fmt::Debug for SealKey {
     }
 }
 
-/// Per-client rate limiting of the `POST` endpoints, keyed by the peer IP address.
+/// Per-client rate limiting of the `POST` endpoints, keyed by the client IP address that
+/// [`ProxyConfig::client_ip_source`] names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Sustained requests per minute per client. Default 30.
@@ -124,6 +126,10 @@ pub struct ProxyConfig {
     pub verify_timeout: Duration,
     /// Per-client rate limit of the `POST` endpoints.
     pub rate_limit: RateLimit,
+    /// Where the rate limit reads a client's IP address. [`ClientIpSource::Peer`] (the default)
+    /// uses the TCP peer and ignores every forwarding header; behind a reverse proxy, name the
+    /// header it sets, and make sure clients can reach the proxy only through it.
+    pub client_ip_source: ClientIpSource,
     /// The largest request body accepted. Default 16 KiB.
     pub max_body_bytes: usize,
     /// How long the proxy accepts a credential back on `POST {base}/projects`. Default 30 days.
@@ -142,6 +148,7 @@ impl Default for ProxyConfig {
             connect_timeout: Duration::from_secs(3),
             verify_timeout: Duration::from_secs(10),
             rate_limit: RateLimit::default(),
+            client_ip_source: ClientIpSource::Peer,
             max_body_bytes: 16 * 1024,
             credential_ttl: Duration::from_secs(30 * 24 * 60 * 60),
         }
@@ -186,7 +193,7 @@ impl ProxyConfig {
             ));
         }
         for origin in &self.allowed_origins {
-            crate::security::parse_origin(origin).ok_or_else(|| {
+            crate::origin::parse_origin(origin).ok_or_else(|| {
                 Error::Config(format!(
                     "an allowed origin must look like https://host[:port]: {origin:?}"
                 ))

@@ -7,8 +7,11 @@
 //! | endpoint | what |
 //! |---|---|
 //! | `POST {base}/demo/connections` | `{"credential", "displayName"?, "selection"?}` → opens the credential with the proxy's keyring, stores the connection, 201 [`StoredConnection`] |
-//! | `GET {base}/demo/connections/current` | the stored connection, never its token; 404 when there is none |
-//! | `DELETE {base}/demo/connections/current` | forgets it: 204, or 404 when there was none |
+//! | `GET {base}/demo/connections/current` | 200 with the stored connection, never its token; 204 with no body when there is none |
+//! | `DELETE {base}/demo/connections/current` | forgets it: 204, also when there was none |
+//!
+//! "Nothing stored" is the normal first visit, not a failure: it is answered with a success
+//! status, so a browser's console stays clean for a newcomer (a 4xx is logged as an error).
 //!
 //! The personal access token is stored only sealed (JWE `dir` + `A256GCM` under the proxy's
 //! current seal key), so the SQLite file never holds it in clear.
@@ -24,7 +27,6 @@ use axum::{Extension, Json, Router};
 use azdo_connect_core::contract::{CredentialClaims, Selection};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::credential::{open_credential, Keyring};
 use crate::extract::{ApiJson, BodyLimit};
@@ -308,7 +310,7 @@ async fn store_connection(
 async fn current_connection(Extension(store): Extension<DemoStore>) -> Result<Response, Error> {
     match blocking(move || store.current()).await? {
         Some(connection) => Ok(Json(connection).into_response()),
-        None => Ok(not_found()),
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
 }
 
@@ -325,25 +327,11 @@ async fn delete_connection(
             "Every DELETE must carry the header X-Azdo-Connect: 1.".into(),
         ));
     }
+    // Deleting what is already gone is what was asked: the same 204 either way.
     if blocking(move || store.delete_current()).await? {
         tracing::info!("demo: connection deleted");
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Ok(not_found())
     }
-}
-
-// "Nothing stored" is a normal answer of this demo-only API, not one of the contract's error codes,
-// so it gets its own code in the contract's error shape.
-fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(json!({"error": {
-            "code": "not_found",
-            "message": "No Azure DevOps connection is stored in the demo database.",
-        }})),
-    )
-        .into_response()
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 fn rfc3339(unix: i64) -> Result<String, Error> {

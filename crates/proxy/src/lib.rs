@@ -2,7 +2,8 @@
 //!
 //! It verifies an Azure DevOps personal access token for an organization (who owns it, which of
 //! the required scopes work), then seals it as a JWE credential only the vendor's backend can
-//! open. The contract is in DESIGN.md; its JSON types live in [`azdo_connect_core::contract`].
+//! open. The HTTP contract is described in the crate's README; its JSON types live in
+//! [`azdo_connect_core::contract`].
 //!
 //! [`router`] builds a mountable axum [`Router`](axum::Router):
 //!
@@ -14,9 +15,18 @@
 //! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
 //! | `GET /healthz` | liveness |
 //!
-//! With the `demo` feature (on by default), [`router_with_demo`] adds the demo page's stand-in
-//! for a vendor backend, persisting connections in SQLite through a [`DemoStore`]; it is not part
-//! of the public contract.
+//! Features (both on by default, so `cargo install` and `cargo build` give the binary):
+//!
+//! - `cli`: the `azdo-connect-proxy` binary (clap, tracing-subscriber).
+//! - `demo`: [`router_with_demo`], the demo page's stand-in for a vendor backend, persisting
+//!   connections in SQLite through a [`DemoStore`]; it is not part of the public contract.
+//!
+//! A vendor who mounts [`router`] depends on the crate with `default-features = false` and
+//! compiles neither.
+//!
+//! The rate limit of the `POST` endpoints counts per client IP address, read from the source
+//! [`ProxyConfig::client_ip_source`] names: the TCP peer by default, or behind a reverse proxy
+//! the header it sets ([`ClientIpSource`]).
 //!
 //! The token only ever lives in a redacted [`Pat`](azdo_connect_core::Pat); it becomes an
 //! `Authorization` header (marked sensitive) at the moment a request to Azure DevOps is sent, and
@@ -29,6 +39,7 @@ use std::time::Duration;
 use azdo_connect_core::contract::ConfigResponse;
 use azdo_connect_core::AllowedServers;
 
+mod client_ip;
 mod config;
 pub mod credential;
 #[cfg(feature = "demo")]
@@ -36,21 +47,23 @@ mod demo_store;
 mod error;
 mod extract;
 mod openapi;
+mod origin;
 mod projects;
 mod routes;
 mod security;
 mod upstream;
 mod verify;
 
+pub use client_ip::{ClientIpSource, UnknownClientIpSource};
 pub use config::{ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};
 #[cfg(feature = "demo")]
 pub use demo_store::{DemoStore, StoredConnection};
 pub use error::Error;
+pub use origin::CSRF_HEADER;
 pub use routes::router;
 #[cfg(feature = "demo")]
 pub use routes::router_with_demo;
-pub use security::CSRF_HEADER;
 
 /// What every handler shares.
 #[derive(Debug)]

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use azdo_connect_core::contract::ErrorBody;
 use azdo_connect_core::{normalize_organization, AllowedServers};
-use azdo_connect_proxy::{open_credential, router, Keyring, ProxyConfig, RateLimit, SealKey};
+use azdo_connect_proxy::{
+    open_credential, router, ClientIpSource, Keyring, ProxyConfig, RateLimit, SealKey,
+};
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 use url::Url;
@@ -161,6 +164,19 @@ struct ServeArgs {
         value_name = "N"
     )]
     rate_limit_burst: u32,
+    /// Where the rate limiter reads the client's IP address: `peer` (the TCP peer; forwarding
+    /// headers are ignored), or behind a reverse proxy the header it sets: `x-forwarded-for`
+    /// (rightmost address), `x-real-ip`, `cf-connecting-ip` or `forwarded`. Pick a header only
+    /// when clients can reach this proxy solely through that reverse proxy; a POST without a
+    /// readable address in it is refused (400 invalid_request).
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CLIENT_IP_SOURCE",
+        value_name = "SOURCE",
+        default_value_t = ClientIpSource::Peer,
+        value_parser = client_ip_source_parser(),
+    )]
+    client_ip_source: ClientIpSource,
     /// The largest request body accepted, in bytes.
     #[arg(
         long,
@@ -187,6 +203,12 @@ struct ServeArgs {
     /// Log format on stderr (the level comes from RUST_LOG, default info).
     #[arg(long, env = "AZDO_CONNECT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+}
+
+/// `--client-ip-source` takes exactly the library's names, listed in `--help`.
+fn client_ip_source_parser() -> impl clap::builder::TypedValueParser<Value = ClientIpSource> {
+    PossibleValuesParser::new(ClientIpSource::ALL.map(ClientIpSource::as_str))
+        .map(|name| name.parse().expect("a listed name parses"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,6 +352,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             burst: args.rate_limit_burst,
         },
         max_body_bytes: args.max_body_bytes,
+        client_ip_source: args.client_ip_source,
         ..ProxyConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -364,6 +387,7 @@ async fn run(
         tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
     }
     let base = config.base_path.clone();
+    let client_ip_source = config.client_ip_source;
     let app = match demo_db {
         None => router(config),
         #[cfg(feature = "demo")]
@@ -380,7 +404,7 @@ async fn run(
         .await
         .map_err(|e| format!("could not listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(addr = %local, base = %base, "azdo-connect-proxy listening");
+    tracing::info!(addr = %local, base = %base, client_ip_source = %client_ip_source, "azdo-connect-proxy listening");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -6,16 +6,18 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use azdo_connect_core::contract::{ConfigResponse, Limits};
 use azdo_connect_core::scopes;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::credential::{Keyring, Sealer};
 use crate::extract::BodyLimit;
-use crate::security::{self, Origins};
+use crate::origin::Origins;
+use crate::security;
 use crate::upstream::Upstream;
 use crate::{AppState, Error, ProxyConfig};
 
@@ -37,7 +39,8 @@ use crate::{AppState, Error, ProxyConfig};
 /// ```
 ///
 /// Served without connect info, all clients share one rate-limit bucket. Behind a reverse proxy
-/// the peer is the reverse proxy: size the limit accordingly.
+/// the peer is the reverse proxy: set [`ProxyConfig::client_ip_source`] to the header it sets
+/// (and let clients reach the proxy only through it), as the crate's README describes.
 ///
 /// # Errors
 /// [`Error::Config`] when the configuration is invalid (a base path without a leading `/`, a zero
@@ -61,9 +64,42 @@ pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<
     build(config, demo)
 }
 
-// `extra` routes are mounted under the base path, behind the origin/CSRF guard and CORS.
+// `extra` routes are mounted under the base path, behind the origin/CSRF guard and CORS. Every
+// contract endpoint is registered with `routes!`, which adds its OpenAPI entry at the same time.
 fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Error> {
     let base = config.validate()?;
+    let origins = Origins::new(&config.allowed_origins);
+
+    // Layers listed last run first: the deadline sits inside the rate limit so a refused request
+    // costs nothing, and the body limit applies to the extractor inside the handler.
+    let calls = OpenApiRouter::default()
+        .routes(routes!(crate::verify::verify))
+        .routes(routes!(crate::projects::projects))
+        .route_layer(from_fn_with_state(
+            config.verify_timeout,
+            security::deadline,
+        ))
+        .route_layer(security::rate_limit_layer(
+            config.rate_limit,
+            config.client_ip_source,
+        )?)
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(Extension(BodyLimit(config.max_body_bytes)));
+    let api = OpenApiRouter::default()
+        .routes(routes!(get_config))
+        .routes(routes!(openapi_json))
+        .merge(calls)
+        .merge(OpenApiRouter::from(extra))
+        .layer(from_fn_with_state(origins.clone(), security::guard))
+        .layer(origins.cors());
+    let app = OpenApiRouter::with_openapi(crate::openapi::frame()).routes(routes!(healthz));
+    let (app, openapi) = if base.is_empty() {
+        app.merge(api)
+    } else {
+        app.nest(&base, api)
+    }
+    .split_for_parts();
+
     let state = Arc::new(AppState {
         upstream: Upstream::new(&config)?,
         sealer: Sealer::new(*config.seal_key.key(), config.seal_key.kid())?,
@@ -81,46 +117,16 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
                 requests_per_minute: config.rate_limit.per_minute,
             },
         },
-        openapi: serde_json::to_string(&crate::openapi::document(&base))
+        openapi: serde_json::to_string(&openapi)
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
     });
-    let origins = Origins::new(&config.allowed_origins);
-
-    // Layers listed last run first: the deadline sits inside the rate limit so a refused request
-    // costs nothing, and the body limit applies to the extractor inside the handler.
-    let calls = Router::new()
-        .route("/verify", post(crate::verify::verify))
-        .route("/projects", post(crate::projects::projects))
-        .route_layer(from_fn_with_state(
-            config.verify_timeout,
-            security::deadline,
-        ))
-        .route_layer(security::rate_limit_layer(config.rate_limit)?)
-        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(Extension(BodyLimit(config.max_body_bytes)));
-    let api = Router::new()
-        .route("/config", get(get_config))
-        .route("/openapi.json", get(openapi_json))
-        .merge(calls)
-        .merge(extra)
-        .layer(from_fn_with_state(origins.clone(), security::guard))
-        .layer(origins.cors());
-    let api = if base.is_empty() {
-        api
-    } else {
-        Router::new().nest(&base, api)
-    };
-    Ok(api
-        .route("/healthz", get(healthz))
-        .with_state(state)
-        .layer(from_fn(no_store))
-        .layer(
-            // One line per request at INFO (method, path, status, latency); never headers or
-            // bodies, which carry the token and the credential.
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        ))
+    Ok(app.with_state(state).layer(from_fn(no_store)).layer(
+        // One line per request at INFO (method, path, status, latency); never headers or
+        // bodies, which carry the token and the credential.
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    ))
 }
 
 /// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.

@@ -1,92 +1,22 @@
-//! Cross-cutting request guards: CORS, the origin and CSRF checks, per-client rate limiting, and
-//! the request deadline.
+//! Cross-cutting request guards: the origin and CSRF checks, per-client rate limiting, and the
+//! request deadline.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use url::Url;
 
+use crate::client_ip::ClientIpSource;
 use crate::config::RateLimit;
+use crate::origin::{is_same_origin, Origins, CSRF_HEADER};
 use crate::Error;
-
-/// The header every `POST` must carry with the value `1`. A cross-site form can't set a custom
-/// header, and a cross-origin `fetch` that sets one needs a CORS preflight the proxy only grants to
-/// allowed origins.
-pub const CSRF_HEADER: &str = "x-azdo-connect";
-
-/// An origin as `scheme://host[:port]`, lowercase, default port omitted; `None` if `text` is not
-/// an http(s) origin (no path, query, fragment or userinfo).
-pub(crate) fn parse_origin(text: &str) -> Option<String> {
-    let url = Url::parse(text.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https")
-        || url.host_str().is_none()
-        || url.path() != "/"
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return None;
-    }
-    Some(url.origin().ascii_serialization())
-}
-
-/// The allowed origins, normalized once.
-#[derive(Debug, Clone)]
-pub(crate) struct Origins(Arc<Vec<String>>);
-
-impl Origins {
-    pub(crate) fn new(configured: &[String]) -> Self {
-        Origins(Arc::new(
-            configured.iter().filter_map(|o| parse_origin(o)).collect(),
-        ))
-    }
-
-    fn allows(&self, origin: &str) -> bool {
-        parse_origin(origin).is_some_and(|o| self.0.contains(&o))
-    }
-
-    pub(crate) fn cors(&self) -> CorsLayer {
-        let allowed = self.clone();
-        CorsLayer::new()
-            .allow_origin(AllowOrigin::predicate(move |origin, _| {
-                origin.to_str().is_ok_and(|o| allowed.allows(o))
-            }))
-            // DELETE only serves the demo routes of `serve --demo`; no contract endpoint has one.
-            .allow_methods([Method::GET, Method::POST, Method::DELETE])
-            .allow_headers([
-                header::CONTENT_TYPE,
-                HeaderName::from_static(CSRF_HEADER),
-                HeaderName::from_static("x-csrf-token"),
-            ])
-            .expose_headers([header::RETRY_AFTER])
-            .max_age(Duration::from_secs(600))
-    }
-}
-
-// A browser sends `Origin` on every cross-origin request and on same-origin POSTs; the latter
-// carries the page's own origin, which matches the Host the browser connected to.
-fn is_same_origin(origin: &str, host: Option<&HeaderValue>) -> bool {
-    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    Url::parse(origin.trim()).ok().is_some_and(|url| {
-        let authority = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
-        authority.eq_ignore_ascii_case(host)
-    })
-}
 
 /// Refuses a request whose `Origin` is present and neither allowed nor the proxy's own origin
 /// (403 `forbidden_origin`), then requires `X-Azdo-Connect: 1` on every `POST` (400
@@ -132,30 +62,36 @@ pub(crate) async fn deadline(
     }
 }
 
-/// Rate-limit key: the peer IP from axum's `ConnectInfo`. Without connect info (a router served
-/// without `into_make_service_with_connect_info::<SocketAddr>()`), every client shares one bucket
-/// rather than failing every request.
+/// Rate-limit key: the client IP from the configured [`ClientIpSource`]. `None` (one bucket for
+/// every client) only for the peer source on a router served without connect info, which
+/// [`ClientIpSource::client_ip`] reports in the log.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct PeerIp;
+pub(crate) struct ClientKey(ClientIpSource);
 
-impl KeyExtractor for PeerIp {
+impl KeyExtractor for ClientKey {
     type Key = Option<IpAddr>;
 
     fn extract<T>(&self, req: &axum::http::Request<T>) -> Result<Self::Key, GovernorError> {
-        Ok(req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip()))
+        self.0
+            .client_ip(req)
+            .map_err(|message| GovernorError::Other {
+                code: StatusCode::BAD_REQUEST,
+                msg: Some(message),
+                headers: None,
+            })
     }
 }
 
-/// The rate limit layer, answering 429 `rate_limited` with `Retry-After`.
+/// The rate limit layer, keyed by `source`, answering 429 `rate_limited` with `Retry-After`, and
+/// 400 `invalid_request` when `source` is a header the request lacks.
 pub(crate) fn rate_limit_layer(
     limit: RateLimit,
-) -> Result<GovernorLayer<PeerIp, governor::middleware::NoOpMiddleware, axum::body::Body>, Error> {
+    source: ClientIpSource,
+) -> Result<GovernorLayer<ClientKey, governor::middleware::NoOpMiddleware, axum::body::Body>, Error>
+{
     let period = Duration::from_secs(60) / limit.per_minute;
     let config = GovernorConfigBuilder::default()
-        .key_extractor(PeerIp)
+        .key_extractor(ClientKey(source))
         .period(period)
         .burst_size(limit.burst)
         .finish()
@@ -168,6 +104,9 @@ pub(crate) fn rate_limit_layer(
                 retry_after: wait_time.max(1),
             }
             .into_response(),
+            GovernorError::Other {
+                msg: Some(message), ..
+            } => Error::InvalidRequest(message).into_response(),
             other => Error::InvalidRequest(other.to_string()).into_response(),
         }),
     )

@@ -1,4 +1,5 @@
 //! The `azdo-connect-proxy` binary's subcommands, and opening a credential with npm `jose`.
+#![cfg(feature = "cli")]
 
 use std::path::PathBuf;
 use std::process::Command;
