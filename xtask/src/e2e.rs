@@ -6,6 +6,7 @@
 //! host apps are built with Vite from the packed tarball during the run. The counts
 //! come from the runner's own `# pass` / `# fail` summary lines.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::process::{step, stream, Counts};
@@ -28,10 +29,57 @@ pub fn run() -> Result {
     })
 }
 
+/// The fake, the proxy and the static server for `e2e/pages/` and the package, until dropped.
+pub struct Served {
+    /// The static server (node `e2e/serve.mjs`), held to be stopped on drop.
+    _server: Guard,
+    /// The fake Azure DevOps and the proxy.
+    pub stack: servers::Stack,
+    /// The pages' origin, e.g. `http://127.0.0.1:40123`; the proxy allows it.
+    pub origin: String,
+    /// Where the package is served, e.g. `/cdn/azdo-connect@0.1.0/`.
+    pub cdn_path: String,
+    /// The proxy's TRACE log, for the secret-hygiene checks.
+    pub proxy_log: PathBuf,
+    /// Where e2e/frameworks.test.mjs builds its React and Vue apps; served under `/apps/`, on the
+    /// origin the proxy allows.
+    pub apps: PathBuf,
+}
+
 /// Builds the package and runs the end-to-end tests, adding their results to `counts`.
 pub fn tests(counts: &mut Counts) -> Result {
     let package = package::build()?;
+    let served = serve(&package)?;
+    let screenshots = workspace_root().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&screenshots)
+        .map_err(|e| format!("cannot create {}: {e}", screenshots.display()))?;
 
+    step("end-to-end tests (node --test e2e/, playwright-core + chromium)");
+    let mut cmd = Command::new("node");
+    cmd.args([
+        "--test",
+        "--test-reporter=tap",
+        "--test-concurrency=1",
+        "e2e/",
+    ])
+    .env("AZDO_E2E_BASE_URL", &served.origin)
+    .env("AZDO_E2E_CDN_PATH", &served.cdn_path)
+    .env("AZDO_E2E_PROXY_URL", served.stack.proxy_url())
+    .env("AZDO_E2E_PROXY_LOG", &served.proxy_log)
+    .env("AZDO_E2E_PACKAGE_DIR", &package)
+    .env("AZDO_E2E_APPS_DIR", &served.apps)
+    .env("AZDO_E2E_SCREENSHOTS", &screenshots)
+    .env("AZDO_E2E_CHROMIUM", CHROMIUM)
+    .env("PATH", setup::tool_path());
+    let (result, run) = run_node_tests(&mut cmd);
+    counts.add(run);
+    drop(served);
+    println!("    screenshots: {}", screenshots.display());
+    result
+}
+
+/// Starts the fake, the proxy and the static server for the package built into `package`.
+pub fn serve(package: &Path) -> Result<Served> {
     step("end-to-end: build and start the fake Azure DevOps and the proxy");
     servers::build_binaries()?;
     let static_port = servers::free_port()?;
@@ -49,8 +97,6 @@ pub fn tests(counts: &mut Counts) -> Result {
 
     step("end-to-end: static server for the package and the host pages");
     let cdn_path = format!("/cdn/azdo-connect@{}/", package::VERSION);
-    // e2e/frameworks.test.mjs builds its React and Vue apps here; the server shows them under
-    // /apps/, on the origin the proxy allows.
     let apps = workspace_root().join("target/e2e/apps");
     let mut server = Guard::spawn(
         "e2e static server",
@@ -64,34 +110,14 @@ pub fn tests(counts: &mut Counts) -> Result {
         false,
     )?;
     servers::wait_ready(&mut server, ([127, 0, 0, 1], static_port).into())?;
-
-    let screenshots = workspace_root().join("target/e2e-screenshots");
-    std::fs::create_dir_all(&screenshots)
-        .map_err(|e| format!("cannot create {}: {e}", screenshots.display()))?;
-
-    step("end-to-end tests (node --test e2e/, playwright-core + chromium)");
-    let mut cmd = Command::new("node");
-    cmd.args([
-        "--test",
-        "--test-reporter=tap",
-        "--test-concurrency=1",
-        "e2e/",
-    ])
-    .env("AZDO_E2E_BASE_URL", &origin)
-    .env("AZDO_E2E_CDN_PATH", &cdn_path)
-    .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
-    .env("AZDO_E2E_PROXY_LOG", &proxy_log)
-    .env("AZDO_E2E_PACKAGE_DIR", &package)
-    .env("AZDO_E2E_APPS_DIR", &apps)
-    .env("AZDO_E2E_SCREENSHOTS", &screenshots)
-    .env("AZDO_E2E_CHROMIUM", CHROMIUM)
-    .env("PATH", setup::tool_path());
-    let (result, run) = run_node_tests(&mut cmd);
-    counts.add(run);
-    drop(server);
-    drop(stack);
-    println!("    screenshots: {}", screenshots.display());
-    result
+    Ok(Served {
+        _server: server,
+        stack,
+        origin,
+        cdn_path,
+        proxy_log,
+        apps,
+    })
 }
 
 /// Runs node's test runner, echoing its TAP output, and reads the final summary lines.

@@ -6,12 +6,14 @@
 mod bench;
 mod demo;
 mod e2e;
+mod engines;
 mod fuzz;
 mod package;
 mod process;
 mod screenshots;
 mod servers;
 mod setup;
+mod smoke;
 mod test;
 mod tti;
 
@@ -29,14 +31,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium), idempotently.
+    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium, Firefox ESR,
+    /// geckodriver, WebKitGTK's driver and MiniBrowser, Xvfb), idempotently.
     Setup {
         /// Also install what the demo needs (trunk).
         #[arg(long)]
         demo: bool,
     },
-    /// Run every check: fmt, clippy (native and wasm32), native tests, browser tests.
+    /// Run every check: fmt, clippy (native and wasm32), native tests, browser tests (chromium, then
+    /// the smoke scenarios in Firefox ESR and WebKitGTK).
     Test,
+    /// Build the package, then run the smoke scenarios (ready, preview, connect, connected view,
+    /// strict CSP) in Firefox ESR and WebKitGTK over W3C WebDriver.
+    Engines {
+        /// Only this engine.
+        #[arg(long)]
+        engine: Option<engines::Engine>,
+    },
     /// Run the local demo: the fake Azure DevOps, the proxy and `trunk serve`.
     Demo {
         /// Port for `trunk serve`.
@@ -65,6 +76,7 @@ fn main() -> ExitCode {
             setup::Needs::Tests
         }),
         Command::Test => test::run(),
+        Command::Engines { engine } => engines::run(engine),
         Command::Demo { port } => demo::run(port),
         Command::Screenshots => screenshots::run(),
         Command::Fuzz(args) => fuzz::run(&args),

@@ -13,6 +13,8 @@ use crate::{workspace_root, Result};
 pub struct Guard {
     name: &'static str,
     child: Child,
+    /// The child leads its own process group, which is killed with it.
+    group: bool,
 }
 
 impl Guard {
@@ -25,11 +27,35 @@ impl Guard {
             .current_dir(workspace_root())
             .spawn()
             .map_err(|e| format!("could not start {name}: {e}"))?;
-        Ok(Guard { name, child })
+        Ok(Guard {
+            name,
+            child,
+            group: false,
+        })
     }
 
-    /// Kills the child now.
+    /// Starts a command that starts processes of its own (a WebDriver server and its browser) in
+    /// a new process group; stopping the guard stops the whole group, so a driver that dies or
+    /// is killed mid-session leaves no browser behind.
+    pub fn spawn_group(name: &'static str, cmd: &mut Command) -> Result<Guard> {
+        use std::os::unix::process::CommandExt;
+        let mut guard = Guard::spawn(name, cmd.process_group(0), false)?;
+        guard.group = true;
+        Ok(guard)
+    }
+
+    /// Kills the child now (and its process group: politely first, so browsers can clean up).
     pub fn stop(&mut self) {
+        if self.group {
+            let group = self.child.id() as libc::pid_t;
+            signal_group(group, libc::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while !self.exited() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // Whatever is left (a browser the driver did not wait for) goes now.
+            signal_group(group, libc::SIGKILL);
+        }
         // Already gone is fine: we only need it not to outlive the task.
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -44,6 +70,12 @@ impl Guard {
     pub fn name(&self) -> &'static str {
         self.name
     }
+}
+
+/// Sends `signal` to every process in process group `group`; an empty group is fine.
+fn signal_group(group: libc::pid_t, signal: libc::c_int) {
+    // SAFETY: killpg(3) takes plain integers and touches no memory of ours.
+    unsafe { libc::killpg(group, signal) };
 }
 
 impl Drop for Guard {

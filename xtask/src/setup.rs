@@ -28,6 +28,8 @@ pub fn run(needs: Needs) -> Result {
     wasm_bindgen_cli()?;
     npm_tools()?;
     chromium()?;
+    other_engines()?;
+    geckodriver()?;
     if needs == Needs::Demo {
         trunk()?;
     }
@@ -182,6 +184,11 @@ fn chromium() -> Result {
         }
         println!("    versions differ ({b} / {d}); reinstalling both");
     }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// `apt-get update` then `apt-get install` of Debian packages, through sudo unless root.
+fn apt_install(packages: &[&str]) -> Result {
     let apt = |args: &[&str]| -> Result {
         let mut cmd = if is_root() {
             Command::new("apt-get")
@@ -193,7 +200,76 @@ fn chromium() -> Result {
         exec(cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive"))
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "chromium", "chromium-driver"])
+    apt(&[&["install", "-y", "-q"], packages].concat())
+}
+
+/// Debian's Firefox ESR, for the smoke suite in another engine (`cargo xtask engines`).
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+/// WebKitGTK's W3C WebDriver (Debian `webkit2gtk-driver`); it drives MiniBrowser.
+pub const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+/// The X server WebKitGTK's MiniBrowser draws into: it has no headless mode.
+pub const XVFB: &str = "/usr/bin/Xvfb";
+/// The Debian package that ships MiniBrowser, WebKitGTK's test browser.
+const WEBKIT_LIBRARY: &str = "libwebkit2gtk-4.1-0";
+/// The geckodriver release from the crate registry; 0.36+ speaks to Firefox ESR 128 and later.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+/// geckodriver, installed by `cargo install` into [`cargo_bin_dir`].
+pub fn geckodriver_path() -> PathBuf {
+    cargo_bin_dir().join("geckodriver")
+}
+
+/// MiniBrowser, which Debian keeps in WebKitGTK's private library directory (its path depends on
+/// the architecture, so it is read from the package's file list).
+pub fn minibrowser() -> Option<PathBuf> {
+    output(Command::new("dpkg").args(["-L", WEBKIT_LIBRARY]))?
+        .lines()
+        .find(|l| l.ends_with("/MiniBrowser"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+}
+
+/// Firefox ESR, WebKitGTK's driver and MiniBrowser, and Xvfb. Debian's security updates replace
+/// these versions in place, so they are not pinned; the smoke suite prints the versions it drove.
+fn other_engines() -> Result {
+    step("firefox-esr, webkit2gtk-driver (WebKitWebDriver, MiniBrowser) and xvfb (Debian)");
+    let firefox = output(Command::new(FIREFOX).arg("--version"));
+    let present = [WEBKIT_DRIVER, XVFB]
+        .iter()
+        .all(|p| std::path::Path::new(p).is_file());
+    if let (Some(firefox), true, Some(minibrowser)) = (&firefox, present, minibrowser()) {
+        println!(
+            "    already installed: {firefox} / {WEBKIT_DRIVER} / {} / {XVFB}",
+            minibrowser.display()
+        );
+        return Ok(());
+    }
+    // No recommends: they would add a desktop's worth of packages the tests never use.
+    apt_install(&[
+        "--no-install-recommends",
+        "firefox-esr",
+        "webkit2gtk-driver",
+        "xvfb",
+    ])
+}
+
+fn geckodriver() -> Result {
+    step(&format!(
+        "geckodriver {GECKODRIVER_VERSION} (crate registry)"
+    ));
+    let installed = output(tool("geckodriver").arg("--version"));
+    let want = format!("geckodriver {GECKODRIVER_VERSION}");
+    if installed.is_some_and(|v| v.starts_with(&want)) {
+        println!("    already installed");
+        return Ok(());
+    }
+    exec(tool("cargo").args([
+        "install",
+        "--locked",
+        "geckodriver",
+        "--version",
+        &format!("={GECKODRIVER_VERSION}"),
+    ]))
 }
 
 fn major(version_line: &str) -> Option<u32> {

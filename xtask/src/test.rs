@@ -10,7 +10,7 @@ use crate::Result;
 /// The origin wasm-bindgen-test-runner serves the browser tests from; the proxy allows it.
 const BROWSER_TEST_ADDR: &str = "127.0.0.1:8799";
 
-/// Runs fmt, clippy (native and wasm32), native tests and browser tests.
+/// Runs fmt, clippy (native and wasm32), native tests, browser tests and the other engines' smoke.
 pub fn run() -> Result {
     let started = std::time::Instant::now();
     setup::run(Needs::Tests)?;
@@ -67,6 +67,10 @@ pub fn run() -> Result {
     counts.add(browser);
     check("browser tests", result);
     check("end-to-end tests", crate::e2e::tests(&mut counts));
+    check(
+        "smoke in Firefox and WebKit",
+        crate::engines::tests(&mut counts),
+    );
 
     println!(
         "\nxtask test finished in {:.0} s; failed steps: {}",
