@@ -9,8 +9,9 @@ use crate::components::{ConnectForm, Connected, Picker};
 use crate::config::{Config, Requirements};
 use crate::hooks;
 use crate::i18n::{Lang, Strings};
-use crate::state::{Action, ChangingToken, Connection, Fields, Screen, State, Step, Verifying};
-use crate::state::{Failure, Form};
+use crate::state::{
+    Action, ChangingToken, Connection, Failure, Fields, Form, Screen, State, Step, Verifying,
+};
 use crate::TextMap;
 
 /// Properties of [`App`]: everything the custom element knows.
@@ -27,7 +28,7 @@ pub struct AppProps {
 }
 
 /// A callback that dispatches the action `make` builds from what a component reports.
-fn send<T: 'static>(
+fn callback<T: 'static>(
     state: &UseReducerHandle<State>,
     make: impl Fn(T) -> Action + 'static,
 ) -> Callback<T> {
@@ -67,12 +68,12 @@ pub fn app(props: &AppProps) -> Html {
                 requirements={Rc::clone(&props.requirements)}
                 strings={s.clone()}
                 error_ref={error_ref.clone()}
-                on_org={send(&state, Action::OrgInput)}
-                on_pat={send(&state, Action::PatInput)}
-                on_toggle={send(&state, |()| Action::ToggleReveal)}
-                on_submit={send(&state, |()| Action::Submit)}
-                on_retry={send(&state, |()| Action::Submit)}
-                on_cancel_change={send(&state, |()| Action::CancelChange)}
+                on_org={callback(&state, Action::OrgInput)}
+                on_pat={callback(&state, Action::PatInput)}
+                on_toggle={callback(&state, |()| Action::ToggleReveal)}
+                on_submit={callback(&state, |()| Action::Submit)}
+                on_retry={callback(&state, |()| Action::Submit)}
+                on_cancel_change={callback(&state, |()| Action::CancelChange)}
             />
         }
     };
@@ -83,10 +84,10 @@ pub fn app(props: &AppProps) -> Html {
                 {confirming}
                 strings={s.clone()}
                 heading_ref={success_ref.clone()}
-                on_change_token={send(&state, |()| Action::ChangeToken)}
-                on_disconnect={send(&state, |()| Action::Disconnect)}
-                on_confirm={send(&state, |()| Action::ConfirmDisconnect)}
-                on_keep={send(&state, |()| Action::KeepConnection)}
+                on_change_token={callback(&state, |()| Action::ChangeToken)}
+                on_disconnect={callback(&state, |()| Action::Disconnect)}
+                on_confirm={callback(&state, |()| Action::ConfirmDisconnect)}
+                on_keep={callback(&state, |()| Action::KeepConnection)}
             />
         }
     };
@@ -111,11 +112,11 @@ pub fn app(props: &AppProps) -> Html {
                 list={picking.list.clone()}
                 selection={picking.selection.clone()}
                 strings={s.clone()}
-                on_search={send(&state, Action::PickerSearch)}
-                on_more={send(&state, |()| Action::PickerMore)}
-                on_project={send(&state, Action::ToggleProject)}
-                on_repository={send(&state, Action::ToggleRepository)}
-                on_done={send(&state, |()| Action::SelectionDone)}
+                on_search={callback(&state, Action::PickerSearch)}
+                on_more={callback(&state, |()| Action::PickerMore)}
+                on_project={callback(&state, Action::ToggleProject)}
+                on_repository={callback(&state, Action::ToggleRepository)}
+                on_done={callback(&state, |()| Action::SelectionDone)}
             />
             </>
         },

@@ -1,6 +1,5 @@
 //! The connected summary asking to confirm a disconnect: the screen's data and reducer.
 
-use super::connected::Followed;
 use super::{Action, Common, Connected, Connection, Form, Next, Outgoing, Screen};
 
 /// The connection the person is asked to confirm disconnecting.
@@ -28,13 +27,9 @@ impl ConfirmingDisconnect {
                 verified_at,
             } => {
                 let host = Connection::from_host(organization, connected_as, verified_at);
-                match self.connection.follow(host) {
-                    Followed::Updated(connection) => Next::to(ConfirmingDisconnect { connection }),
-                    Followed::Replaced(connection) => Next::to(Connected::restored(connection)),
-                    Followed::Forgotten(connection) => {
-                        Next::to(Form::new(connection.organization, &common.allowed_servers))
-                    }
-                }
+                self.connection.summary_follows(host, common, |connection| {
+                    ConfirmingDisconnect { connection }.into()
+                })
             }
             // Other screens' actions, and answers to requests this screen does not have.
             Action::OrgInput(_)

@@ -75,6 +75,24 @@ impl Connection {
             None => Followed::Forgotten(self),
         }
     }
+
+    /// The next screen when the host's attributes change under a summary of this connection:
+    /// `same` shows it again, updated; another connection is shown instead; without one, the
+    /// form returns with the organization filled in.
+    pub(super) fn summary_follows(
+        self,
+        host: Option<Connection>,
+        common: &Common,
+        same: impl FnOnce(Connection) -> Screen,
+    ) -> Next {
+        match self.follow(host) {
+            Followed::Updated(connection) => Next::to(same(connection)),
+            Followed::Replaced(connection) => Next::to(Connected::restored(connection)),
+            Followed::Forgotten(connection) => {
+                Next::to(Form::new(connection.organization, &common.allowed_servers))
+            }
+        }
+    }
 }
 
 /// The connected summary.
@@ -125,13 +143,14 @@ impl Connected {
                 verified_at,
             } => {
                 let host = Connection::from_host(organization, connected_as, verified_at);
-                match self.connection.follow(host) {
-                    Followed::Updated(connection) => Next::to(Connected { connection, ..self }),
-                    Followed::Replaced(connection) => Next::to(Connected::restored(connection)),
-                    Followed::Forgotten(connection) => {
-                        Next::to(Form::new(connection.organization, &common.allowed_servers))
+                let just_verified = self.just_verified;
+                self.connection.summary_follows(host, common, |connection| {
+                    Connected {
+                        connection,
+                        just_verified,
                     }
-                }
+                    .into()
+                })
             }
             // Other screens' actions, and answers to requests this screen does not have.
             Action::OrgInput(_)
