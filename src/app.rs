@@ -12,8 +12,8 @@ use yew::prelude::*;
 use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
 use crate::config::{Config, Requirements};
 use crate::events::{self, emit};
-use crate::hooks;
-use crate::i18n::{Lang, Strings};
+use crate::{api, hooks};
+use crate::i18n::Strings;
 use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
 use crate::TextMap;
 
@@ -56,14 +56,8 @@ fn org_error_text(error: &OrgError, s: &Strings) -> String {
 pub fn app(props: &AppProps) -> Html {
     let config = Rc::clone(&props.config);
     let state = use_reducer(|| State::new(config.allowed_servers.clone()));
-    let strings = use_memo(
-        (config.lang.clone(), Rc::clone(&props.overrides)),
-        |(lang, overrides)| Strings::new(Lang::from_tag(lang.as_deref()), (**overrides).clone()),
-    );
-    let strings = (*strings).clone();
-
     hooks::use_ready(&props.host);
-    hooks::use_host_sync(&state, &config);
+    let strings = hooks::use_host_sync(&state, &config, &props.overrides);
     hooks::use_verify(&state, &props.host, &config);
     hooks::use_picker_pages(&state, &config);
     hooks::use_countdown(&state);
@@ -265,7 +259,7 @@ pub fn app(props: &AppProps) -> Html {
                     <p id="status" class="status" role="status" aria-live="polite">{ step_text.unwrap_or_default() }</p>
                 </form>
                 if let Some(failure) = &state.failure {
-                    <FailureAlert failure={failure.clone()} strings={s.clone()} {on_retry} heading_ref={error_ref.clone()} />
+                    <FailureAlert failure={failure.clone()} strings={s.clone()} {on_retry} heading_ref={error_ref.clone()} proxy_origin={api::origin(&config.proxy_url)} />
                 }
                 <Guidance
                     organization={org.map(|o| AttrValue::from(o.organization.clone()))}
@@ -280,7 +274,7 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     html! {
-        <div class="azdo" part="container" lang={Lang::tag(strings.lang())}>
+        <div class="azdo" part="container" lang={strings.lang().tag()}>
             <h2 class="title">{ s.get("title") }</h2>
             { body }
         </div>

@@ -14,6 +14,7 @@ mod servers;
 mod setup;
 mod test;
 mod tti;
+mod wasm_build;
 
 use std::process::ExitCode;
 
