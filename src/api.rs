@@ -55,8 +55,14 @@ pub async fn projects(
 /// # Errors
 /// As [`verify`]; a contract error body is [`Error::Protocol`] too, as `/config` has none.
 pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigResponse, Error> {
-    let response = send(config, "config", Request::get(&config.endpoint("config")), None, signal)
-        .await?;
+    let response = send(
+        config,
+        "config",
+        Request::get(&config.endpoint("config")),
+        None,
+        signal,
+    )
+    .await?;
     let status = response.status();
     if !response.ok() {
         return Err(Error::Protocol { status });

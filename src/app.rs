@@ -12,10 +12,10 @@ use yew::prelude::*;
 use crate::components::{Connected, FailureAlert, Guidance, OrgField, PatField, Picker};
 use crate::config::{Config, Requirements};
 use crate::events::{self, emit};
-use crate::{api, hooks};
 use crate::i18n::Strings;
 use crate::state::{toggle_project, toggle_repository, Action, Mode, State, Step};
 use crate::TextMap;
+use crate::{api, hooks};
 
 /// Properties of [`App`]: everything the custom element knows.
 #[derive(Debug, Clone, PartialEq, Properties)]

@@ -64,7 +64,11 @@ pub async fn blocked_origin(url: &str) -> Option<String> {
     gloo_timers::future::TimeoutFuture::new(0).await;
     let origin = origin_of(url)?;
     BLOCKED
-        .with(|b| b.borrow().as_ref().is_some_and(|list| list.contains(&origin)))
+        .with(|b| {
+            b.borrow()
+                .as_ref()
+                .is_some_and(|list| list.contains(&origin))
+        })
         .then_some(origin)
 }
 

@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use crate::config::{Config, Select};
 use crate::events::{self, emit};
-use crate::state::{Action, Mode, State, Step};
 use crate::i18n::{self, Lang, Strings};
+use crate::state::{Action, Mode, State, Step};
 use crate::{api, Error, TextMap, VERSION};
 
 /// How long the picker waits after the last keystroke before searching.

@@ -86,7 +86,12 @@ pub async fn load(lang: Lang) -> Result<Rc<TextMap>, String> {
     let Some(url) = lang.module_url() else {
         return Ok(Rc::default());
     };
-    if let Some(table) = LOADED.with(|l| l.borrow().iter().find(|(l, _)| *l == lang).map(|(_, t)| Rc::clone(t))) {
+    if let Some(table) = LOADED.with(|l| {
+        l.borrow()
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, t)| Rc::clone(t))
+    }) {
         return Ok(table);
     }
     let module = JsFuture::from(import_module(&url))
@@ -94,9 +99,8 @@ pub async fn load(lang: Lang) -> Result<Rc<TextMap>, String> {
         .map_err(|e| format!("cannot import {url}: {}", crate::Error::from(e)))?;
     let words = js_sys::Reflect::get(&module, &JsValue::from_str("default"))
         .map_err(|_| format!("{url} has no default export"))?;
-    let table: Rc<TextMap> = Rc::new(
-        crate::js_value::from_js(words).map_err(|why| format!("{url}: {why}"))?,
-    );
+    let table: Rc<TextMap> =
+        Rc::new(crate::js_value::from_js(words).map_err(|why| format!("{url}: {why}"))?);
     LOADED.with(|l| l.borrow_mut().push((lang, Rc::clone(&table))));
     Ok(table)
 }
@@ -231,7 +235,7 @@ const EN: &[(&str, &str)] = &[
     ("guide.once", "Azure DevOps shows the token only once: copy it now."),
     ("guide.expiry", "Set an expiry date and a reminder to renew the token before it runs out."),
     ("guide.service", "Consider creating the token for a service account rather than a person, so the connection outlives staff changes."),
-    ("guide.global", "Choose this organization, not All accessible organizations: global tokens no longer work since 1 December 2026. Use a token scoped to this organization."),
+    ("guide.global", "Choose this organization, not All accessible organizations: global tokens no longer work (since 1 December 2026). Use a token scoped to this organization."),
     ("connected.status", "Connected to {org} as {name}"),
     ("connected.verified", "verified {when}"),
     ("connected.change", "Change token"),
@@ -296,14 +300,20 @@ mod tests {
             let table = module_table(lang);
             assert!(table.len() > 50, "{lang:?} looks truncated");
             let strays: Vec<&str> = table.keys().filter(|k| lookup(EN, k).is_none()).collect();
-            assert!(strays.is_empty(), "{lang:?} translates keys English lacks: {strays:?}");
+            assert!(
+                strays.is_empty(),
+                "{lang:?} translates keys English lacks: {strays:?}"
+            );
         }
     }
 
     #[test]
     fn english_keys_are_unique() {
         for (i, (key, _)) in EN.iter().enumerate() {
-            assert!(!EN[i + 1..].iter().any(|(k, _)| k == key), "{key} appears twice");
+            assert!(
+                !EN[i + 1..].iter().any(|(k, _)| k == key),
+                "{key} appears twice"
+            );
         }
     }
 
@@ -321,7 +331,10 @@ mod tests {
     #[test]
     fn the_csp_message_names_connect_src_and_the_origin_in_every_language() {
         for lang in Lang::ALL {
-            let text = strings(lang).fill("error.csp_blocked", &[("origin", "https://api.example.com")]);
+            let text = strings(lang).fill(
+                "error.csp_blocked",
+                &[("origin", "https://api.example.com")],
+            );
             assert!(
                 text.contains("connect-src") && text.contains("https://api.example.com"),
                 "{lang:?}: {text}"
@@ -332,12 +345,21 @@ mod tests {
     #[test]
     fn global_tokens_are_past_tense_in_every_language() {
         // Global PATs stopped working on 1 December 2026; the guidance must not promise a future date.
-        let today = [("en", "no longer work"), ("de", "nicht mehr"), ("fr", "ne fonctionnent plus")];
+        let today = [
+            ("en", "no longer work"),
+            ("de", "nicht mehr"),
+            ("fr", "ne fonctionnent plus"),
+        ];
         for (lang, (tag, phrase)) in Lang::ALL.into_iter().zip(today) {
             assert_eq!(lang.tag(), tag);
             let text = strings(lang).get("guide.global");
             assert!(text.contains(phrase), "{lang:?}: {text}");
-            assert!(!text.contains("stop working") && !text.contains("ab dem") && !text.contains("cessent"), "{lang:?}: {text}");
+            assert!(
+                !text.contains("stop working")
+                    && !text.contains("ab dem")
+                    && !text.contains("cessent"),
+                "{lang:?}: {text}"
+            );
         }
     }
 
@@ -359,7 +381,10 @@ mod tests {
             .localized("org.error.notAzureDevOps", &[("host", "github.com")])
             .is_some_and(|t| t.starts_with("github.com ist")));
         let en = Strings::new([("org.error.empty", "Org?")].into_iter().collect());
-        assert_eq!(en.localized("org.error.empty", &[]).as_deref(), Some("Org?"));
+        assert_eq!(
+            en.localized("org.error.empty", &[]).as_deref(),
+            Some("Org?")
+        );
     }
 
     #[test]
@@ -379,9 +404,8 @@ mod tests {
     fn scope_labels_come_from_the_proxy_or_stay_ids() {
         let loading = Strings::default();
         assert_eq!(loading.scope_label("vso.code"), "vso.code");
-        let loaded = loading.with_scope_labels(Rc::new(
-            [("vso.code", "Code (Read)")].into_iter().collect(),
-        ));
+        let loaded =
+            loading.with_scope_labels(Rc::new([("vso.code", "Code (Read)")].into_iter().collect()));
         assert_eq!(loaded.scope_label("vso.code"), "Code (Read)");
         assert_eq!(loaded.scope_label("vso.unheard_of"), "vso.unheard_of");
     }

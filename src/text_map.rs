@@ -115,7 +115,10 @@ mod tests {
         assert_eq!(map.get("connect"), Some("Los"));
         assert_eq!(map.len(), 2);
         let refused = serde_json::from_str::<TextMap>(r#"{"connect":1}"#).unwrap_err();
-        assert!(refused.to_string().contains("expected a string"), "{refused}");
+        assert!(
+            refused.to_string().contains("expected a string"),
+            "{refused}"
+        );
         assert!(serde_json::from_str::<TextMap>(r#""connect""#).is_err());
     }
 }

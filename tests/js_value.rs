@@ -9,7 +9,7 @@ use azdo_connect::events;
 use azdo_connect::js_value::to_js;
 use azdo_connect::Error;
 use azdo_connect_core::contract::{
-    ConnectedDetail, ConfigResponse, ErrorBody, ErrorDetail, ProjectsRequest, ScopeState,
+    ConfigResponse, ConnectedDetail, ErrorBody, ErrorDetail, ProjectsRequest, ScopeState,
     Selection, User, VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::{DeploymentType, ErrorCode, Pat};
@@ -67,8 +67,12 @@ fn an_off_contract_answer_is_a_protocol_error() {
             v.as_object_mut().unwrap().remove("credential");
         }),
         ("a string is a number", |v| v["organization"] = json!(7)),
-        ("an enum has another name", |v| v["deploymentType"] = json!("cloud")),
-        ("a nested status is unknown", |v| v["scopes"][0]["status"] = json!("maybe")),
+        ("an enum has another name", |v| {
+            v["deploymentType"] = json!("cloud")
+        }),
+        ("a nested status is unknown", |v| {
+            v["scopes"][0]["status"] = json!("maybe")
+        }),
         ("a list is an object", |v| v["scopes"] = json!({ "0": {} })),
         ("a defaulted list is null", |v| v["warnings"] = Value::Null),
     ];
@@ -110,7 +114,13 @@ fn integers_must_be_whole_safe_and_unsigned() {
     assert_eq!(ok.error.code, ErrorCode::RateLimited);
     // JSON has one number type: `JSON.parse("2.0")` is the integer 2, so the wire spelling `2.0`
     // cannot be told from `2` once the browser parsed it. What is not an integer is refused.
-    for bad in [json!(2.5), json!(-1), json!(1e300), json!("30"), json!(true)] {
+    for bad in [
+        json!(2.5),
+        json!(-1),
+        json!(1e300),
+        json!("30"),
+        json!(true),
+    ] {
         assert_eq!(
             read::<ErrorBody>(&error(bad.clone())),
             Err(Error::Protocol { status: 200 }),
@@ -119,7 +129,10 @@ fn integers_must_be_whole_safe_and_unsigned() {
     }
     let limits = |rpm: Value| json!({ "version": "1", "allowedServers": [], "scopes": [], "limits": { "maxBodyBytes": 65536, "verifyTimeoutMs": 10000, "requestsPerMinute": rpm } });
     assert!(read::<ConfigResponse>(&limits(json!(60))).is_ok());
-    assert!(read::<ConfigResponse>(&limits(json!(4_294_967_296u64))).is_err(), "beyond u32");
+    assert!(
+        read::<ConfigResponse>(&limits(json!(4_294_967_296u64))).is_err(),
+        "beyond u32"
+    );
     assert!(read::<ConfigResponse>(&limits(json!(0.5))).is_err());
 }
 
@@ -164,9 +177,10 @@ fn dispatched(name: &str, detail: &impl serde::Serialize) -> JsValue {
     let target = web_sys::EventTarget::new().unwrap();
     let seen = std::rc::Rc::new(std::cell::RefCell::new(JsValue::UNDEFINED));
     let sink = std::rc::Rc::clone(&seen);
-    let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-        *sink.borrow_mut() = e.detail();
-    });
+    let listener =
+        Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+            *sink.borrow_mut() = e.detail();
+        });
     target
         .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
         .unwrap();
@@ -198,14 +212,20 @@ fn event_details_leave_absent_optionals_out_never_null() {
     assert_eq!(json, serde_json::to_value(&connected).unwrap());
     assert!(json["user"].get("email").is_none(), "no email key: {json}");
     assert!(json.get("selection").is_none(), "no selection key: {json}");
-    assert_eq!(json["organizationUrl"], "https://dev.azure.com/contoso", "flattened, camelCase");
+    assert_eq!(
+        json["organizationUrl"], "https://dev.azure.com/contoso",
+        "flattened, camelCase"
+    );
 
     let picked = ConnectedDetail {
         verified: answer,
         selection: Some(Selection::default()),
     };
     let json = as_json(&dispatched(events::CONNECTED, &picked));
-    assert_eq!(json["selection"], json!({ "projects": [], "repositories": [] }));
+    assert_eq!(
+        json["selection"],
+        json!({ "projects": [], "repositories": [] })
+    );
 
     for (retry_after, missing) in [(None, None), (Some(30), Some(vec!["vso.code".to_owned()]))] {
         let error = ErrorDetail {
@@ -246,7 +266,10 @@ fn request_bodies_are_the_contract_json() {
         continuation_token: None,
         search: Some("web".to_owned()),
     };
-    assert_eq!(as_json(&to_js(&projects).unwrap()), json!({ "credential": "c", "search": "web" }));
+    assert_eq!(
+        as_json(&to_js(&projects).unwrap()),
+        json!({ "credential": "c", "search": "web" })
+    );
 }
 
 #[wasm_bindgen_test]
@@ -263,22 +286,43 @@ async fn unreadable_strings_and_requirements_change_nothing() {
     settle().await;
     assert_eq!(connect().as_deref(), Some("Connect"));
     // An array is not an object of texts.
-    Reflect::set(&host, &"strings".into(), &js_sys::JSON::parse(r#"[["connect","Los"]]"#).unwrap()).unwrap();
+    Reflect::set(
+        &host,
+        &"strings".into(),
+        &js_sys::JSON::parse(r#"[["connect","Los"]]"#).unwrap(),
+    )
+    .unwrap();
     settle().await;
     assert_eq!(connect().as_deref(), Some("Connect"));
     let strings = js_sys::JSON::parse(r#"{"connect":"Los"}"#).unwrap();
     Reflect::set(&host, &"strings".into(), &strings).unwrap();
     settle().await;
-    assert_eq!(connect().as_deref(), Some("Los"), "a readable object applies");
+    assert_eq!(
+        connect().as_deref(),
+        Some("Los"),
+        "a readable object applies"
+    );
 
-    for bad in [r#"{"fullAccess":"yes"}"#, r#"{"notes":{"vso.code":1}}"#, r#"[true]"#] {
-        Reflect::set(&host, &"requirements".into(), &js_sys::JSON::parse(bad).unwrap()).unwrap();
+    for bad in [
+        r#"{"fullAccess":"yes"}"#,
+        r#"{"notes":{"vso.code":1}}"#,
+        r#"[true]"#,
+    ] {
+        Reflect::set(
+            &host,
+            &"requirements".into(),
+            &js_sys::JSON::parse(bad).unwrap(),
+        )
+        .unwrap();
         settle().await;
         assert!(support::find(&host, "#full-access").is_none(), "{bad}");
     }
     let full = js_sys::JSON::parse(r#"{"fullAccess":true}"#).unwrap();
     Reflect::set(&host, &"requirements".into(), &full).unwrap();
     settle().await;
-    assert!(support::find(&host, "#full-access").is_some(), "a readable object applies");
+    assert!(
+        support::find(&host, "#full-access").is_some(),
+        "a readable object applies"
+    );
     host.remove();
 }

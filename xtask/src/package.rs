@@ -653,7 +653,10 @@ mod tests {
             ..total.clone()
         };
         let table = size_table(&rows, &heavy, &baseline);
-        assert!(table.contains("**1.50x**") && table.contains("**FAIL**"), "{table}");
+        assert!(
+            table.contains("**1.50x**") && table.contains("**FAIL**"),
+            "{table}"
+        );
         assert!(parse_sizes(r#"{"files":[{"file":"x","raw":"big"}]}"#).is_err());
     }
 
