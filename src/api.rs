@@ -1,28 +1,34 @@
-//! Calls to the vendor's proxy (DESIGN.md "Proxy HTTP contract").
+//! Calls to the vendor's proxy: `POST {proxy-url}/verify`, `POST {proxy-url}/projects` and
+//! `GET {proxy-url}/config` (the contract is in `crates/proxy/README.md`).
 //!
-//! Every request carries `X-Azdo-Connect: 1` (the proxy refuses POSTs without it) and, when the
-//! host set `csrf-token`, `X-CSRF-Token`. Each takes an `AbortSignal` so a superseded request is
-//! cancelled rather than raced.
+//! gloo-net makes every request. Each carries `X-Azdo-Connect: 1` (the proxy refuses POSTs
+//! without it) and, when the host set `csrf-token`, `X-CSRF-Token`. Each takes an `AbortSignal`
+//! so a superseded request is cancelled rather than raced. Bodies are the core's contract types
+//! as JSON; answers are parsed by the browser and read with the core's serde derives, so an
+//! answer off the contract's shape is [`Error::Protocol`], never half-read.
 
 use azdo_connect_core::contract::{
     ConfigResponse, ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus,
     VerifyRequest, VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Response};
 
 use crate::config::Config;
-use crate::js_read::FromJs;
-use crate::js_write::ToJs;
-use crate::Error;
+use crate::js_value::{from_js, to_js};
+use crate::{csp, Error};
 
 /// `POST {proxy-url}/verify`.
 ///
 /// # Errors
-/// [`Error::Api`] with the proxy's contract error, [`Error::Network`] / [`Error::Protocol`] when
-/// the proxy is unreachable or off-contract, [`Error::Aborted`] when `signal` fired.
+/// [`Error::Api`] with the proxy's contract error; [`Error::CspBlocked`] when the page's
+/// Content-Security-Policy refused the request, [`Error::Network`] when the proxy is unreachable,
+/// [`Error::Protocol`] when it answered off the contract; [`Error::Aborted`] when `signal` fired.
 pub async fn verify(
     config: &Config,
     body: &VerifyRequest,
@@ -43,67 +49,84 @@ pub async fn projects(
     post(config, "projects", body, signal).await
 }
 
-/// `GET {proxy-url}/config`: what the proxy lets the widget know (the on-prem allowlist).
+/// `GET {proxy-url}/config`: what the proxy lets the widget know (the on-prem allowlist and the
+/// scope catalogue with its labels).
 ///
 /// # Errors
-/// As [`verify`].
+/// As [`verify`]; a contract error body is [`Error::Protocol`] too, as `/config` has none.
 pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigResponse, Error> {
-    let response = fetch(config, "config", None, signal).await?;
+    let response = send(
+        config,
+        "config",
+        Request::get(&config.endpoint("config")),
+        None,
+        signal,
+    )
+    .await?;
     let status = response.status();
     if !response.ok() {
         return Err(Error::Protocol { status });
     }
-    contract(&read_json(&response).await?, status)
+    decode(read_json(&response).await?, status)
 }
 
-async fn post<T: FromJs>(
+async fn post<T: DeserializeOwned>(
     config: &Config,
     path: &str,
-    body: &dyn ToJs,
+    body: &impl Serialize,
     signal: &AbortSignal,
 ) -> Result<T, Error> {
-    // The browser's own JSON (js_write + JSON.stringify / Response.json) instead of serde_json:
-    // the events already need JS objects, and a serializer and parser in Rust would be ~15 KB gzip
-    // of dead weight.
-    let text = js_sys::JSON::stringify(&body.to_js())
+    // The browser's JSON.stringify of the serialized body: serde-wasm-bindgen is already in the
+    // wasm for the events, and a second serializer (serde_json) would only add weight.
+    let text = js_sys::JSON::stringify(&to_js(body)?)
         .map_err(|_| Error::Serialize("the request body is not JSON".to_owned()))?;
-    let response = fetch(config, path, Some(&text.into()), signal).await?;
+    let mut request = Request::post(&config.endpoint(path))
+        .header("Content-Type", "application/json")
+        .header("X-Azdo-Connect", "1");
+    if let Some(token) = &config.csrf_token {
+        request = request.header("X-CSRF-Token", token);
+    }
+    let response = send(config, path, request, Some(text.into()), signal).await?;
     let status = response.status();
     let json = read_json(&response).await?;
     if response.ok() {
-        contract(&json, status)
+        decode(json, status)
     } else {
-        Err(Error::Api(contract::<ErrorBody>(&json, status)?.error))
+        Err(Error::Api(decode::<ErrorBody>(json, status)?.error))
     }
 }
 
-/// Sends one request: a `POST` of `json` when given, a `GET` otherwise.
-async fn fetch(
+/// Sends one request (with `body` when given). Not generic: one copy serves every endpoint.
+/// The answer is the browser's own `Response`, whose `json()` parses without serde_json.
+async fn send(
     config: &Config,
     path: &str,
-    json: Option<&JsValue>,
+    request: RequestBuilder,
+    body: Option<JsValue>,
     signal: &AbortSignal,
 ) -> Result<Response, Error> {
-    let headers = Headers::new()?;
-    headers.append("Accept", "application/json")?;
-    let init = RequestInit::new();
-    if let Some(json) = json {
-        init.set_method("POST");
-        headers.append("Content-Type", "application/json")?;
-        headers.append("X-Azdo-Connect", "1")?;
-        if let Some(token) = &config.csrf_token {
-            headers.append("X-CSRF-Token", token)?;
-        }
-        init.set_body(json);
+    csp::watch();
+    let request = request
+        .header("Accept", "application/json")
+        .abort_signal(Some(signal));
+    let request = match body {
+        Some(body) => request.body(body),
+        None => request.build(),
     }
-    init.set_headers(&headers);
-    init.set_signal(Some(signal));
-    let window = web_sys::window().ok_or_else(|| Error::Dom("no window".to_owned()))?;
-    let promise = window.fetch_with_str_and_init(&config.endpoint(path), &init);
-    let response = JsFuture::from(promise).await.map_err(network)?;
-    response
-        .dyn_into::<Response>()
-        .map_err(|_| Error::Network("fetch did not return a Response".to_owned()))
+    .map_err(|e| Error::Dom(e.to_string()))?;
+    match request.send().await {
+        Ok(response) => Ok(response.into()),
+        Err(gloo_net::Error::JsError(e)) if e.name == "AbortError" => Err(Error::Aborted),
+        Err(e) => {
+            // A refused `fetch` looks the same whether the network or the page's policy
+            // refused it; only the browser's violation report tells them apart.
+            let url = config.endpoint(path);
+            Err(match csp::blocked_origin(&url).await {
+                Some(origin) => Error::CspBlocked { origin },
+                None => Error::Network(e.to_string()),
+            })
+        }
+    }
 }
 
 /// The response's parsed JSON body. Not generic: one copy of this future serves every answer type.
@@ -111,31 +134,31 @@ async fn fetch(
 /// trouble, not Azure DevOps.
 async fn read_json(response: &Response) -> Result<JsValue, Error> {
     let status = response.status();
-    let off_contract = |_| Error::Protocol { status };
-    let promise = response.json().map_err(off_contract)?;
-    JsFuture::from(promise).await.map_err(|e| match network(e) {
-        Error::Aborted => Error::Aborted,
-        _ => Error::Protocol { status },
+    let promise = response.json().map_err(|_| Error::Protocol { status })?;
+    JsFuture::from(promise).await.map_err(|e| {
+        let aborted = e
+            .dyn_ref::<js_sys::Error>()
+            .is_some_and(|e| e.name() == "AbortError");
+        if aborted {
+            Error::Aborted
+        } else {
+            Error::Protocol { status }
+        }
     })
 }
 
-/// A JSON body as the contract type `T`; JSON of another shape is as off-contract as no JSON.
-fn contract<T: FromJs>(json: &JsValue, status: u16) -> Result<T, Error> {
-    T::from_js(json).ok_or(Error::Protocol { status })
+/// The proxy's origin (`proxy-url` resolved against the page), which the page's `connect-src`
+/// must allow; empty when it has none.
+pub fn origin(proxy_url: &str) -> String {
+    csp::origin_of(proxy_url).unwrap_or_default()
 }
 
-/// What a rejected `fetch` means: a stale request that was aborted, or a network failure
-/// (unreachable, CORS, blocked by CSP).
-fn network(error: JsValue) -> Error {
-    match error.dyn_ref::<js_sys::Error>() {
-        Some(e) if e.name() == "AbortError" => Error::Aborted,
-        Some(e) => Error::Network(format!(
-            "{}: {}",
-            String::from(e.name()),
-            String::from(e.message())
-        )),
-        None => Error::Network("fetch failed".to_owned()),
-    }
+/// A JSON body as the contract type `T`; JSON of another shape is as off-contract as no JSON.
+///
+/// # Errors
+/// [`Error::Protocol`] with `status` when `json` is not `T`'s shape.
+pub fn decode<T: DeserializeOwned>(json: JsValue, status: u16) -> Result<T, Error> {
+    from_js(json).map_err(|_| Error::Protocol { status })
 }
 
 impl Error {
@@ -153,6 +176,16 @@ impl Error {
             Error::Api(api) => (
                 ErrorDetail::from(api.clone()),
                 api.scopes.clone().unwrap_or_default(),
+            ),
+            Error::CspBlocked { origin } => (
+                widget(
+                    ErrorCode::CspBlocked,
+                    format!(
+                        "This page's Content-Security-Policy blocks requests to {origin}: \
+                         add it to connect-src."
+                    ),
+                ),
+                Vec::new(),
             ),
             Error::Network(_) => (
                 widget(

@@ -7,12 +7,11 @@ use yew::prelude::*;
 
 use crate::components::{ConnectForm, Connected, Picker};
 use crate::config::{Config, Requirements};
-use crate::hooks;
-use crate::i18n::{Lang, Strings};
 use crate::state::{
     Action, ChangingToken, Connection, Failure, Fields, Form, Screen, State, Step, Verifying,
 };
 use crate::TextMap;
+use crate::{api, hooks};
 
 /// Properties of [`App`]: everything the custom element knows.
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -41,15 +40,9 @@ fn callback<T: 'static>(
 pub fn app(props: &AppProps) -> Html {
     let config = Rc::clone(&props.config);
     let state = use_reducer(|| State::new(config.allowed_servers.clone()));
-    let strings = use_memo(
-        (config.lang.clone(), Rc::clone(&props.overrides)),
-        |(lang, overrides)| Strings::new(Lang::from_tag(lang.as_deref()), (**overrides).clone()),
-    );
-    let strings = (*strings).clone();
-
     hooks::use_ready(&props.host);
     hooks::use_outbox(&state, &props.host);
-    hooks::use_host_sync(&state, &config);
+    let strings = hooks::use_host_sync(&state, &config, &props.overrides);
     hooks::use_verify(&state, &config);
     hooks::use_picker_pages(&state, &config);
     hooks::use_countdown(&state);
@@ -67,6 +60,7 @@ pub fn app(props: &AppProps) -> Html {
                 scopes={config.scopes.clone()}
                 requirements={Rc::clone(&props.requirements)}
                 strings={s.clone()}
+                proxy_origin={api::origin(&config.proxy_url)}
                 error_ref={error_ref.clone()}
                 on_org={callback(&state, Action::OrgInput)}
                 on_pat={callback(&state, Action::PatInput)}
@@ -125,7 +119,7 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     html! {
-        <div class="azdo" part="container" lang={Lang::tag(strings.lang())}>
+        <div class="azdo" part="container" lang={strings.lang().tag()}>
             <h2 class="title">{ s.get("title") }</h2>
             { body }
         </div>

@@ -124,8 +124,8 @@ pub fn split_list(value: &str) -> Vec<String> {
     items
 }
 
-/// The `requirements` property: what the host adds to the token guidance, read from JS by
-/// [`crate::js_read::requirements`].
+/// The `requirements` property: what the host adds to the token guidance, read from JS by its
+/// serde derive. Absent members take their defaults; unknown members are ignored.
 ///
 /// ```js
 /// element.requirements = {
@@ -133,7 +133,8 @@ pub fn split_list(value: &str) -> Vec<String> {
 ///   notes: { "vso.code": "We read your repositories to publish their docs." },
 /// };
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Requirements {
     /// The vendor needs a full-access token: the guidance says to choose Full access instead of
     /// listing scopes.

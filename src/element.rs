@@ -17,7 +17,7 @@ use yew::AppHandle;
 
 use crate::app::{App, AppProps};
 use crate::config::{Config, Requirements, OBSERVED_ATTRIBUTES};
-use crate::{events, js_read, style, Error, TextMap};
+use crate::{events, js_value, style, Error, TextMap};
 
 /// The element's tag name.
 pub const TAG: &str = "azdo-connect";
@@ -193,27 +193,30 @@ impl Drop for ElementHandle {
     }
 }
 
-/// Reads the `strings` property: an object of key → text; anything else means no overrides.
+/// Reads the `strings` property: an object of key → text; anything else means no overrides,
+/// with a console warning.
 fn parse_strings(value: JsValue) -> TextMap {
-    read_property("strings", &value, js_read::string_map)
+    read_property("strings", value)
 }
 
 /// Reads the `requirements` property; anything unreadable means none, with a console warning.
 fn parse_requirements(value: JsValue) -> Requirements {
-    read_property("requirements", &value, js_read::requirements)
+    read_property("requirements", value)
 }
 
-/// An object property the host set: unset (`undefined`/`null`) or unreadable means the default,
-/// the latter with a console warning saying why.
-fn read_property<T: Default>(
-    property: &str,
-    value: &JsValue,
-    read: fn(&JsValue) -> Result<T, String>,
-) -> T {
+/// An object property the host set, read by `T`'s serde derive: unset (`undefined`/`null`) or
+/// unreadable means the default, the latter with a console warning saying why. An array is
+/// refused even where every member is optional: it is a mistake, not an empty object.
+fn read_property<T: Default + serde::de::DeserializeOwned>(property: &str, value: JsValue) -> T {
     if value.is_undefined() || value.is_null() {
         return T::default();
     }
-    read(value).unwrap_or_else(|why| {
+    let read = if js_sys::Array::is_array(&value) || !value.is_object() {
+        Err("not an object".to_owned())
+    } else {
+        js_value::from_js(value)
+    };
+    read.unwrap_or_else(|why| {
         ignoring(property, &why);
         T::default()
     })

@@ -13,8 +13,13 @@ pub enum Error {
     Dom(String),
     /// A request body could not be turned into JSON text.
     Serialize(String),
-    /// The proxy could not be reached (network failure, CORS, blocked by CSP).
+    /// The proxy could not be reached (network failure, CORS).
     Network(String),
+    /// The page's Content-Security-Policy (`connect-src`) refused the request to the proxy.
+    CspBlocked {
+        /// The proxy's origin, which `connect-src` must list.
+        origin: String,
+    },
     /// The request was aborted because it became stale.
     Aborted,
     /// The proxy answered with a contract error.
@@ -32,6 +37,9 @@ impl fmt::Display for Error {
             Error::Dom(e) => write!(f, "dom: {e}"),
             Error::Serialize(e) => write!(f, "serialize: {e}"),
             Error::Network(e) => write!(f, "network: {e}"),
+            Error::CspBlocked { origin } => {
+                write!(f, "blocked by the page's connect-src: {origin}")
+            }
             Error::Aborted => f.write_str("aborted"),
             Error::Api(e) => write!(f, "{}: {}", e.code, e.message),
             Error::Protocol { status } => {

@@ -3,10 +3,11 @@
 //! Each effect is keyed by what it depends on, and its cleanup aborts or cancels what it started,
 //! so a superseded request never reports and a removed element leaves nothing running.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    DisconnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest,
+    ConfigResponse, DisconnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest,
 };
 use azdo_connect_core::AllowedServers;
 use web_sys::{AbortController, HtmlElement};
@@ -14,8 +15,9 @@ use yew::prelude::*;
 
 use crate::config::{Config, Select};
 use crate::events::{self, emit};
+use crate::i18n::{self, Lang, Strings};
 use crate::state::{Action, Outgoing, PickerList, Screen, State, Step};
-use crate::{api, VERSION};
+use crate::{api, Error, TextMap, VERSION};
 
 /// How long the picker waits after the last keystroke before searching.
 const SEARCH_DEBOUNCE_MS: u32 = 250;
@@ -80,14 +82,21 @@ fn send(host: &HtmlElement, event: Outgoing) -> Option<Action> {
     None
 }
 
-/// Keeps the reducer in step with the host's attributes and the proxy's on-prem allowlist.
+/// Keeps the reducer in step with the host's attributes and the proxy's `/config`, and returns
+/// the element's words: the `lang` table (loaded on demand), the host's `overrides` and the
+/// scope labels the proxy publishes.
 #[hook]
-pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
-    // The on-prem allowlist is the attribute's plus the proxy's (GET {proxy-url}/config). A proxy
-    // that does not answer only means no extra servers: the verify will say what is wrong.
-    let proxy_servers = use_state(Vec::<String>::new);
+pub fn use_host_sync(
+    state: &UseReducerHandle<State>,
+    config: &Rc<Config>,
+    overrides: &Rc<TextMap>,
+) -> Strings {
+    // GET {proxy-url}/config: the on-prem allowlist (added to the attribute's) and the scope
+    // catalogue's labels. While it loads, and if it fails, there are no extra servers (the verify
+    // will say what is wrong) and the guidance lists the scope ids.
+    let proxy = use_state(|| None::<Rc<ConfigResponse>>);
     {
-        let proxy_servers = proxy_servers.setter();
+        let proxy = proxy.setter();
         let config = Rc::clone(config);
         use_effect_with(config.proxy_url.clone(), move |proxy_url| {
             let controller = (!proxy_url.is_empty())
@@ -95,8 +104,17 @@ pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                 .flatten();
             if let Some(controller) = controller.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Ok(answer) = api::config(&config, &controller.signal()).await {
-                        proxy_servers.set(answer.allowed_servers);
+                    match api::config(&config, &controller.signal()).await {
+                        Ok(answer) => proxy.set(Some(Rc::new(answer))),
+                        // The same message the verify will carry, for the developer, now.
+                        Err(error @ Error::CspBlocked { .. }) => {
+                            if let Some((detail, _)) = error.to_detail() {
+                                web_sys::console::error_1(
+                                    &format!("azdo-connect: {}", detail.message).into(),
+                                );
+                            }
+                        }
+                        Err(_) => {}
                     }
                 });
             }
@@ -107,6 +125,53 @@ pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
             }
         });
     }
+    let proxy_servers = proxy
+        .as_ref()
+        .map(|p| p.allowed_servers.clone())
+        .unwrap_or_default();
+    let labels = use_memo((*proxy).clone(), |proxy| {
+        let labels: TextMap = proxy
+            .iter()
+            .flat_map(|p| p.scopes.iter())
+            .map(|scope| (scope.id.clone(), scope.label.clone()))
+            .collect();
+        Rc::new(labels)
+    });
+
+    // The `lang` table, imported on first use; English (built in) until it arrives, and if it
+    // cannot, with the reason in the console.
+    let lang = Lang::from_tag(config.lang.as_deref());
+    let table = use_state(|| None::<(Lang, Rc<TextMap>)>);
+    {
+        let table = table.setter();
+        use_effect_with(lang, move |&lang| {
+            let current = Rc::new(Cell::new(true));
+            if lang != Lang::En {
+                let current = Rc::clone(&current);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match i18n::load(lang).await {
+                        Ok(words) if current.get() => table.set(Some((lang, words))),
+                        Ok(_) => {}
+                        Err(why) => web_sys::console::warn_1(
+                            &format!("azdo-connect: showing English: {why}").into(),
+                        ),
+                    }
+                });
+            }
+            move || current.set(false)
+        });
+    }
+    let loaded = table.as_ref().filter(|(l, _)| *l == lang).cloned();
+    let strings = use_memo(
+        (Rc::clone(overrides), loaded, (*labels).clone()),
+        |(overrides, loaded, labels)| {
+            let strings = Strings::new((**overrides).clone()).with_scope_labels(Rc::clone(labels));
+            match loaded {
+                Some((lang, words)) => strings.in_lang(*lang, Rc::clone(words)),
+                None => strings,
+            }
+        },
+    );
 
     // Keep the reducer in step with the host's attributes.
     {
@@ -140,6 +205,7 @@ pub fn use_host_sync(state: &UseReducerHandle<State>, config: &Rc<Config>) {
             },
         );
     }
+    (*strings).clone()
 }
 
 /// Runs one verify per request id and reports its progress and answer.

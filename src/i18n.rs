@@ -1,10 +1,21 @@
-//! The widget's words in English, German and French.
+//! The widget's words: English built in, German and French loaded on demand.
 //!
 //! Every string has a key. A host overrides any of them through the element's `strings` property
 //! (`{ "connect": "Verbinden" }`); a key missing in the chosen language falls back to English.
 //! Templates use `{name}` placeholders.
+//!
+//! The German and French tables are the JavaScript modules `src/locales/{de,fr}.js`.
+//! wasm-bindgen copies them into the package's `snippets/` (`link_to!`), so they resolve next to
+//! the glue module wherever it is served from, and a dynamic `import()` loads them: a strict
+//! CSP's `script-src`, which already allows the module, covers them, and `connect-src` is not
+//! involved. Until a table has loaded (or if it cannot load) the words are English, and the
+//! rendered tree says `lang="en"`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::TextMap;
 
@@ -21,6 +32,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, English first.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::De, Lang::Fr];
+
     /// Picks the language for a BCP 47 tag such as `de-CH`; unknown tags get English.
     pub fn from_tag(tag: Option<&str>) -> Lang {
         let primary = tag
@@ -42,29 +56,86 @@ impl Lang {
         }
     }
 
-    fn table(self) -> &'static [(&'static str, &'static str)] {
+    /// The URL of the language's module, next to the glue module; `None` for English.
+    fn module_url(self) -> Option<String> {
         match self {
-            Lang::En => EN,
-            Lang::De => DE,
-            Lang::Fr => FR,
+            Lang::En => None,
+            Lang::De => Some(wasm_bindgen::link_to!(module = "/src/locales/de.js")),
+            Lang::Fr => Some(wasm_bindgen::link_to!(module = "/src/locales/fr.js")),
         }
     }
 }
 
-/// The words for one element: a language plus the host's overrides.
+#[wasm_bindgen(inline_js = "export function importModule(url) { return import(url); }")]
+extern "C" {
+    /// `import(url)`: a module, governed by `script-src` like the widget's own.
+    #[wasm_bindgen(js_name = importModule)]
+    fn import_module(url: &str) -> js_sys::Promise;
+}
+
+thread_local! {
+    /// Tables already loaded, so several elements (and re-renders) import each one once.
+    static LOADED: RefCell<Vec<(Lang, Rc<TextMap>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The translated words of `lang` (empty for English, which is built in), imported once per page.
+///
+/// # Errors
+/// Why the module could not be imported or read, for the console.
+pub async fn load(lang: Lang) -> Result<Rc<TextMap>, String> {
+    let Some(url) = lang.module_url() else {
+        return Ok(Rc::default());
+    };
+    if let Some(table) = LOADED.with(|l| {
+        l.borrow()
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, t)| Rc::clone(t))
+    }) {
+        return Ok(table);
+    }
+    let module = JsFuture::from(import_module(&url))
+        .await
+        .map_err(|e| format!("cannot import {url}: {}", crate::Error::from(e)))?;
+    let words = js_sys::Reflect::get(&module, &JsValue::from_str("default"))
+        .map_err(|_| format!("{url} has no default export"))?;
+    let table: Rc<TextMap> =
+        Rc::new(crate::js_value::from_js(words).map_err(|why| format!("{url}: {why}"))?);
+    LOADED.with(|l| l.borrow_mut().push((lang, Rc::clone(&table))));
+    Ok(table)
+}
+
+/// The words for one element: the language whose table has loaded, the host's overrides and the
+/// proxy's scope labels.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Strings {
     lang: Lang,
+    table: Rc<TextMap>,
     overrides: Rc<TextMap>,
+    labels: Rc<TextMap>,
 }
 
 impl Strings {
-    /// Words in `lang`, with `overrides` taking precedence.
-    pub fn new(lang: Lang, overrides: TextMap) -> Self {
+    /// English words, with `overrides` taking precedence.
+    pub fn new(overrides: TextMap) -> Self {
+        Strings {
+            overrides: Rc::new(overrides),
+            ..Strings::default()
+        }
+    }
+
+    /// The same words in `lang`, from its loaded `table`; keys it lacks stay English.
+    pub fn in_lang(self, lang: Lang, table: Rc<TextMap>) -> Self {
         Strings {
             lang,
-            overrides: Rc::new(overrides),
+            table,
+            ..self
         }
+    }
+
+    /// The same words, with the scope catalogue's labels (scope id → label) the proxy published.
+    pub fn with_scope_labels(self, labels: Rc<TextMap>) -> Self {
+        Strings { labels, ..self }
     }
 
     /// The language in use.
@@ -72,12 +143,20 @@ impl Strings {
         self.lang
     }
 
+    /// The label of a scope in the Azure token UI ("Code (Read)"), as the proxy's `/config`
+    /// published it; the scope id itself (`vso.code`) while `/config` loads or if it failed, so
+    /// the list of scopes to tick is never blank.
+    pub fn scope_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.labels.get(id).unwrap_or(id)
+    }
+
     /// The text for `key`; the key itself if no table has it, so a typo shows instead of hiding.
     pub fn get(&self, key: &str) -> String {
         if let Some(text) = self.overrides.get(key) {
             return text.to_owned();
         }
-        lookup(self.lang.table(), key)
+        self.table
+            .get(key)
             .or_else(|| lookup(EN, key))
             .unwrap_or(key)
             .to_owned()
@@ -86,8 +165,7 @@ impl Strings {
     /// The text for `key` only if the host overrode it or the chosen language translates it;
     /// `None` means "use the English text from elsewhere" (e.g. core's messages).
     pub fn localized(&self, key: &str, args: &[(&str, &str)]) -> Option<String> {
-        let known = self.overrides.contains_key(key)
-            || (self.lang != Lang::En && lookup(self.lang.table(), key).is_some());
+        let known = self.overrides.contains_key(key) || self.table.contains_key(key);
         known.then(|| self.fill(key, args))
     }
 
@@ -144,7 +222,7 @@ const EN: &[(&str, &str)] = &[
     ("error.upstream_timeout", "Azure DevOps took too long to answer. Try again in a moment."),
     ("error.forbidden_origin", "This page is not allowed to use the connection service. Ask the site's administrator."),
     ("error.payload_too_large", "The request was too large."),
-    ("error.csp_blocked", "This page's security policy blocked the connection widget."),
+    ("error.csp_blocked", "This page's Content-Security-Policy blocks requests to {origin}: add {origin} to connect-src."),
     ("error.proxy_unreachable", "The connection service of this site could not be reached. Check your network and try again."),
     ("error.internal", "Something went wrong inside the connection widget. Reload the page and try again."),
     ("retry", "Try again"),
@@ -157,7 +235,7 @@ const EN: &[(&str, &str)] = &[
     ("guide.once", "Azure DevOps shows the token only once: copy it now."),
     ("guide.expiry", "Set an expiry date and a reminder to renew the token before it runs out."),
     ("guide.service", "Consider creating the token for a service account rather than a person, so the connection outlives staff changes."),
-    ("guide.global", "Choose this organization, not All accessible organizations: global tokens stop working on 1 December 2026."),
+    ("guide.global", "Choose this organization, not All accessible organizations: global tokens no longer work (since 1 December 2026). Use a token scoped to this organization."),
     ("connected.status", "Connected to {org} as {name}"),
     ("connected.verified", "verified {when}"),
     ("connected.change", "Change token"),
@@ -185,141 +263,28 @@ const EN: &[(&str, &str)] = &[
     ("org.error.serverNotAllowed", "{host} looks like an Azure DevOps Server, but this service is not set up to connect to it."),
 ];
 
-const DE: &[(&str, &str)] = &[
-    ("title", "Azure DevOps verbinden"),
-    ("org.label", "Organisation"),
-    ("org.hint", "Ihr Name oder eine beliebige Adresse daraus, etwa https://dev.azure.com/ihre-org."),
-    ("org.preview", "Wir verbinden mit"),
-    ("pat.label", "Persönliches Zugriffstoken"),
-    ("pat.show", "Anzeigen"),
-    ("pat.hide", "Verbergen"),
-    ("pat.show.label", "Token anzeigen"),
-    ("pat.hide.label", "Token verbergen"),
-    ("pat.required", "Fügen Sie ein persönliches Zugriffstoken ein."),
-    ("pat.format.legacy", "Ein Token mit 52 Zeichen, das Format von Azure DevOps vor Juli 2024."),
-    ("pat.format.modern", "Ein Azure-DevOps-Token mit 84 Zeichen."),
-    ("pat.format.entraJwt", "Das ist ein Microsoft-Entra-Zugriffstoken, kein persönliches Zugriffstoken. Es läuft binnen einer Stunde ab; erstellen Sie stattdessen ein persönliches Zugriffstoken."),
-    ("pat.format.unknown", "Das sieht nicht wie ein persönliches Zugriffstoken von Azure DevOps aus. Sie können es trotzdem versuchen."),
-    ("connect", "Verbinden"),
-    ("step.sending", "Das Token wird zur Prüfung an {org} gesendet…"),
-    ("step.checking", "Azure DevOps prüft das Token und seine Bereiche…"),
-    ("success", "Mit {org} verbunden als {name}"),
-    ("scopes.heading", "Berechtigungen, die dieser Dienst braucht"),
-    ("scope.granted", "erteilt"),
-    ("scope.missing", "fehlt"),
-    ("scope.unknown", "ohne Änderungen nicht feststellbar"),
-    ("error.heading", "Verbindung fehlgeschlagen"),
-    ("error.token_invalid", "Azure DevOps hat dieses Token nicht akzeptiert. Prüfen Sie, ob es zu dieser Organisation gehört und nicht widerrufen wurde."),
-    ("error.token_expired", "Dieses Token ist abgelaufen. Erstellen oder verlängern Sie es in Azure DevOps."),
-    ("error.organization_not_found", "Azure DevOps kennt keine Organisation mit diesem Namen. Prüfen Sie die Schreibweise."),
-    ("error.missing_scopes", "Das Token funktioniert, aber ihm fehlen Berechtigungen, die dieser Dienst braucht."),
-    ("error.missing_scopes.add", "Bearbeiten Sie das Token in Azure DevOps und fügen Sie hinzu: {scopes}"),
-    ("error.rate_limited", "Azure DevOps begrenzt gerade die Anfragen."),
-    ("error.upstream_unavailable", "Azure DevOps war nicht erreichbar oder hatte ein Problem. Versuchen Sie es gleich noch einmal."),
-    ("error.upstream_timeout", "Azure DevOps hat zu lange gebraucht. Versuchen Sie es gleich noch einmal."),
-    ("error.proxy_unreachable", "Der Verbindungsdienst dieser Website ist nicht erreichbar. Prüfen Sie Ihr Netzwerk und versuchen Sie es erneut."),
-    ("error.internal", "Im Verbindungs-Widget ist ein Fehler aufgetreten. Laden Sie die Seite neu."),
-    ("retry", "Erneut versuchen"),
-    ("retry.wait", "Erneut versuchen in {seconds} s."),
-    ("guide.heading", "So erstellen Sie das Token"),
-    ("guide.open", "Ihre persönlichen Zugriffstokens in {org} öffnen"),
-    ("guide.scopes", "Wählen Sie unter Scopes „Custom defined“ und aktivieren Sie:"),
-    ("guide.full", "Wählen Sie unter Scopes „Full access“: Dieser Dienst benötigt alle Berechtigungen."),
-    ("guide.once", "Azure DevOps zeigt das Token nur einmal an: Kopieren Sie es jetzt."),
-    ("guide.expiry", "Legen Sie ein Ablaufdatum und eine Erinnerung zum Erneuern fest."),
-    ("guide.service", "Erstellen Sie das Token am besten für ein Dienstkonto statt für eine Person."),
-    ("guide.global", "Wählen Sie diese Organisation, nicht „All accessible organizations“: globale Tokens funktionieren ab dem 1. Dezember 2026 nicht mehr."),
-    ("connected.status", "Mit {org} verbunden als {name}"),
-    ("connected.verified", "geprüft {when}"),
-    ("connected.change", "Token ändern"),
-    ("connected.disconnect", "Trennen"),
-    ("disconnect.confirm", "{org} trennen? Dieser Dienst verliert den Zugriff, bis Sie erneut verbinden."),
-    ("disconnect.yes", "Ja, trennen"),
-    ("disconnect.no", "Abbrechen"),
-    ("picker.projects", "Projekte"),
-    ("picker.repositories", "Repositorys"),
-    ("picker.search", "Projekte suchen"),
-    ("picker.more", "Mehr laden"),
-    ("picker.loading", "Projekte werden geladen…"),
-    ("picker.empty", "Keine passenden Projekte."),
-    ("picker.done", "Diese Auswahl verwenden"),
-    ("org.error.empty", "Geben Sie Ihre Azure-DevOps-Organisation ein: ihren Namen oder eine Adresse daraus wie https://dev.azure.com/ihre-org."),
-    ("org.error.malformed", "Diese Eingabe ist weder ein Organisationsname noch eine lesbare Adresse."),
-    ("org.error.notAzureDevOps", "{host} ist keine Azure-DevOps-Adresse. Verwenden Sie https://dev.azure.com/ihre-org oder https://ihre-org.visualstudio.com."),
-    ("org.error.missingOrganization", "Diese Adresse enthält keine Organisation. Fügen Sie sie nach dem Host an, etwa https://dev.azure.com/ihre-org."),
-    ("org.error.invalidName", "„{name}“ ist kein gültiger Organisationsname: höchstens 50 Zeichen, nur Buchstaben, Ziffern und Bindestriche, nicht am Anfang oder Ende."),
-    ("org.error.serverNotAllowed", "{host} sieht nach einem Azure DevOps Server aus, aber dieser Dienst darf sich nicht damit verbinden. Fragen Sie den Administrator des Dienstes."),
-];
-
-const FR: &[(&str, &str)] = &[
-    ("title", "Connecter Azure DevOps"),
-    ("org.label", "Organisation"),
-    ("org.hint", "Son nom, ou toute adresse qui en provient, comme https://dev.azure.com/votre-org."),
-    ("org.preview", "Nous nous connecterons à"),
-    ("pat.label", "Jeton d’accès personnel"),
-    ("pat.show", "Afficher"),
-    ("pat.hide", "Masquer"),
-    ("pat.show.label", "Afficher le jeton"),
-    ("pat.hide.label", "Masquer le jeton"),
-    ("pat.required", "Collez un jeton d’accès personnel."),
-    ("pat.format.legacy", "Un jeton de 52 caractères, le format émis par Azure DevOps avant juillet 2024."),
-    ("pat.format.modern", "Un jeton Azure DevOps de 84 caractères."),
-    ("pat.format.entraJwt", "Ceci est un jeton d’accès Microsoft Entra, pas un jeton d’accès personnel. Il expire en moins d’une heure ; créez plutôt un jeton d’accès personnel."),
-    ("pat.format.unknown", "Cela ne ressemble pas à un jeton d’accès personnel Azure DevOps. Vous pouvez quand même l’essayer."),
-    ("connect", "Connecter"),
-    ("step.sending", "Envoi du jeton à {org} pour vérification…"),
-    ("step.checking", "Azure DevOps vérifie le jeton et ses étendues…"),
-    ("success", "Connecté à {org} en tant que {name}"),
-    ("scopes.heading", "Autorisations nécessaires à ce service"),
-    ("scope.granted", "accordée"),
-    ("scope.missing", "manquante"),
-    ("scope.unknown", "impossible à vérifier sans modification"),
-    ("error.heading", "Connexion impossible"),
-    ("error.token_invalid", "Azure DevOps n’a pas accepté ce jeton. Vérifiez qu’il appartient à cette organisation et qu’il n’a pas été révoqué."),
-    ("error.token_expired", "Ce jeton a expiré. Créez-en un nouveau ou prolongez-le dans Azure DevOps."),
-    ("error.organization_not_found", "Azure DevOps ne connaît aucune organisation de ce nom. Vérifiez l’orthographe."),
-    ("error.missing_scopes", "Le jeton fonctionne, mais il lui manque des autorisations nécessaires à ce service."),
-    ("error.missing_scopes.add", "Modifiez le jeton dans Azure DevOps et ajoutez : {scopes}"),
-    ("error.rate_limited", "Azure DevOps limite les requêtes en ce moment."),
-    ("error.upstream_unavailable", "Azure DevOps est injoignable ou a rencontré un problème. Réessayez dans un instant."),
-    ("error.upstream_timeout", "Azure DevOps a mis trop de temps à répondre. Réessayez dans un instant."),
-    ("error.proxy_unreachable", "Le service de connexion de ce site est injoignable. Vérifiez votre réseau et réessayez."),
-    ("error.internal", "Une erreur s’est produite dans le widget de connexion. Rechargez la page."),
-    ("retry", "Réessayer"),
-    ("retry.wait", "Vous pourrez réessayer dans {seconds} s."),
-    ("guide.heading", "Comment créer le jeton"),
-    ("guide.open", "Ouvrir vos jetons d’accès personnels dans {org}"),
-    ("guide.scopes", "Sous Scopes, choisissez « Custom defined » et cochez :"),
-    ("guide.full", "Sous Scopes, choisissez « Full access » : ce service a besoin de toutes les autorisations."),
-    ("guide.once", "Azure DevOps n’affiche le jeton qu’une seule fois : copiez-le maintenant."),
-    ("guide.expiry", "Fixez une date d’expiration et un rappel pour le renouveler."),
-    ("guide.service", "Créez de préférence le jeton pour un compte de service plutôt que pour une personne."),
-    ("guide.global", "Choisissez cette organisation, pas « All accessible organizations » : les jetons globaux cessent de fonctionner le 1er décembre 2026."),
-    ("connected.status", "Connecté à {org} en tant que {name}"),
-    ("connected.verified", "vérifié {when}"),
-    ("connected.change", "Changer de jeton"),
-    ("connected.disconnect", "Déconnecter"),
-    ("disconnect.confirm", "Déconnecter {org} ? Ce service perdra l’accès jusqu’à une nouvelle connexion."),
-    ("disconnect.yes", "Oui, déconnecter"),
-    ("disconnect.no", "Annuler"),
-    ("picker.projects", "Projets"),
-    ("picker.repositories", "Dépôts"),
-    ("picker.search", "Rechercher des projets"),
-    ("picker.more", "Charger plus"),
-    ("picker.loading", "Chargement des projets…"),
-    ("picker.empty", "Aucun projet ne correspond."),
-    ("picker.done", "Utiliser cette sélection"),
-    ("org.error.empty", "Saisissez votre organisation Azure DevOps : son nom, ou une adresse qui en provient, comme https://dev.azure.com/votre-org."),
-    ("org.error.malformed", "Ce n’est ni un nom d’organisation ni une adresse lisible."),
-    ("org.error.notAzureDevOps", "{host} n’est pas une adresse Azure DevOps. Utilisez https://dev.azure.com/votre-org ou https://votre-org.visualstudio.com."),
-    ("org.error.missingOrganization", "Cette adresse ne contient pas d’organisation. Ajoutez-la après l’hôte, comme https://dev.azure.com/votre-org."),
-    ("org.error.invalidName", "« {name} » n’est pas un nom d’organisation valide : 50 caractères au plus, uniquement lettres, chiffres et tirets, sans tiret au début ni à la fin."),
-    ("org.error.serverNotAllowed", "{host} ressemble à un Azure DevOps Server, mais ce service n’est pas autorisé à s’y connecter. Demandez à l’administrateur du service."),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use azdo_connect_core::ErrorCode;
+
+    /// A language module's words: the JSON object after `export default`.
+    fn module_table(lang: Lang) -> TextMap {
+        let source = match lang {
+            Lang::En => return EN.iter().map(|&(k, v)| (k, v)).collect(),
+            Lang::De => include_str!("locales/de.js"),
+            Lang::Fr => include_str!("locales/fr.js"),
+        };
+        let json = source
+            .split_once("export default ")
+            .map(|(_, rest)| rest.trim_end().trim_end_matches(';'))
+            .expect("an `export default {…}`");
+        serde_json::from_str(json).expect("the module's object is plain JSON of strings")
+    }
+
+    fn strings(lang: Lang) -> Strings {
+        Strings::new(TextMap::new()).in_lang(lang, Rc::new(module_table(lang)))
+    }
 
     #[test]
     fn tags_pick_a_language() {
@@ -331,45 +296,91 @@ mod tests {
 
     #[test]
     fn every_translated_key_exists_in_english() {
-        for (key, _) in DE.iter().chain(FR) {
+        for lang in [Lang::De, Lang::Fr] {
+            let table = module_table(lang);
+            assert!(table.len() > 50, "{lang:?} looks truncated");
+            let strays: Vec<&str> = table.keys().filter(|k| lookup(EN, k).is_none()).collect();
             assert!(
-                lookup(EN, key).is_some(),
-                "{key} is translated but not in English"
+                strays.is_empty(),
+                "{lang:?} translates keys English lacks: {strays:?}"
             );
         }
     }
 
     #[test]
-    fn keys_are_unique_per_table() {
-        for table in [EN, DE, FR] {
-            for (i, (key, _)) in table.iter().enumerate() {
-                assert!(
-                    !table[i + 1..].iter().any(|(k, _)| k == key),
-                    "{key} appears twice"
-                );
+    fn english_keys_are_unique() {
+        for (i, (key, _)) in EN.iter().enumerate() {
+            assert!(
+                !EN[i + 1..].iter().any(|(k, _)| k == key),
+                "{key} appears twice"
+            );
+        }
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_language() {
+        for lang in Lang::ALL {
+            let table = module_table(lang);
+            for code in ErrorCode::ALL {
+                let key = format!("error.{}", code.as_str());
+                assert!(table.contains_key(&key), "{lang:?} has no {key}");
             }
         }
     }
 
     #[test]
+    fn the_csp_message_names_connect_src_and_the_origin_in_every_language() {
+        for lang in Lang::ALL {
+            let text = strings(lang).fill(
+                "error.csp_blocked",
+                &[("origin", "https://api.example.com")],
+            );
+            assert!(
+                text.contains("connect-src") && text.contains("https://api.example.com"),
+                "{lang:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn global_tokens_are_past_tense_in_every_language() {
+        // Global PATs stopped working on 1 December 2026; the guidance must not promise a future date.
+        let today = [
+            ("en", "no longer work"),
+            ("de", "nicht mehr"),
+            ("fr", "ne fonctionnent plus"),
+        ];
+        for (lang, (tag, phrase)) in Lang::ALL.into_iter().zip(today) {
+            assert_eq!(lang.tag(), tag);
+            let text = strings(lang).get("guide.global");
+            assert!(text.contains(phrase), "{lang:?}: {text}");
+            assert!(
+                !text.contains("stop working")
+                    && !text.contains("ab dem")
+                    && !text.contains("cessent"),
+                "{lang:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
     fn missing_translations_fall_back_to_english() {
-        let de = Strings::new(Lang::De, TextMap::new());
+        let de = strings(Lang::De);
+        assert_eq!(de.lang(), Lang::De);
         assert_eq!(de.get("connect"), "Verbinden");
         assert_eq!(de.get("picker.git"), "Git");
         assert_eq!(de.get("no.such.key"), "no.such.key");
+        // Before its table loads, a language is English.
+        assert_eq!(Strings::default().get("connect"), "Connect");
     }
 
     #[test]
     fn localized_is_only_for_overrides_and_translations() {
         assert_eq!(Strings::default().localized("org.error.empty", &[]), None);
-        let de = Strings::new(Lang::De, TextMap::new());
-        assert!(de
+        assert!(strings(Lang::De)
             .localized("org.error.notAzureDevOps", &[("host", "github.com")])
             .is_some_and(|t| t.starts_with("github.com ist")));
-        let en = Strings::new(
-            Lang::En,
-            [("org.error.empty", "Org?")].into_iter().collect(),
-        );
+        let en = Strings::new([("org.error.empty", "Org?")].into_iter().collect());
         assert_eq!(
             en.localized("org.error.empty", &[]).as_deref(),
             Some("Org?")
@@ -378,8 +389,7 @@ mod tests {
 
     #[test]
     fn overrides_win_and_placeholders_fill() {
-        let overrides = [("success", "Hi {name} @ {org}")].into_iter().collect();
-        let en = Strings::new(Lang::En, overrides);
+        let en = Strings::new([("success", "Hi {name} @ {org}")].into_iter().collect());
         assert_eq!(
             en.fill("success", &[("org", "contoso"), ("name", "Dana Demo")]),
             "Hi Dana Demo @ contoso"
@@ -388,5 +398,15 @@ mod tests {
             Strings::default().fill("success", &[("org", "contoso"), ("name", "Dana Demo")]),
             "Connected to contoso as Dana Demo"
         );
+    }
+
+    #[test]
+    fn scope_labels_come_from_the_proxy_or_stay_ids() {
+        let loading = Strings::default();
+        assert_eq!(loading.scope_label("vso.code"), "vso.code");
+        let loaded =
+            loading.with_scope_labels(Rc::new([("vso.code", "Code (Read)")].into_iter().collect()));
+        assert_eq!(loaded.scope_label("vso.code"), "Code (Read)");
+        assert_eq!(loaded.scope_label("vso.unheard_of"), "vso.unheard_of");
     }
 }

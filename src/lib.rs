@@ -16,22 +16,23 @@
 //! never puts the token in an attribute, URL, storage, the console or an event.
 //!
 //! The modules are split by concept: [`config`] (attributes), [`state`] (a pure reducer),
-//! `app` and `components` (the Yew view), `api` (the proxy), [`js_read`] (its JSON answers and
-//! the host's object properties), [`js_write`] (its request bodies and the events' `detail`s),
-//! [`events`], [`i18n`].
+//! `app` and `components` (the Yew view), [`api`] (the proxy, through gloo-net), `csp` (telling
+//! a Content-Security-Policy block from a network failure), [`js_value`] (serde-wasm-bindgen:
+//! the proxy's answers, the host's object properties, the events' `detail`s), [`events`],
+//! [`i18n`].
 #![deny(missing_docs)]
 
-mod api;
+pub mod api;
 mod app;
 mod components;
 pub mod config;
+mod csp;
 mod element;
 mod error;
 pub mod events;
 mod hooks;
 pub mod i18n;
-pub mod js_read;
-pub mod js_write;
+pub mod js_value;
 pub mod state;
 mod style;
 pub mod text_map;

@@ -1,4 +1,9 @@
-//! [`TextMap`]: the host's key → text objects (`strings`, `requirements.notes`).
+//! [`TextMap`]: key → text objects: the host's (`strings`, `requirements.notes`), the loaded
+//! translations and the proxy's scope labels.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 /// Keys and texts in the order the host's object listed them, looked up linearly.
 ///
@@ -34,6 +39,11 @@ impl TextMap {
         }
     }
 
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
     /// How many keys have a text.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -55,6 +65,31 @@ impl<K: Into<String>, T: Into<String>> FromIterator<(K, T)> for TextMap {
     }
 }
 
+/// An object of key → string; any value that is not a string refuses the whole object.
+impl<'de> Deserialize<'de> for TextMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Texts;
+
+        impl<'de> Visitor<'de> for Texts {
+            type Value = TextMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of key \u{2192} string")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<TextMap, A::Error> {
+                let mut map = TextMap::new();
+                while let Some((key, text)) = entries.next_entry::<String, String>()? {
+                    map.insert(key, text);
+                }
+                Ok(map)
+            }
+        }
+
+        deserializer.deserialize_map(Texts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +107,18 @@ mod tests {
         assert!(!map.contains_key("missing"));
         assert_eq!(map.get("missing"), None);
         assert!(TextMap::new().is_empty());
+    }
+
+    #[test]
+    fn reads_an_object_of_strings_and_nothing_else() {
+        let map: TextMap = serde_json::from_str(r#"{"connect":"Los","title":"T"}"#).unwrap();
+        assert_eq!(map.get("connect"), Some("Los"));
+        assert_eq!(map.len(), 2);
+        let refused = serde_json::from_str::<TextMap>(r#"{"connect":1}"#).unwrap_err();
+        assert!(
+            refused.to_string().contains("expected a string"),
+            "{refused}"
+        );
+        assert!(serde_json::from_str::<TextMap>(r#""connect""#).is_err());
     }
 }

@@ -149,7 +149,7 @@ async fn moving_the_element_keeps_its_state() {
 #[wasm_bindgen_test]
 async fn guidance_links_to_the_token_page_and_names_the_scopes() {
     let host = create(&[
-        ("proxy-url", "/api/azdo"),
+        ("proxy-url", proxy_url()),
         ("scopes", "vso.code, vso.project"),
     ]);
     attach(&host);
@@ -165,7 +165,7 @@ async fn guidance_links_to_the_token_page_and_names_the_scopes() {
         link.get_attribute("href").as_deref(),
         Some("https://dev.azure.com/contoso/_usersSettings/tokens")
     );
-    let labels: Vec<String> = {
+    let labels = || -> Vec<String> {
         let items = shadow(&host)
             .query_selector_all("#required-scopes li")
             .expect("query");
@@ -173,11 +173,13 @@ async fn guidance_links_to_the_token_page_and_names_the_scopes() {
             .filter_map(|i| items.item(i).and_then(|n| n.text_content()))
             .collect()
     };
-    assert_eq!(labels, ["Code (Read)", "Project and Team (Read)"]);
+    // The labels come from the proxy's `GET /config`.
+    settle_until(300, || labels()[0] != "vso.code").await;
+    assert_eq!(labels(), ["Code (Read)", "Project and Team (Read)"]);
     let guide = text(&host, "details.guide").unwrap_or_default();
     assert!(
-        guide.contains("2026"),
-        "the global PAT retirement is mentioned"
+        guide.contains("no longer work") && guide.contains("scoped to this organization"),
+        "global PATs are retired: {guide}"
     );
     assert!(guide.contains("only once"));
     host.remove();

@@ -138,10 +138,12 @@ async fn properties_reflect_attributes() {
 async fn lang_and_strings_change_the_words() {
     let host = create(&[("proxy-url", "/api/azdo"), ("lang", "de")]);
     attach(&host);
-    settle().await;
-    assert_eq!(
-        text(&host, "label[for=org]").as_deref(),
-        Some("Organisation")
+    // German is imported on demand, next to the module: English until it arrives.
+    assert!(
+        settle_until(200, || text(&host, "label[for=org]").as_deref()
+            == Some("Organisation"))
+        .await,
+        "the German words load"
     );
     type_into(&host, "#org", "https://github.com/contoso");
     settle().await;
@@ -162,10 +164,11 @@ async fn lang_and_strings_change_the_words() {
     );
 
     host.set_attribute("lang", "fr").expect("lang");
-    settle().await;
-    assert_eq!(
-        text(&host, "label[for=pat]").as_deref(),
-        Some("Jeton d’accès personnel")
+    assert!(
+        settle_until(200, || text(&host, "label[for=pat]").as_deref()
+            == Some("Jeton d’accès personnel"))
+        .await,
+        "the French words load"
     );
     host.remove();
 }
@@ -173,8 +176,9 @@ async fn lang_and_strings_change_the_words() {
 #[wasm_bindgen_test]
 async fn requirements_add_notes_per_scope_and_a_full_access_mode() {
     // Set before the element is attached: the property must survive the upgrade.
+    // The labels come from the proxy's `GET /config`.
     let host = create(&[
-        ("proxy-url", "/api/azdo"),
+        ("proxy-url", proxy_url()),
         ("scopes", "vso.code vso.project"),
     ]);
     let notes = js_sys::Object::new();
@@ -188,7 +192,12 @@ async fn requirements_add_notes_per_scope_and_a_full_access_mode() {
     js_sys::Reflect::set(&requirements, &"notes".into(), &notes).expect("set notes");
     js_sys::Reflect::set(&host, &"requirements".into(), &requirements).expect("set requirements");
     attach(&host);
-    settle().await;
+    let label = || text(&host, "#required-scopes [data-scope='vso.code']").unwrap_or_default();
+    assert!(
+        settle_until(300, || label().starts_with("Code (Read)")).await,
+        "the label arrives from /config: {}",
+        label()
+    );
     let code = text(&host, "#required-scopes [data-scope='vso.code']").expect("Code (Read) listed");
     assert!(code.starts_with("Code (Read)"), "{code}");
     assert!(
@@ -215,6 +224,30 @@ async fn requirements_add_notes_per_scope_and_a_full_access_mode() {
         find(&host, "#required-scopes").is_some(),
         "back to the scope list"
     );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn without_the_proxy_config_the_guidance_lists_scope_ids() {
+    // `/api/azdo` on the test page's own server answers 404 to `GET /config`: no labels, but the
+    // scopes to tick are still listed, by id, never a blank list.
+    let host = create(&[
+        ("proxy-url", "/api/azdo"),
+        ("scopes", "vso.code vso.project"),
+    ]);
+    attach(&host);
+    settle().await;
+    let listed = |id: &str| text(&host, &format!("#required-scopes [data-scope='{id}']"));
+    assert_eq!(listed("vso.code").as_deref(), Some("vso.code"));
+    for _ in 0..20 {
+        settle().await;
+    }
+    assert_eq!(
+        listed("vso.code").as_deref(),
+        Some("vso.code"),
+        "after /config failed"
+    );
+    assert_eq!(listed("vso.project").as_deref(), Some("vso.project"));
     host.remove();
 }
 

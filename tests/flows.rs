@@ -36,17 +36,6 @@ const EVENTS: [&str; 6] = [
     "azdo-selection-changed",
 ];
 
-fn proxy_url() -> &'static str {
-    // Read at compile time, so the browser test needs no way to see the environment.
-    match option_env!("AZDO_CONNECT_TEST_PROXY_URL") {
-        Some(url) => url,
-        None => panic!(
-            "AZDO_CONNECT_TEST_PROXY_URL is not set: run `cargo xtask test`, or start the proxy and \
-             fake and set it to http://127.0.0.1:PORT/api/azdo when building the tests"
-        ),
-    }
-}
-
 /// A mounted element with the vendor's scopes, and a recorder of every event on the document.
 async fn mounted(extra: &[(&str, &str)]) -> (HtmlElement, Recorder) {
     let mut attributes = vec![

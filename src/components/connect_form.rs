@@ -28,6 +28,8 @@ pub struct ConnectFormProps {
     pub requirements: Rc<Requirements>,
     /// The words.
     pub strings: Strings,
+    /// The proxy's origin, which `csp_blocked` tells the host to add to `connect-src`.
+    pub proxy_origin: AttrValue,
     /// Receives focus when a failure appears.
     pub error_ref: NodeRef,
     /// The organization field changed.
@@ -127,7 +129,7 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             <p id="status" class="status" role="status" aria-live="polite">{ step_text.unwrap_or_default() }</p>
         </form>
         if let Some(failure) = &props.failure {
-            <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_retry.clone()} heading_ref={props.error_ref.clone()} />
+            <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_retry.clone()} heading_ref={props.error_ref.clone()} proxy_origin={props.proxy_origin.clone()} />
         }
         <Guidance
             organization={org.map(|o| AttrValue::from(o.organization.clone()))}

@@ -1,6 +1,6 @@
 //! The alert for a failed verify: the message for its code, what to add, and when to retry.
 
-use azdo_connect_core::{scopes, ErrorCode};
+use azdo_connect_core::ErrorCode;
 use yew::prelude::*;
 
 use crate::components::ScopeList;
@@ -18,6 +18,9 @@ pub struct FailureAlertProps {
     pub on_retry: Callback<()>,
     /// Receives focus when the alert appears.
     pub heading_ref: NodeRef,
+    /// The proxy's origin, which `csp_blocked` tells the host to add to `connect-src`.
+    #[prop_or_default]
+    pub proxy_origin: AttrValue,
 }
 
 /// The alert for a failed verify.
@@ -30,7 +33,7 @@ pub fn failure_alert(props: &FailureAlertProps) -> Html {
         .missing_scopes
         .iter()
         .flatten()
-        .map(|id| scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned()))
+        .map(|id| s.scope_label(id).to_owned())
         .collect();
     let retryable = matches!(
         detail.code,
@@ -43,7 +46,7 @@ pub fn failure_alert(props: &FailureAlertProps) -> Html {
     html! {
         <section id="error" class="alert" part="error" data-code={code} aria-labelledby="error-heading">
             <h3 id="error-heading" tabindex="-1" ref={props.heading_ref.clone()}>{ s.get("error.heading") }</h3>
-            <p id="error-message">{ s.get(&format!("error.{code}")) }</p>
+            <p id="error-message">{ s.fill(&format!("error.{code}"), &[("origin", &props.proxy_origin)]) }</p>
             if !missing.is_empty() {
                 <p id="error-missing">{ s.fill("error.missing_scopes.add", &[("scopes", &missing.join(", "))]) }</p>
             }

@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use azdo_connect_core::scopes;
 use yew::prelude::*;
 
 use crate::config::Requirements;
@@ -47,7 +46,7 @@ pub fn guidance(props: &GuidanceProps) -> Html {
                         { s.get("guide.scopes") }
                         <ul id="required-scopes" class="scopes">
                             { for props.scopes.iter().map(|id| {
-                                let label = scopes::lookup(id).map_or_else(|| id.clone(), |scope| scope.label.to_owned());
+                                let label = s.scope_label(id).to_owned();
                                 let note = props.requirements.notes.get(id).map(str::to_owned);
                                 html! {
                                     <li class="unknown" data-scope={id.clone()}>

@@ -9,6 +9,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, EventInit, HtmlElement, HtmlInputElement, ShadowRoot};
 
+/// The proxy the browser tests talk to (in front of the fake Azure DevOps), e.g.
+/// `http://127.0.0.1:PORT/api/azdo`.
+pub fn proxy_url() -> &'static str {
+    // Read at compile time, so the browser test needs no way to see the environment.
+    match option_env!("AZDO_CONNECT_TEST_PROXY_URL") {
+        Some(url) => url,
+        None => panic!(
+            "AZDO_CONNECT_TEST_PROXY_URL is not set: run `cargo xtask test`, or start the proxy and \
+             fake and set it to http://127.0.0.1:PORT/api/azdo when building the tests"
+        ),
+    }
+}
+
 /// The page's document.
 pub fn document() -> Document {
     web_sys::window()

@@ -28,8 +28,8 @@ pub enum Which {
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
-    /// What a browser downloads for the widget (raw, gzip -9, brotli) against its 100 KB gzip
-    /// budget, as `cargo xtask size`: bench/results/size.json.
+    /// What a browser downloads for the widget (raw, gzip -9, brotli) against its budget (1.5x a bare
+    /// Yew page, gzip), as `cargo xtask size`: bench/results/size.json.
     Size,
     /// Cold loads until the widget's Organization field takes focus, against a bare Yew page
     /// built the same way: bench/results/tti.json.

@@ -16,6 +16,7 @@ mod setup;
 mod smoke;
 mod test;
 mod tti;
+mod wasm_build;
 
 use std::process::ExitCode;
 

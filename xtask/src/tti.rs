@@ -14,13 +14,7 @@ use std::process::{Command, Stdio};
 use crate::package;
 use crate::process::{describe, step};
 use crate::setup::{self, Needs, CHROMIUM};
-use crate::{workspace_root, Result};
-
-/// The baseline's package and the file name wasm-bindgen gives it.
-const BASELINE_PACKAGE: &str = "azdo-connect-bench-baseline";
-const BASELINE_CRATE: &str = "azdo_connect_bench_baseline";
-/// The baseline's wasm, as wasm-bindgen names it in `target/bench-baseline/`.
-pub(crate) const BASELINE_WASM: &str = "azdo_connect_bench_baseline_bg.wasm";
+use crate::{wasm_build, workspace_root, Result};
 
 /// Cold loads of each page when none is asked for.
 pub const DEFAULT_RUNS: usize = 10;
@@ -30,7 +24,7 @@ pub const DEFAULT_RUNS: usize = 10;
 pub fn run(runs: usize) -> Result<String> {
     setup::run(Needs::Tests)?;
     let widget = package::build()?;
-    let baseline = build_baseline()?;
+    let baseline = wasm_build::build_baseline()?;
 
     step(&format!(
         "time to interactive: {runs} cold loads of each page (headless chromium)"
@@ -63,17 +57,6 @@ pub fn run(runs: usize) -> Result<String> {
     let report = measured.report();
     println!("\n{report}\n    wrote {}", path.display());
     Ok(report)
-}
-
-/// The baseline, built like the widget, in `target/bench-baseline/`.
-pub(crate) fn build_baseline() -> Result<PathBuf> {
-    let out = package::target_dir().join("bench-baseline");
-    package::build_web(BASELINE_PACKAGE, BASELINE_CRATE, &out)?;
-    step("baseline: terser");
-    for file in package::js_files(&out)? {
-        package::minify_js(&file, None)?;
-    }
-    Ok(out)
 }
 
 /// One page's samples: milliseconds from navigation start to a focused input.

@@ -5,7 +5,8 @@
 //!   a clone URL or an SSH remote) into one canonical organization, or explains why it can't.
 //! - [`classify_pat`] recognises the personal access token formats without ever rejecting silently;
 //!   [`token_format_error`] refuses only strings that cannot be sent at all.
-//! - [`scopes`] is the catalogue of PAT scopes with the labels of the Azure token UI.
+//! - `scopes` (cargo feature `catalogue`, on by default) is the catalogue of PAT scopes with the
+//!   labels of the Azure token UI.
 //! - [`contract`] holds the JSON types of the proxy's HTTP contract and the widget's DOM events;
 //!   with the `ts` feature, `typescript` renders them as the npm package's TypeScript declarations.
 //!
@@ -56,6 +57,7 @@ mod error;
 mod org;
 mod parsed_url;
 mod pat;
+#[cfg(feature = "catalogue")]
 pub mod scopes;
 mod secret;
 #[cfg(feature = "ts")]
