@@ -71,12 +71,8 @@ pub fn tests(counts: &mut Counts) -> Result {
 
     step("end-to-end tests (node --test e2e/, playwright-core + chromium)");
     let mut cmd = Command::new("node");
-    cmd.args([
-        "--test",
-        "--test-reporter=tap",
-        "--test-concurrency=1",
-        "e2e/",
-    ])
+    cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+        .args(selected_files())
     .env("AZDO_E2E_BASE_URL", &origin)
     .env("AZDO_E2E_CDN_PATH", &cdn_path)
     .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
@@ -92,6 +88,21 @@ pub fn tests(counts: &mut Counts) -> Result {
     drop(stack);
     println!("    screenshots: {}", screenshots.display());
     result
+}
+
+/// `AZDO_E2E_FILES` (space-separated, e.g. `e2e/element.test.mjs`) runs only those files;
+/// otherwise every test file in `e2e/`.
+fn selected_files() -> Vec<String> {
+    let files: Vec<String> = std::env::var("AZDO_E2E_FILES")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if files.is_empty() {
+        vec!["e2e/".to_owned()]
+    } else {
+        files
+    }
 }
 
 /// Runs node's test runner, echoing its TAP output, and reads the final summary lines.
