@@ -73,15 +73,15 @@ pub fn tests(counts: &mut Counts) -> Result {
     let mut cmd = Command::new("node");
     cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
         .args(selected_files())
-    .env("AZDO_E2E_BASE_URL", &origin)
-    .env("AZDO_E2E_CDN_PATH", &cdn_path)
-    .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
-    .env("AZDO_E2E_PROXY_LOG", &proxy_log)
-    .env("AZDO_E2E_PACKAGE_DIR", &package)
-    .env("AZDO_E2E_APPS_DIR", &apps)
-    .env("AZDO_E2E_SCREENSHOTS", &screenshots)
-    .env("AZDO_E2E_CHROMIUM", CHROMIUM)
-    .env("PATH", setup::tool_path());
+        .env("AZDO_E2E_BASE_URL", &origin)
+        .env("AZDO_E2E_CDN_PATH", &cdn_path)
+        .env("AZDO_E2E_PROXY_URL", stack.proxy_url())
+        .env("AZDO_E2E_PROXY_LOG", &proxy_log)
+        .env("AZDO_E2E_PACKAGE_DIR", &package)
+        .env("AZDO_E2E_APPS_DIR", &apps)
+        .env("AZDO_E2E_SCREENSHOTS", &screenshots)
+        .env("AZDO_E2E_CHROMIUM", CHROMIUM)
+        .env("PATH", setup::tool_path());
     let (result, run) = run_node_tests(&mut cmd);
     counts.add(run);
     drop(server);
