@@ -2,8 +2,8 @@
 // chromium through playwright-core, a page with its console and requests recorded, and helpers
 // that read what the host page's script (pages/host.js) recorded.
 //
-// Run everything with `cargo xtask e2e`. To run one file by hand, start the servers the way
-// xtask/src/e2e.rs does and set the AZDO_E2E_* variables below.
+// Run everything with `cargo xtask e2e`; `AZDO_E2E_FILES="e2e/element.test.mjs" cargo xtask e2e`
+// runs only the files named.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

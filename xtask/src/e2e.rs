@@ -56,21 +56,17 @@ pub fn tests(counts: &mut Counts) -> Result {
 
     step("end-to-end tests (node --test e2e/, playwright-core + chromium)");
     let mut cmd = Command::new("node");
-    cmd.args([
-        "--test",
-        "--test-reporter=tap",
-        "--test-concurrency=1",
-        "e2e/",
-    ])
-    .env("AZDO_E2E_BASE_URL", &served.origin)
-    .env("AZDO_E2E_CDN_PATH", &served.cdn_path)
-    .env("AZDO_E2E_PROXY_URL", served.stack.proxy_url())
-    .env("AZDO_E2E_PROXY_LOG", &served.proxy_log)
-    .env("AZDO_E2E_PACKAGE_DIR", &package)
-    .env("AZDO_E2E_APPS_DIR", &served.apps)
-    .env("AZDO_E2E_SCREENSHOTS", &screenshots)
-    .env("AZDO_E2E_CHROMIUM", CHROMIUM)
-    .env("PATH", setup::tool_path());
+    cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+        .args(selected_files())
+        .env("AZDO_E2E_BASE_URL", &served.origin)
+        .env("AZDO_E2E_CDN_PATH", &served.cdn_path)
+        .env("AZDO_E2E_PROXY_URL", served.stack.proxy_url())
+        .env("AZDO_E2E_PROXY_LOG", &served.proxy_log)
+        .env("AZDO_E2E_PACKAGE_DIR", &package)
+        .env("AZDO_E2E_APPS_DIR", &served.apps)
+        .env("AZDO_E2E_SCREENSHOTS", &screenshots)
+        .env("AZDO_E2E_CHROMIUM", CHROMIUM)
+        .env("PATH", setup::tool_path());
     let (result, run) = run_node_tests(&mut cmd);
     counts.add(run);
     drop(served);
@@ -118,6 +114,21 @@ pub fn serve(package: &Path) -> Result<Served> {
         proxy_log,
         apps,
     })
+}
+
+/// `AZDO_E2E_FILES` (space-separated, e.g. `e2e/element.test.mjs`) runs only those files;
+/// otherwise every test file in `e2e/`.
+fn selected_files() -> Vec<String> {
+    let files: Vec<String> = std::env::var("AZDO_E2E_FILES")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    if files.is_empty() {
+        vec!["e2e/".to_owned()]
+    } else {
+        files
+    }
 }
 
 /// Runs node's test runner, echoing its TAP output, and reads the final summary lines.
