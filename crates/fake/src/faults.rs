@@ -11,7 +11,7 @@ use futures_util::stream;
 
 use crate::fixture::Faults;
 use crate::respond;
-use crate::routes::Req;
+use crate::request::Req;
 use crate::server::Shared;
 
 /// How long a hanging answer waits: far beyond any client deadline, yet bounded.
