@@ -235,6 +235,7 @@ impl FromJs for Repository {
             kind: f.get("kind")?,
             web_url: f.get("webUrl")?,
             default_branch: f.get("defaultBranch")?,
+            disabled: f.or_default("disabled")?,
         })
     }
 }

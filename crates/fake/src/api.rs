@@ -10,8 +10,8 @@ use crate::demo::ANONYMOUS_USER_ID;
 use axum::body::Body;
 
 use crate::fixture::{Fixture, Org, Project, Repo, UnknownOrgResponse, User};
-use crate::respond::{self, Ctx};
 use crate::request::{Caller, Req, Route, Service, Target};
+use crate::respond::{self, Ctx};
 
 /// `GET {org}/_apis/resourceAreas/{id}` and `dev.azure.com/_apis/resourceAreas/{id}?accountName=`:
 /// answered without authentication ("Get an organization's URL" in
@@ -172,11 +172,16 @@ impl<'f> Api<'_, 'f> {
         if let (Some(_), Caller::User(_, user)) = (self.target.server(), self.caller) {
             // Server identities are Windows accounts (deploymentType values: VSSInterfaces.ts
             // in microsoft/azure-devops-node-api).
-            let rid = user.id.bytes().fold(1000u32, |n, b| n.wrapping_add(u32::from(b)));
+            let rid = user
+                .id
+                .bytes()
+                .fold(1000u32, |n, b| n.wrapping_add(u32::from(b)));
             identity["descriptor"] = json!(format!(
                 "System.Security.Principal.WindowsIdentity;S-1-5-21-3623811015-3361044348-30300820-{rid}"
             ));
-            identity.as_object_mut().map(|o| o.remove("subjectDescriptor"));
+            identity
+                .as_object_mut()
+                .map(|o| o.remove("subjectDescriptor"));
         }
         let deployment = match self.target.server() {
             Some(_) => "onPremises",

@@ -425,10 +425,15 @@ impl Fixture {
         let mut orgs = HashSet::new();
         let mut tokens = HashSet::new();
         for org in &self.organizations {
-            if let (Some(server), Some(first)) = (&org.server, org.server.as_ref().and_then(|s| self.server(&s.host))) {
+            if let (Some(server), Some(first)) = (
+                &org.server,
+                org.server.as_ref().and_then(|s| self.server(&s.host)),
+            ) {
                 // One host is one installation: one release, one virtual directory.
                 if server.release != first.release
-                    || !server.virtual_directory.eq_ignore_ascii_case(&first.virtual_directory)
+                    || !server
+                        .virtual_directory
+                        .eq_ignore_ascii_case(&first.virtual_directory)
                 {
                     return Err(Error::Invalid(format!(
                         "collection {} on {} disagrees with another collection of that server about its release or virtual directory",

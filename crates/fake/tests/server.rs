@@ -63,7 +63,11 @@ async fn collections_answer_connection_data_as_on_premises() {
         "tfs.corp.example:8080/DefaultCollection/_apis/connectionData",
         "tfs.corp.example:8080/tfs/Nope/_apis/connectionData",
     ] {
-        assert_eq!(get(&fake, path, Some(&token), true).await.status(), 404, "{path}");
+        assert_eq!(
+            get(&fake, path, Some(&token), true).await.status(),
+            404,
+            "{path}"
+        );
     }
     // A bad token gets IIS's challenge, never a sign-in page, Suppress or not.
     for suppress in [true, false] {
@@ -93,7 +97,12 @@ async fn collections_answer_connection_data_as_on_premises() {
 async fn each_release_refuses_newer_api_versions_naming_its_own() {
     let fake = start_with(fixture()).await;
     for (path, release, newest, older) in [
-        ("tfs.corp.example:8080/tfs/DefaultCollection", "2019", "5.0", "5.0"),
+        (
+            "tfs.corp.example:8080/tfs/DefaultCollection",
+            "2019",
+            "5.0",
+            "5.0",
+        ),
         ("ado.corp.example/Fabrikam", "2020", "6.0", "5.1"),
         ("ado2022.corp.example/Main", "2022", "7.0", "6.0-preview"),
     ] {
@@ -192,7 +201,10 @@ async fn disabled_repositories_are_listed_and_closed_and_empty_ones_have_no_bran
     )
     .await;
     assert_eq!(r.status(), 404);
-    assert_eq!(body_json(r).await["typeKey"], "GitRepositoryNotFoundException");
+    assert_eq!(
+        body_json(r).await["typeKey"],
+        "GitRepositoryNotFoundException"
+    );
     fake.shutdown().await;
 }
 
