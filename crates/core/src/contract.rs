@@ -226,10 +226,15 @@ pub struct Repository {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub web_url: Option<String>,
-    /// The default branch, e.g. `refs/heads/main`, for Git repositories that have one.
+    /// The default branch, e.g. `refs/heads/main`, for Git repositories that have one (an
+    /// empty repository has none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub default_branch: Option<String>,
+    /// Whether an administrator disabled the repository: it is listed, but nothing in it can
+    /// be read, so a picker shows it and doesn't let it be selected. Absent when `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 /// A project in the picker, with its repositories.

@@ -7,12 +7,15 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::demo::ANONYMOUS_USER_ID;
-use crate::fixture::{Fixture, Org, Project, Repo, User};
-use crate::respond;
-use crate::routes::{unknown_org, Caller, Req, Route, Service, Target};
+use axum::body::Body;
+
+use crate::fixture::{Fixture, Org, Project, Repo, UnknownOrgResponse, User};
+use crate::request::{Caller, Req, Route, Service, Target};
+use crate::respond::{self, Ctx};
 
 /// `GET {org}/_apis/resourceAreas/{id}` and `dev.azure.com/_apis/resourceAreas/{id}?accountName=`:
-/// answered without authentication (§9.1).
+/// answered without authentication ("Get an organization's URL" in
+/// https://learn.microsoft.com/azure/devops/extend/develop/work-with-urls).
 pub(crate) fn resource_area(fixture: &Fixture, req: &Req, target: &Target<'_>) -> Option<Response> {
     let rest: Vec<String> = target.rest.iter().map(|s| s.to_ascii_lowercase()).collect();
     let [a, b, id] = rest.as_slice() else {
@@ -92,7 +95,9 @@ pub(crate) fn serve(
         Route::Repo(p, r) => api.repo(p.as_deref(), r),
         Route::TfvcItems(p) => api.tfvc_items(p.as_deref()),
         Route::TfvcBranches(p) => api.tfvc_branches(p.as_deref()),
+        Route::Teams => api.teams(),
         Route::WitFields => ctx.json(StatusCode::OK, &api.wit_fields()),
+        Route::WitField(name) => api.wit_field(name),
         Route::Hooks => ctx.json(StatusCode::OK, &json!({"count": 0, "value": []})),
         Route::Profile => match caller {
             Caller::User(_, user) => ctx.json(StatusCode::OK, &profile(user)),
@@ -163,13 +168,31 @@ impl<'f> Api<'_, 'f> {
     }
 
     fn connection_data(&self) -> Value {
-        let identity = self.identity();
+        let mut identity = self.identity();
+        if let (Some(_), Caller::User(_, user)) = (self.target.server(), self.caller) {
+            // Server identities are Windows accounts (deploymentType values: VSSInterfaces.ts
+            // in microsoft/azure-devops-node-api).
+            let rid = user
+                .id
+                .bytes()
+                .fold(1000u32, |n, b| n.wrapping_add(u32::from(b)));
+            identity["descriptor"] = json!(format!(
+                "System.Security.Principal.WindowsIdentity;S-1-5-21-3623811015-3361044348-30300820-{rid}"
+            ));
+            identity
+                .as_object_mut()
+                .map(|o| o.remove("subjectDescriptor"));
+        }
+        let deployment = match self.target.server() {
+            Some(_) => "onPremises",
+            None => "hosted",
+        };
         json!({
             "authenticatedUser": identity,
             "authorizedUser": identity,
             "instanceId": self.org.instance_id,
             "deploymentId": self.org.deployment_id,
-            "deploymentType": "hosted",
+            "deploymentType": deployment,
             "locationServiceData": {
                 "serviceOwner": "00025394-6065-48ca-87d9-7f5672854ef7",
                 "defaultAccessMappingMoniker": "PublicAccessMapping",
@@ -237,7 +260,7 @@ impl<'f> Api<'_, 'f> {
         response
     }
 
-    /// A project by name or GUID, or the 404 of §4.3 (TF200016 by name, VS800075 by id).
+    /// A project by name or GUID, or Azure DevOps' 404 (TF200016 by name, VS800075 by id).
     fn project(&self, id_or_name: &str) -> Result<&'f Project, Box<Response>> {
         match self.org.project(id_or_name).filter(|p| self.visible(p)) {
             Some(p) => Ok(p),
@@ -265,7 +288,15 @@ impl<'f> Api<'_, 'f> {
     fn repo_json(&self, project: &Project, repo: &Repo) -> Value {
         let (p, r) = (Target::seg(&project.name), Target::seg(&repo.name));
         let web = format!("{}/{p}/_git/{r}", self.base());
-        let ssh = if self.target.legacy {
+        let ssh = if let Some(server) = self.target.server() {
+            let host = server.host.split(':').next().unwrap_or_default();
+            let path = self
+                .base()
+                .split_once("://")
+                .and_then(|(_, rest)| rest.split_once('/'))
+                .map_or("", |(_, path)| path);
+            format!("ssh://{host}:22/{path}/{p}/_git/{r}")
+        } else if self.target.legacy {
             let org = &self.target.org_as_called;
             format!("{org}@vs-ssh.visualstudio.com:v3/{org}/{p}/{r}")
         } else {
@@ -274,7 +305,7 @@ impl<'f> Api<'_, 'f> {
                 self.target.org_as_called
             )
         };
-        json!({
+        let mut body = json!({
             "id": repo.id,
             "name": repo.name,
             "url": format!("{}/{}/_apis/git/repositories/{}", self.base(), project.id, repo.id),
@@ -284,9 +315,15 @@ impl<'f> Api<'_, 'f> {
             "remoteUrl": web,
             "sshUrl": ssh,
             "webUrl": web,
-            "isDisabled": false,
+            "isDisabled": repo.is_disabled,
             "isInMaintenance": false,
-        })
+        });
+        if repo.empty {
+            // A repository without commits has no default branch: the field is absent.
+            body.as_object_mut().map(|o| o.remove("defaultBranch"));
+            body["size"] = json!(0);
+        }
+        body
     }
 
     fn repos(&self, project: Option<&str>) -> Response {
@@ -328,6 +365,7 @@ impl<'f> Api<'_, 'f> {
         let found = scope.iter().find_map(|p| {
             p.git
                 .iter()
+                .filter(|r| !r.is_disabled)
                 .find(|r| {
                     r.id.eq_ignore_ascii_case(id_or_name) || r.name.eq_ignore_ascii_case(id_or_name)
                 })
@@ -469,23 +507,81 @@ impl<'f> Api<'_, 'f> {
         )
     }
 
+    fn wit_field_json(&self, (name, reference, kind): (&str, &str, &str)) -> Value {
+        json!({
+            "name": name,
+            "referenceName": reference,
+            "type": kind,
+            "usage": "workItem",
+            "readOnly": false,
+            "url": format!("{}/_apis/wit/fields/{reference}", self.base()),
+        })
+    }
+
     fn wit_fields(&self) -> Value {
-        let field = |name: &str, reference: &str, kind: &str| {
-            json!({
-                "name": name,
-                "referenceName": reference,
-                "type": kind,
-                "usage": "workItem",
-                "readOnly": false,
-                "url": format!("{}/_apis/wit/fields/{reference}", self.base()),
-            })
-        };
-        let value = vec![
-            field("Title", "System.Title", "string"),
-            field("State", "System.State", "string"),
-            field("Assigned To", "System.AssignedTo", "string"),
-        ];
+        let value: Vec<Value> = WIT_FIELDS.iter().map(|f| self.wit_field_json(*f)).collect();
         json!({"count": value.len(), "value": value})
+    }
+
+    /// `wit/fields/{nameOrRefName}`: one field, or 404 `WorkItemTrackingFieldDefinitionNotFoundException`.
+    fn wit_field(&self, name: &str) -> Response {
+        let found = WIT_FIELDS.iter().find(|(display, reference, _)| {
+            display.eq_ignore_ascii_case(name) || reference.eq_ignore_ascii_case(name)
+        });
+        match found {
+            Some(field) => self
+                .req
+                .ctx
+                .json(StatusCode::OK, &self.wit_field_json(*field)),
+            None => self.req.ctx.json(
+                StatusCode::NOT_FOUND,
+                &respond::wrapped(
+                    &format!("TF51535: Cannot find field {name}."),
+                    "Microsoft.TeamFoundation.WorkItemTracking.Server.Metadata.WorkItemTrackingFieldDefinitionNotFoundException, Microsoft.TeamFoundation.WorkItemTracking.Server",
+                    "WorkItemTrackingFieldDefinitionNotFoundException",
+                    3200,
+                ),
+            ),
+        }
+    }
+
+    /// `_apis/teams` ("Get All Teams"): each project's default team, `$top`/`$skip` paged, in the
+    /// shape of vsts-rest-api-specs `core/7.1/httpExamples/teams/GET__teams__mine-_mine.json`.
+    fn teams(&self) -> Response {
+        let number = |key: &str| {
+            self.req
+                .query(key)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+        };
+        let skip = number("$skip").unwrap_or(0);
+        let top = number("$top").unwrap_or(100).max(1);
+        let identities = match self.target.server() {
+            Some(_) => self.base().to_owned(),
+            None => format!("https://vssps.dev.azure.com/{}", self.target.org_as_called),
+        };
+        let value: Vec<Value> = self
+            .org
+            .projects
+            .iter()
+            .filter(|p| self.visible(p))
+            .skip(skip)
+            .take(top)
+            .map(|p| {
+                json!({
+                    "id": p.id,
+                    "name": format!("{} Team", p.name),
+                    "url": format!("{}/_apis/projects/{}/teams/{}", self.base(), p.id, p.id),
+                    "description": "The default project team.",
+                    "identityUrl": format!("{identities}/_apis/Identities/{}", p.id),
+                    "projectName": p.name,
+                    "projectId": p.id,
+                })
+            })
+            .collect();
+        self.req.ctx.json(
+            StatusCode::OK,
+            &json!({"value": value, "count": value.len()}),
+        )
     }
 
     fn entitlements(&self) -> Response {
@@ -542,10 +638,41 @@ impl<'f> Api<'_, 'f> {
     }
 }
 
+/// The work item fields the fake knows: display name, reference name, type.
+const WIT_FIELDS: [(&str, &str, &str); 3] = [
+    ("Title", "System.Title", "string"),
+    ("State", "System.State", "string"),
+    ("Assigned To", "System.AssignedTo", "string"),
+];
+
 fn is_guid(s: &str) -> bool {
     s.len() == 36
         && s.char_indices().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => c == '-',
             _ => c.is_ascii_hexdigit(),
         })
+}
+
+/// The answer for an organization that does not exist: no public source shows the live
+/// service's body, so it is a fixture switch.
+pub(crate) fn unknown_org(fixture: &Fixture, ctx: &Ctx, name: &str) -> Response {
+    match fixture.unknown_org_response {
+        UnknownOrgResponse::Json => ctx.json(
+            StatusCode::NOT_FOUND,
+            &respond::wrapped(
+                &format!("The organization '{name}' does not exist."),
+                "Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server",
+                "HostDoesNotExistException",
+                3000,
+            ),
+        ),
+        UnknownOrgResponse::Empty => ctx.empty(StatusCode::NOT_FOUND),
+        UnknownOrgResponse::Html => ctx.answer(
+            StatusCode::NOT_FOUND,
+            Some(respond::HTML),
+            Body::from(
+                "<!DOCTYPE html><html><head><title>Azure DevOps Services | Page not found</title></head><body><h1>404 - Page not found</h1></body></html>",
+            ),
+        ),
+    }
 }

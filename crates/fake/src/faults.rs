@@ -10,8 +10,8 @@ use bytes::Bytes;
 use futures_util::stream;
 
 use crate::fixture::Faults;
+use crate::request::Req;
 use crate::respond;
-use crate::routes::Req;
 use crate::server::Shared;
 
 /// How long a hanging answer waits: far beyond any client deadline, yet bounded.

@@ -12,12 +12,13 @@ use crate::Error;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Fixture {
-    /// How an unknown organization is answered (§9.2 row 21 is unverified, so it is a switch).
+    /// How an unknown organization is answered (no public source shows it, so it is a switch).
     #[serde(default)]
     pub unknown_org_response: UnknownOrgResponse,
     /// The users that tokens belong to.
     pub users: Vec<User>,
-    /// The hosted organizations.
+    /// The organizations: hosted ones, and Azure DevOps Server collections (those with a
+    /// [`Org::server`]).
     pub organizations: Vec<Org>,
 }
 
@@ -53,10 +54,10 @@ pub struct Org {
     /// Whether the organization has public projects: bad tokens then get the anonymous user.
     #[serde(default)]
     pub public_projects: bool,
-    /// The body of a 401 for a bad token sent with the Suppress header (§9.2 row 4).
+    /// The body of a 401 for a bad token sent with the Suppress header.
     #[serde(default)]
     pub bad_token_body: BadTokenBody,
-    /// How a bad token without the Suppress header is answered (§9.2 row 5).
+    /// How a bad token without the Suppress header is answered.
     #[serde(default)]
     pub sign_in: SignIn,
     /// Faults applied to every request for this organization.
@@ -68,6 +69,55 @@ pub struct Org {
     /// The projects, in listing order.
     #[serde(default)]
     pub projects: Vec<Project>,
+    /// Set for an Azure DevOps Server collection (`name` is then the collection name), served at
+    /// `{scheme}://{host}[/{virtualDirectory}]/{name}`; absent for a hosted organization.
+    #[serde(default)]
+    pub server: Option<Server>,
+}
+
+/// The Azure DevOps Server installation that hosts a collection.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Server {
+    /// `host` or `host:port`, as the proxy's allowlist names it (matched case-insensitively).
+    pub host: String,
+    /// The IIS virtual directory before the collection, e.g. `tfs`; empty when there is none.
+    #[serde(default)]
+    pub virtual_directory: String,
+    /// `http` or `https`, for the URLs in answers.
+    #[serde(default = "https")]
+    pub scheme: String,
+    /// Which release it behaves like: it decides the newest REST api-version it accepts.
+    pub release: ServerRelease,
+}
+
+/// An Azure DevOps Server release, by the newest REST api-version it supports. Source: the "API
+/// and TFS version mapping" table of https://learn.microsoft.com/rest/api/azure/devops/ (Server
+/// 2019 → 5.0, Server 2020 → 6.0, Server 2022 → 7.0; 7.1 arrived with Server 2022.1).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServerRelease {
+    /// Azure DevOps Server 2019: api-version 5.0 at most.
+    #[serde(rename = "2019")]
+    Server2019,
+    /// Azure DevOps Server 2020: api-version 6.0 at most.
+    #[serde(rename = "2020")]
+    Server2020,
+    /// Azure DevOps Server 2022 before 2022.1: api-version 7.0 at most.
+    #[serde(rename = "2022")]
+    Server2022,
+}
+
+impl ServerRelease {
+    /// The newest `(major, minor)` api-version this release accepts.
+    pub fn max_api_version(self) -> (u32, u32) {
+        match self {
+            ServerRelease::Server2019 => (5, 0),
+            ServerRelease::Server2020 => (6, 0),
+            ServerRelease::Server2022 => (7, 0),
+        }
+    }
 }
 
 /// A personal access token.
@@ -122,17 +172,44 @@ pub enum Scopes {
     List(Vec<String>),
 }
 
+/// Scopes that include other families' scopes, by read-level scope (a stronger scope of the family
+/// includes the same). Azure DevOps' scope definitions make Code, Work Items and Build (Read) include
+/// User Profile (Read) and Service Hooks (Read & write), and Extensions and Extension data include
+/// User Profile (Read); the "Scopes" table of
+/// https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes lists
+/// the `vso.hooks_write` and `vso.profile` inclusions. User Profile (Read) opens the projects list
+/// (its `security` in vsts-rest-api-specs `specification/core/7.1/core.json` is `vso.profile`,
+/// `vso.project`), so a Code-only token can list projects but not teams (`vso.project` only).
+const INCLUDES: &[(&str, &[&str])] = &[
+    ("vso.code", &["vso.profile", "vso.hooks_write"]),
+    ("vso.work", &["vso.profile", "vso.hooks_write"]),
+    ("vso.build", &["vso.profile", "vso.hooks_write"]),
+    ("vso.extension", &["vso.profile"]),
+    ("vso.extension.data", &["vso.profile"]),
+];
+
+/// The read-level scope of a family: `vso.code_write` → `vso.code`.
+fn read_level(scope: &str) -> &str {
+    ["_write", "_manage", "_full", "_execute"]
+        .iter()
+        .find_map(|suffix| scope.strip_suffix(suffix))
+        .unwrap_or(scope)
+}
+
 impl Scopes {
-    /// Whether these scopes grant `scope`: full access grants everything, and a stronger
-    /// scope of the same family (`_write`, `_manage`, `_full`, `_execute`) grants the read scope.
+    /// Whether these scopes grant `scope`: full access grants everything, a stronger scope of the
+    /// same family (`_write`, `_manage`, `_full`, `_execute`) grants the read scope, and a family
+    /// grants what its read scope includes (`vso.code` includes `vso.profile`).
     pub fn grants(&self, scope: &str) -> bool {
         match self {
             Scopes::Full(_) => true,
             Scopes::List(list) => list.iter().any(|have| {
+                let family = read_level(have);
                 have == scope
-                    || have.strip_prefix(scope).is_some_and(|rest| {
-                        matches!(rest, "_write" | "_manage" | "_full" | "_execute")
-                    })
+                    || family == scope
+                    || INCLUDES
+                        .iter()
+                        .any(|(from, to)| *from == family && to.contains(&scope))
             }),
         }
     }
@@ -188,6 +265,13 @@ pub struct Repo {
     /// Size in bytes.
     #[serde(default)]
     pub size: u64,
+    /// A disabled repository is listed with `isDisabled: true`, and every call into it answers
+    /// 404 (https://learn.microsoft.com/azure/devops/repos/git/repository-settings#disable-repository).
+    #[serde(default)]
+    pub is_disabled: bool,
+    /// An empty repository (no commits) is listed without `defaultBranch`.
+    #[serde(default)]
+    pub empty: bool,
 }
 
 /// Misbehaviours the fake can be switched into, per organization or per token.
@@ -237,7 +321,8 @@ impl Faults {
     }
 }
 
-/// Rate limiting (§4.6): throttled answers keep 200 and add headers; blocked ones are 429.
+/// Rate limiting (https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits):
+/// throttled answers keep 200 and add headers; blocked ones are 429.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]
@@ -252,7 +337,8 @@ pub struct RateLimit {
     pub resource: String,
 }
 
-/// The 401 body for a bad token with the Suppress header (§9.2 row 4).
+/// The 401 body for a bad token with the Suppress header: empty, or TF400813 (both seen, e.g.
+/// renovatebot/config-help#971, microsoft/azure-devops-auth-samples#52).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -264,7 +350,8 @@ pub enum BadTokenBody {
     Tf400813,
 }
 
-/// How a bad token without the Suppress header is answered (§9.2 row 5).
+/// How a bad token without the Suppress header is answered: a 203 sign-in page
+/// (MicrosoftDocs/vsts-rest-api-specs#97) or a 302 to it (Azure/azure-sdk-for-js#29854).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -276,7 +363,7 @@ pub enum SignIn {
     Redirect302,
 }
 
-/// The 404 answered for an organization that does not exist (§9.2 row 21, unverified).
+/// The 404 answered for an organization that does not exist (no public source shows the body).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -298,6 +385,9 @@ fn private() -> String {
 }
 fn epoch() -> String {
     "2026-01-01T00:00:00.000Z".into()
+}
+fn https() -> String {
+    "https".into()
 }
 fn atcpu() -> String {
     "ATCPU".into()
@@ -335,7 +425,24 @@ impl Fixture {
         let mut orgs = HashSet::new();
         let mut tokens = HashSet::new();
         for org in &self.organizations {
-            if !orgs.insert(org.name.to_ascii_lowercase()) {
+            if let (Some(server), Some(first)) = (
+                &org.server,
+                org.server.as_ref().and_then(|s| self.server(&s.host)),
+            ) {
+                // One host is one installation: one release, one virtual directory.
+                if server.release != first.release
+                    || !server
+                        .virtual_directory
+                        .eq_ignore_ascii_case(&first.virtual_directory)
+                {
+                    return Err(Error::Invalid(format!(
+                        "collection {} on {} disagrees with another collection of that server about its release or virtual directory",
+                        org.name, server.host
+                    )));
+                }
+            }
+            let host = org.server.as_ref().map(|s| s.host.to_ascii_lowercase());
+            if !orgs.insert((host, org.name.to_ascii_lowercase())) {
                 return Err(Error::Invalid(format!(
                     "organization {} is listed twice",
                     org.name
@@ -367,11 +474,30 @@ impl Fixture {
         Ok(())
     }
 
-    /// The organization named `name` (case-insensitive).
+    /// The hosted organization named `name` (case-insensitive).
     pub fn organization(&self, name: &str) -> Option<&Org> {
         self.organizations
             .iter()
-            .find(|o| o.name.eq_ignore_ascii_case(name))
+            .find(|o| o.server.is_none() && o.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The Azure DevOps Server installation at `host` (`host[:port]`, case-insensitive), if any
+    /// collection of the fixture lives there.
+    pub fn server(&self, host: &str) -> Option<&Server> {
+        self.organizations
+            .iter()
+            .filter_map(|o| o.server.as_ref())
+            .find(|s| s.host.eq_ignore_ascii_case(host))
+    }
+
+    /// The collection `name` of the server at `host` (both case-insensitive).
+    pub fn collection(&self, host: &str, name: &str) -> Option<&Org> {
+        self.organizations.iter().find(|o| {
+            o.server
+                .as_ref()
+                .is_some_and(|s| s.host.eq_ignore_ascii_case(host))
+                && o.name.eq_ignore_ascii_case(name)
+        })
     }
 
     /// The organization named `name` (case-insensitive), to change switches in tests.

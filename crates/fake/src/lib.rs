@@ -1,4 +1,4 @@
-//! A faithful fake of the Azure DevOps REST endpoints `azdo-connect` uses (research notes §9),
+//! A faithful fake of the Azure DevOps REST endpoints `azdo-connect` uses (Services and Server),
 //! for tests, benchmarks and the demo.
 //!
 //! Requests arrive as `/{original-host}/{path}`, the shape the proxy's `--upstream-override`
@@ -22,13 +22,14 @@ pub mod demo;
 mod error;
 mod faults;
 mod fixture;
+mod request;
 mod respond;
 mod routes;
 mod server;
 
 pub use error::Error;
 pub use fixture::{
-    BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, SignIn, Token,
-    UnknownOrgResponse, User,
+    BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, Server, ServerRelease,
+    SignIn, Token, UnknownOrgResponse, User,
 };
 pub use server::{FakeAzureDevOps, RecordedRequest};

@@ -98,7 +98,8 @@ impl Ctx {
         self.answer(status, Some(PLAIN), Body::from(text.to_owned()))
     }
 
-    /// 401 with the challenge headers of §4.5; `body` is JSON or empty.
+    /// 401 with the challenge headers real 401s carry (logs in microsoft/azure-pipelines-agent#4826
+    /// and #1164); `body` is JSON or empty.
     pub(crate) fn unauthorized(
         &self,
         tenant: &str,
@@ -129,6 +130,20 @@ impl Ctx {
             "x-tfs-soapexception",
             value("%3c%3fxml+version%3d%221.0%22+encoding%3d%22utf-8%22%3f%3e%3csoap%3aEnvelope%3e%3csoap%3aBody%3e%3csoap%3aFault%3e%3cfaultstring%3eTF400813%3a+Resource+not+available+for+anonymous+access.+Client+authentication+required.%3c%2ffaultstring%3e%3c%2fsoap%3aFault%3e%3c%2fsoap%3aBody%3e%3c%2fsoap%3aEnvelope%3e"),
         );
+        r
+    }
+
+    /// 401 as IIS answers for an Azure DevOps Server collection: Windows authentication
+    /// (Negotiate, NTLM) and Basic, which carries PATs; no federated sign-in headers.
+    pub(crate) fn unauthorized_on_premises(&self, host: &str, body: Option<&Wrapped>) -> Response {
+        let mut r = match body {
+            Some(b) => self.json(StatusCode::UNAUTHORIZED, b),
+            None => self.empty(StatusCode::UNAUTHORIZED),
+        };
+        let h = r.headers_mut();
+        for challenge in ["Negotiate", "NTLM", &format!("Basic realm=\"{host}\"")] {
+            h.append(header::WWW_AUTHENTICATE, value(challenge));
+        }
         r
     }
 
@@ -187,7 +202,8 @@ impl Ctx {
     }
 }
 
-/// `Retry-After` and `X-RateLimit-*` (§4.6); `X-RateLimit-Delay` only once delayed or blocked.
+/// `Retry-After` and `X-RateLimit-*` (https://learn.microsoft.com/azure/devops/integrate/concepts/rate-limits);
+/// `X-RateLimit-Delay` only once delayed or blocked.
 pub(crate) fn add_rate_limit_headers(h: &mut HeaderMap, limit: &RateLimit) {
     let reset = time::OffsetDateTime::now_utc().unix_timestamp() + limit.retry_after_secs as i64;
     h.insert(
@@ -254,7 +270,7 @@ pub(crate) fn wrapped(
     }
 }
 
-/// §4.2, byte for byte.
+/// The expired-PAT body, byte for byte as recorded in microsoft/azure-pipelines-tasks#18732.
 pub(crate) fn expired_body() -> Wrapped {
     Wrapped {
         custom_properties: Some(AccessCheckProperties {
@@ -273,7 +289,7 @@ pub(crate) fn expired_body() -> Wrapped {
     }
 }
 
-/// The TF400813 body of §9.2 row 4.
+/// The TF400813 body for a refused token (renovatebot/config-help#971, Azure/azure-cli#24108).
 pub(crate) fn tf400813(user: &str) -> Wrapped {
     wrapped(
         &format!("TF400813: The user '{user}' is not authorized to access this resource."),

@@ -1,127 +1,24 @@
 //! Request routing: which host and organization a request is for, who is calling, which
-//! endpoint it is, and the answer (§9.2).
+//! endpoint it is, and the answer. The request model lives in `request`.
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use base64::Engine as _;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::percent_decode_str;
 
 use crate::api;
 use crate::faults;
-use crate::fixture::{BadTokenBody, Faults, Fixture, Org, SignIn, Token, UnknownOrgResponse, User};
+use crate::fixture::{BadTokenBody, Faults, Fixture, Server, SignIn, Token, User};
+use crate::request::{Caller, Req, Route, Service, Target};
 use crate::respond::{self, Ctx};
 use crate::server::{RecordedRequest, Shared};
 
-/// Characters kept as-is in path segments of the URLs the fake hands out.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
-}
-
-/// Which Azure DevOps service a host serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Service {
-    /// `dev.azure.com/{org}`, `{org}.visualstudio.com`.
-    Tfs,
-    /// `vssps.dev.azure.com/{org}`, `{org}.vssps.visualstudio.com`.
-    Sps,
-    /// `vsaex.dev.azure.com/{org}`, `{org}.vsaex.visualstudio.com`.
-    Aex,
-    /// `app.vssps.visualstudio.com`: global, no organization.
-    GlobalSps,
-    /// `dev.azure.com/_apis/...`: organization-less lookups (resource areas).
-    DevRoot,
-}
-
-/// A parsed request.
-pub(crate) struct Req {
-    pub(crate) method: Method,
-    pub(crate) host: String,
-    pub(crate) path: String,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) suppress: bool,
-    pub(crate) ctx: Ctx,
-}
-
-impl Req {
-    /// A query parameter, matched case-insensitively like the service does.
-    pub(crate) fn query(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn has_api_version(&self) -> bool {
-        self.query("api-version").is_some_and(|v| !v.is_empty())
-            || self
-                .headers
-                .get_all(header::ACCEPT)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(|v| v.to_ascii_lowercase().contains("api-version="))
-    }
-
-    /// The URL the client called, for `reply_to` in the sign-in redirect.
-    fn original_url(&self) -> String {
-        format!("https://{}{}", self.host, self.path)
-    }
-}
-
-/// Where in Azure DevOps a request landed.
-pub(crate) struct Target<'f> {
-    pub(crate) service: Service,
-    pub(crate) org: Option<&'f Org>,
-    /// `https://{host}[/{org}]` as called: every URL in answers starts with it (§9.1).
-    pub(crate) base_url: String,
-    /// Whether the legacy `{org}.visualstudio.com` form was used.
-    pub(crate) legacy: bool,
-    /// The organization name as the client spelled it.
-    pub(crate) org_as_called: String,
-    /// Decoded path segments after the organization.
-    pub(crate) rest: Vec<String>,
-}
-
-impl Target<'_> {
-    /// Host name used in `X-TFS-FedAuthIssuer`.
-    fn issuer_host(&self) -> String {
-        match self.org {
-            Some(org) => format!("{}.visualstudio.com", org.name),
-            None => "app.vssps.visualstudio.com".into(),
-        }
-    }
-
-    fn tenant(&self) -> &str {
-        self.org
-            .map_or("00000000-0000-0000-0000-000000000000", |o| {
-                o.tenant_id.as_str()
-            })
-    }
-
-    /// Percent-encodes one path segment for URLs in answers.
-    pub(crate) fn seg(s: &str) -> String {
-        utf8_percent_encode(s, SEGMENT).to_string()
-    }
-}
-
-/// Who is calling, once authenticated.
-#[derive(Clone, Copy)]
-pub(crate) enum Caller<'f> {
-    /// A valid, unexpired, unrevoked token of this organization.
-    User(&'f Token, &'f User),
-    /// No or bad credentials on an organization with public projects.
-    Anonymous,
 }
 
 /// What the `Authorization` header amounts to.
@@ -130,54 +27,6 @@ enum Credential<'f> {
     Bad,
     Expired(&'f Token),
     Valid(&'f Token, &'f User),
-}
-
-/// The endpoints the fake implements.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Route {
-    ConnectionData,
-    Projects,
-    Project(String),
-    Repos(Option<String>),
-    Repo(Option<String>, String),
-    TfvcItems(Option<String>),
-    TfvcBranches(Option<String>),
-    WitFields,
-    Hooks,
-    Profile,
-    GlobalProfile,
-    Entitlements,
-    Pats,
-    NotFound,
-}
-
-impl Route {
-    /// Scopes of which one is required; `None` means any valid token (connectionData).
-    fn scopes(&self) -> Option<&'static [&'static str]> {
-        match self {
-            Route::ConnectionData | Route::GlobalProfile | Route::Pats | Route::NotFound => None,
-            Route::Projects | Route::Project(_) => Some(&["vso.project", "vso.profile"]),
-            Route::Repos(_) | Route::Repo(..) | Route::TfvcItems(_) | Route::TfvcBranches(_) => {
-                Some(&["vso.code"])
-            }
-            Route::WitFields => Some(&["vso.work"]),
-            Route::Hooks => Some(&["vso.work", "vso.build", "vso.code"]),
-            Route::Profile => Some(&["vso.profile"]),
-            Route::Entitlements => Some(&["vso.memberentitlementmanagement"]),
-        }
-    }
-
-    /// Whether the anonymous user of a public organization may call it.
-    fn anonymous_ok(&self) -> bool {
-        matches!(
-            self,
-            Route::ConnectionData
-                | Route::Projects
-                | Route::Project(_)
-                | Route::Repos(Some(_))
-                | Route::Repo(Some(_), _)
-        )
-    }
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -238,7 +87,7 @@ async fn dispatch(shared: &Shared, req: &Req) -> Response {
     let ctx = &req.ctx;
     let raw_segments: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
 
-    // IIS rejects these before any routing or authentication (§4.3, §9.2 row 19).
+    // IIS rejects these before any routing or authentication (github/gh-ado2gh#12).
     if raw_segments
         .iter()
         .any(|s| s.contains(':') || s.to_ascii_lowercase().contains("%3a"))
@@ -298,7 +147,8 @@ fn authorize_and_serve(
     let tenant = target.tenant();
     let issuer = target.issuer_host();
 
-    // The token lifecycle API takes Entra tokens only: a PAT gets the sign-in treatment (§3.5).
+    // The token lifecycle API takes Entra tokens only: a PAT gets the sign-in treatment
+    // (https://learn.microsoft.com/rest/api/azure/devops/tokens; MicrosoftDocs/vsts-rest-api-specs#574).
     if *route == Route::Pats {
         return reject(req, target);
     }
@@ -322,6 +172,9 @@ fn authorize_and_serve(
 
     let caller = match credential {
         Credential::Valid(token, user) => Caller::User(token, user),
+        Credential::Expired(_) if target.server().is_some() => {
+            return challenge(req, target, Some(&respond::expired_body()))
+        }
         Credential::Expired(_) => return ctx.expired(tenant, &issuer),
         Credential::Missing | Credential::Bad => {
             let public = target.org.is_some_and(|o| o.public_projects);
@@ -342,9 +195,13 @@ fn authorize_and_serve(
         }
     }
 
+    if let Some(response) = version_out_of_range(req, target) {
+        return response;
+    }
+
     if let (Caller::User(token, _), Some(scopes)) = (caller, route.scopes()) {
         if !token.scopes.grants_any(scopes) {
-            return ctx.unauthorized(tenant, &issuer, None);
+            return challenge(req, target, None);
         }
     }
 
@@ -355,10 +212,55 @@ fn authorize_and_serve(
     response
 }
 
-/// The answer for missing or bad credentials: 401 with Suppress, else the sign-in page/redirect.
+/// 400 `VssVersionOutOfRangeException` when the requested api-version is newer than the
+/// deployment's newest: Azure DevOps Services accepts up to 7.2 (previews), a Server release what
+/// [`crate::ServerRelease::max_api_version`] says. Message and type as Azure DevOps Server answers,
+/// e.g. microsoft/azure-devops-extension-sample#161 ("The requested REST API version of 7.2 is out of
+/// range for this server. The latest REST API version this server supports is 6.1."),
+/// microsoft/azure-boards-estimate#73 and cribeiro84/azure-devops-pull-request-hub#118; the version
+/// is named as `major.minor`, without any `-preview` stage.
+fn version_out_of_range(req: &Req, target: &Target<'_>) -> Option<Response> {
+    let requested = req.api_version()?;
+    let number = requested.split('-').next().unwrap_or_default();
+    let (major, minor) = number.split_once('.')?;
+    let asked = (major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?);
+    let max = target
+        .server()
+        .map_or((7, 2), |s| s.release.max_api_version());
+    if asked <= max {
+        return None;
+    }
+    let body = respond::wrapped(
+        &format!(
+            "The requested REST API version of {}.{} is out of range for this server. The latest REST API version this server supports is {}.{}.",
+            asked.0, asked.1, max.0, max.1
+        ),
+        "Microsoft.VisualStudio.Services.WebApi.VssVersionOutOfRangeException, Microsoft.VisualStudio.Services.WebApi",
+        "VssVersionOutOfRangeException",
+        3000,
+    );
+    Some(req.ctx.json(StatusCode::BAD_REQUEST, &body))
+}
+
+/// A 401: the Azure DevOps Services challenge, or on Azure DevOps Server the IIS Windows
+/// authentication challenge (PATs go in as Basic; https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/iis-basic-auth).
+fn challenge(req: &Req, target: &Target<'_>, body: Option<&respond::Wrapped>) -> Response {
+    match target.server() {
+        Some(server) => req.ctx.unauthorized_on_premises(&server.host, body),
+        None => req
+            .ctx
+            .unauthorized(target.tenant(), &target.issuer_host(), body),
+    }
+}
+
+/// The answer for missing or bad credentials: 401 with Suppress (always on Azure DevOps Server,
+/// which has no federated sign-in page), else the sign-in page/redirect.
 fn reject(req: &Req, target: &Target<'_>) -> Response {
     let ctx = &req.ctx;
     let org = target.org;
+    if target.server().is_some() {
+        return challenge(req, target, None);
+    }
     if req.suppress {
         let body = match org.map(|o| o.bad_token_body).unwrap_or_default() {
             BadTokenBody::Empty => None,
@@ -387,6 +289,10 @@ fn resolve<'f>(
             .filter(|l| !l.is_empty() && !l.contains('.'))
             .map(str::to_owned)
     };
+
+    if let Some(server) = fixture.server(&host) {
+        return collection(fixture, req, server, segments);
+    }
 
     let (service, org_name, consumed, base, legacy) = match host.as_str() {
         "dev.azure.com" | "vssps.dev.azure.com" | "vsaex.dev.azure.com" => {
@@ -467,7 +373,7 @@ fn resolve<'f>(
     let org = match &org_name {
         Some(name) => match fixture.organization(name) {
             Some(org) => Some(org),
-            None => return Err(Box::new(unknown_org(fixture, ctx, name))),
+            None => return Err(Box::new(api::unknown_org(fixture, ctx, name))),
         },
         None => None,
     };
@@ -481,27 +387,45 @@ fn resolve<'f>(
     })
 }
 
-/// §9.2 row 21: unverified against the live service, so the body is a fixture switch.
-pub(crate) fn unknown_org(fixture: &Fixture, ctx: &Ctx, name: &str) -> Response {
-    match fixture.unknown_org_response {
-        UnknownOrgResponse::Json => ctx.json(
-            StatusCode::NOT_FOUND,
-            &respond::wrapped(
-                &format!("The organization '{name}' does not exist."),
-                "Microsoft.TeamFoundation.Framework.Server.HostDoesNotExistException, Microsoft.TeamFoundation.Framework.Server",
-                "HostDoesNotExistException",
-                3000,
-            ),
-        ),
-        UnknownOrgResponse::Empty => ctx.empty(StatusCode::NOT_FOUND),
-        UnknownOrgResponse::Html => ctx.answer(
-            StatusCode::NOT_FOUND,
-            Some(respond::HTML),
-            Body::from(
-                "<!DOCTYPE html><html><head><title>Azure DevOps Services | Page not found</title></head><body><h1>404 - Page not found</h1></body></html>",
-            ),
-        ),
+/// `{host}[/{virtualDirectory}]/{collection}/…` on an Azure DevOps Server installation: the
+/// collection URL forms of https://learn.microsoft.com/azure/devops/integrate/how-to/call-rest-api.
+fn collection<'f>(
+    fixture: &'f Fixture,
+    req: &Req,
+    server: &Server,
+    segments: &[&str],
+) -> Result<Target<'f>, Box<Response>> {
+    let ctx = &req.ctx;
+    let not_found = || Box::new(ctx.plain(StatusCode::NOT_FOUND, "Not Found"));
+    let mut consumed = 0;
+    let mut base = format!("{}://{}", server.scheme, req.host);
+    if !server.virtual_directory.is_empty() {
+        match segments.first() {
+            Some(dir) if dir.eq_ignore_ascii_case(&server.virtual_directory) => {
+                base.push('/');
+                base.push_str(dir);
+                consumed = 1;
+            }
+            _ => return Err(not_found()),
+        }
     }
+    let Some(name) = segments.get(consumed) else {
+        return Err(not_found());
+    };
+    let name = decode(name);
+    let Some(org) = fixture.collection(&server.host, &name) else {
+        return Err(Box::new(api::unknown_org(fixture, ctx, &name)));
+    };
+    base.push('/');
+    base.push_str(segments[consumed]);
+    Ok(Target {
+        service: Service::Tfs,
+        org: Some(org),
+        base_url: base,
+        legacy: false,
+        org_as_called: name,
+        rest: segments[consumed + 1..].iter().map(|s| decode(s)).collect(),
+    })
 }
 
 fn decode(segment: &str) -> String {
@@ -533,6 +457,10 @@ fn route(target: &Target<'_>) -> Route {
         (Service::Tfs, ["_apis", "wit", "fields"] | [_, "_apis", "wit", "fields"]) => {
             Route::WitFields
         }
+        (Service::Tfs, ["_apis", "wit", "fields", _] | [_, "_apis", "wit", "fields", _]) => {
+            Route::WitField(orig[orig.len() - 1].clone())
+        }
+        (Service::Tfs, ["_apis", "teams"]) => Route::Teams,
         (Service::Tfs, ["_apis", "hooks", "subscriptions"]) => Route::Hooks,
         (Service::Sps, ["_apis", "profile", "profiles", "me"]) => Route::Profile,
         (Service::Sps, ["_apis", "tokens", "pats"]) => Route::Pats,

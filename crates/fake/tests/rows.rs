@@ -1,8 +1,9 @@
-//! One test per row of the §9.2 request → response table, against the real fake on loopback.
+//! One test per documented request → response behaviour of Azure DevOps (hosted), against the real
+//! fake on loopback.
 
 mod common;
 
-use azdo_connect_fake::{demo, BadTokenBody, Fixture, SignIn, UnknownOrgResponse};
+use azdo_connect_fake::{demo, BadTokenBody, Fixture, Scopes, SignIn, UnknownOrgResponse};
 use common::*;
 use reqwest::{Method, StatusCode};
 
@@ -291,13 +292,27 @@ async fn row08_projects_list_and_paging() {
     assert_eq!(json(r).await["name"], demo::PROJECT_GIT_AND_TFVC);
 }
 
+/// A `contoso` token holding only Member Entitlement Management (Read), which includes neither
+/// Project and Team nor User Profile.
+const ENTITLEMENTS_ONLY: &str = "entitlementsonlyabcdefghijklmnopqrstuvwxyzabcdefghij";
+
+async fn start_with_entitlements_only_token() -> azdo_connect_fake::FakeAzureDevOps {
+    let mut fixture = Fixture::demo();
+    let org = fixture.organization_mut(demo::ORG).unwrap();
+    let mut token = org.token(demo::CODE).unwrap().clone();
+    token.token = ENTITLEMENTS_ONLY.into();
+    token.scopes = Scopes::List(vec!["vso.memberentitlementmanagement".into()]);
+    org.tokens.push(token);
+    start_with(fixture).await
+}
+
 #[tokio::test]
 async fn row09_projects_without_project_or_profile_scope_is_401_empty() {
-    let fake = start().await;
+    let fake = start_with_entitlements_only_token().await;
     let r = get(
         &fake,
         "dev.azure.com/contoso/_apis/projects?api-version=7.1",
-        Some(demo::CODE),
+        Some(ENTITLEMENTS_ONLY),
         true,
     )
     .await;
@@ -417,7 +432,7 @@ async fn row12_unknown_project_id_is_vs800075() {
 
 #[tokio::test]
 async fn row13_org_local_profile_needs_vso_profile() {
-    let fake = start().await;
+    let fake = start_with_entitlements_only_token().await;
     for host in [
         "vssps.dev.azure.com/contoso",
         "contoso.vssps.visualstudio.com",
@@ -440,7 +455,7 @@ async fn row13_org_local_profile_needs_vso_profile() {
         let r = get(
             &fake,
             &format!("{host}/_apis/profile/profiles/me"),
-            Some(demo::CODE),
+            Some(ENTITLEMENTS_ONLY),
             true,
         )
         .await;

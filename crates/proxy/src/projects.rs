@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::credential::open_credential;
 use crate::extract::ApiJson;
-use crate::upstream::{Reply, Target, Upstream};
+use crate::upstream::{Reply, Stage, Target, Upstream};
 use crate::verify::identify;
 use crate::{AppState, Error};
 
@@ -155,13 +155,9 @@ async fn list_page(
     for _ in 0..chunks {
         let url = target.api(
             &["_apis", "projects"],
-            &[
-                ("$top", &top.to_string()),
-                ("$skip", &skip.to_string()),
-                ("api-version", "7.1"),
-            ],
+            &[("$top", &top.to_string()), ("$skip", &skip.to_string())],
         );
-        let reply = upstream.get(&url, pat).await?;
+        let reply = upstream.get_api(&url, Stage::Released, pat).await?;
         if reply.status != 200 || reply.is_html() {
             return Err(refused(upstream, target, pat, &reply, "vso.project").await);
         }
@@ -194,34 +190,31 @@ async fn with_repositories(
     pat: &Pat,
     project: UpstreamProject,
 ) -> Result<Project, Error> {
-    let git_url = target.api(
-        &[&project.id, "_apis", "git", "repositories"],
-        &[("api-version", "7.1")],
-    );
+    let git_url = target.api(&[&project.id, "_apis", "git", "repositories"], &[]);
     let tfvc_path = format!("$/{}", project.name);
     let tfvc_url = target.api(
         &[&project.id, "_apis", "tfvc", "items"],
-        &[
-            ("scopePath", &tfvc_path),
-            ("recursionLevel", "None"),
-            ("api-version", "7.1"),
-        ],
+        &[("scopePath", &tfvc_path), ("recursionLevel", "None")],
     );
-    let (git, tfvc) =
-        futures_util::join!(upstream.get(&git_url, pat), upstream.get(&tfvc_url, pat));
+    let (git, tfvc) = futures_util::join!(
+        upstream.get_api(&git_url, Stage::Released, pat),
+        upstream.get_api(&tfvc_url, Stage::Released, pat)
+    );
     let git = git?;
     let mut repositories = match git.status {
         200 if !git.is_html() => git
             .json::<List<UpstreamRepository>>()?
             .value
             .into_iter()
-            .filter(|r| !r.is_disabled)
+            // Disabled repositories are listed (every call into them answers 404), so the
+            // picker can show them as unselectable; empty ones have no default branch.
             .map(|r| Repository {
                 id: r.id,
                 name: r.name,
                 kind: RepositoryKind::Git,
                 web_url: r.web_url,
-                default_branch: r.default_branch,
+                default_branch: r.default_branch.filter(|b| !b.is_empty()),
+                disabled: r.is_disabled,
             })
             .collect(),
         // The project disappeared between the two calls: show it without repositories.
@@ -242,6 +235,7 @@ async fn with_repositories(
                 kind: RepositoryKind::Tfvc,
                 web_url: None,
                 default_branch: None,
+                disabled: false,
             });
         }
     }

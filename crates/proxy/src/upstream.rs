@@ -1,6 +1,9 @@
 //! Calls to Azure DevOps: the only place that sends HTTP requests, and the only place the raw token
 //! is turned into a header.
 
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use azdo_connect_core::{AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat};
@@ -111,6 +114,13 @@ fn with_path(mut url: Url, segments: &[&str], query: &[(&str, &str)]) -> Url {
     url
 }
 
+fn with_version(url: &Url, version: ApiVersion, stage: Stage) -> Url {
+    let mut url = url.clone();
+    url.query_pairs_mut()
+        .append_pair("api-version", &version.query_value(stage));
+    url
+}
+
 fn authority(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     match url.port() {
@@ -169,6 +179,44 @@ impl Reply {
         relevant.contains("has expired")
     }
 
+    /// The `typeKey` of a JSON error body (Azure DevOps' WrappedException), e.g.
+    /// `GitRepositoryNotFoundException`.
+    pub(crate) fn type_key(&self) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Wrapped {
+            type_key: Option<String>,
+        }
+        if !self.is_json() {
+            return None;
+        }
+        serde_json::from_slice::<Wrapped>(&self.body)
+            .ok()
+            .and_then(|w| w.type_key)
+    }
+
+    /// The newest api-version the server names when it refuses the requested one: a 400
+    /// `VssVersionOutOfRangeException` whose message ends "The latest REST API version this server
+    /// supports is 6.0." (Azure DevOps Server's wording).
+    pub(crate) fn supported_version(&self) -> Option<ApiVersion> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Wrapped {
+            type_key: Option<String>,
+            message: Option<String>,
+        }
+        if self.status != 400 || !self.is_json() {
+            return None;
+        }
+        let wrapped: Wrapped = serde_json::from_slice(&self.body).ok()?;
+        if wrapped.type_key.as_deref() != Some("VssVersionOutOfRangeException") {
+            return None;
+        }
+        let message = wrapped.message?;
+        let (_, tail) = message.rsplit_once("supports is ")?;
+        ApiVersion::parse(tail.trim().trim_end_matches('.'))
+    }
+
     /// The body as JSON.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         if !self.is_json() {
@@ -181,19 +229,72 @@ impl Reply {
     }
 }
 
+/// A REST `api-version` number, `major.minor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct ApiVersion {
+    major: u16,
+    minor: u16,
+}
+
+impl ApiVersion {
+    /// What the proxy asks every host for first: the newest Azure DevOps Services release.
+    pub(crate) const NEWEST: ApiVersion = ApiVersion { major: 7, minor: 1 };
+    /// The oldest version the proxy will step down to (Azure DevOps Server 2019, 5.0): the
+    /// endpoints the probes and the picker use all exist there.
+    pub(crate) const OLDEST: ApiVersion = ApiVersion { major: 5, minor: 0 };
+
+    /// Reads `6.0` (anything after the numbers, such as `-preview`, is refused).
+    pub(crate) fn parse(text: &str) -> Option<ApiVersion> {
+        let (major, minor) = text.split_once('.')?;
+        Some(ApiVersion {
+            major: major.parse().ok()?,
+            minor: minor.parse().ok()?,
+        })
+    }
+
+    /// The query value: `7.1`, or `7.1-preview` for an API Azure DevOps still marks as preview
+    /// (without a resource version the service picks the newest one).
+    fn query_value(self, stage: Stage) -> String {
+        match stage {
+            Stage::Released => self.to_string(),
+            Stage::Preview => format!("{self}-preview"),
+        }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// Whether an API is released at the requested version or still in preview (Azure DevOps answers
+/// a released version on a preview API with 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// A released API: `api-version=7.1`.
+    Released,
+    /// A preview API: `api-version=7.1-preview`.
+    Preview,
+}
+
 /// The HTTP client for Azure DevOps.
 #[derive(Debug, Clone)]
 pub(crate) struct Upstream {
     client: reqwest::Client,
     override_base: Option<Url>,
     allowed: AllowedServers,
+    /// The api-version each host (`host[:port]`) turned out to support, when older than
+    /// [`ApiVersion::NEWEST`]. Keys are allowlisted hosts only, so the map stays small.
+    versions: Arc<Mutex<HashMap<String, ApiVersion>>>,
 }
 
 impl Upstream {
     pub(crate) fn new(config: &ProxyConfig) -> Result<Self, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        // Without it Azure DevOps answers a bad token with a 203/302 sign-in page (§4.4).
+        // Without it Azure DevOps answers a bad token with a 203/302 sign-in page rather than a 401
+        // (the header Microsoft's own SDKs send, e.g. microsoft/azure-devops-go-api client.go).
         headers.insert(
             "x-tfs-fedauthredirect",
             HeaderValue::from_static("Suppress"),
@@ -210,7 +311,42 @@ impl Upstream {
             client,
             override_base: config.upstream_override.clone(),
             allowed: config.allowed_servers.clone(),
+            versions: Arc::default(),
         })
+    }
+
+    /// The api-version to ask `host` for.
+    pub(crate) fn version_for(&self, host: &str) -> ApiVersion {
+        self.versions
+            .lock()
+            .map(|v| v.get(host).copied())
+            .unwrap_or_default()
+            .unwrap_or(ApiVersion::NEWEST)
+    }
+
+    /// `GET url` with `api-version` added: the version the host is known to support, the newest
+    /// at first. When an Azure DevOps Server answers 400 `VssVersionOutOfRangeException` naming an
+    /// older version, that version is remembered for the host and the call is retried once with
+    /// it, so only the first call to an older server pays a second round trip.
+    pub(crate) async fn get_api(&self, url: &Url, stage: Stage, pat: &Pat) -> Result<Reply, Error> {
+        let host = authority(url);
+        let version = self.version_for(&host);
+        let reply = self.get(&with_version(url, version, stage), pat).await?;
+        match reply.supported_version() {
+            Some(supported) if supported < version && supported >= ApiVersion::OLDEST => {
+                tracing::info!(
+                    host = %host,
+                    requested = %version,
+                    supported = %supported,
+                    "upstream: this server supports an older api-version; using it from now on"
+                );
+                if let Ok(mut versions) = self.versions.lock() {
+                    versions.insert(host, supported);
+                }
+                self.get(&with_version(url, supported, stage), pat).await
+            }
+            _ => Ok(reply),
+        }
     }
 
     /// Where a request for `url` is really sent: `url` itself, or

@@ -1,5 +1,5 @@
 //! `POST {base}/verify`: ask Azure DevOps whether a token is valid, who owns it, and which of the
-//! required scopes work (azure-devops-api.md §9.3).
+//! required scopes work. The probes and the scope each observes are tabled in the crate README.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::credential::now;
 use crate::extract::ApiJson;
-use crate::upstream::{Reply, Target, Upstream};
+use crate::upstream::{Reply, Stage, Target, Upstream};
 use crate::{AppState, Error};
 
 /// The identity Azure DevOps reports for an unauthenticated caller of an org with public projects.
@@ -56,8 +56,13 @@ pub(crate) async fn verify(
     let requested = requested_scopes(&request.required_scopes)?;
     let target = Target::new(&org, &state.allowed_servers)?;
 
-    let user = identify(&state.upstream, &target, &request.token).await?;
-    let observed = probe(&state.upstream, &target, &request.token, &requested).await;
+    // Identity and capabilities in one round trip: a bad token then costs a few extra 401s
+    // upstream, a good one half the latency.
+    let (user, observed) = futures_util::join!(
+        identify(&state.upstream, &target, &request.token),
+        probe(&state.upstream, &target, &request.token, &requested)
+    );
+    let user = user?;
     let statuses: Vec<ScopeStatus> = requested
         .iter()
         .map(|scope| ScopeStatus {
@@ -235,7 +240,7 @@ pub(crate) fn classify_connection(reply: &Reply) -> Result<User, Error> {
                 Error::UpstreamUnavailable("it answered without a user id".into())
             })?;
             if id.eq_ignore_ascii_case(ANONYMOUS_USER_ID) {
-                // Orgs with public projects answer a bad token as the anonymous user (§3.1).
+                // Orgs with public projects answer a bad token as the anonymous user.
                 return Err(rejected());
             }
             let display_name = identity
@@ -266,17 +271,52 @@ pub(crate) fn classify_connection(reply: &Reply) -> Result<User, Error> {
     }
 }
 
-/// The read-only probe that shows a scope is granted.
-fn probe_url(scope: &str, target: &Target) -> Option<url::Url> {
-    const Q: [(&str, &str); 2] = [("$top", "1"), ("api-version", "7.1")];
+/// The nil GUID: no repository has it, so asking for it costs one small 404 whatever the
+/// organization's size.
+const NO_SUCH_REPOSITORY: &str = "00000000-0000-0000-0000-000000000000";
+
+/// A read-only request that one scope opens and no unrelated scope does, with a bounded answer.
+struct Probe {
+    url: url::Url,
+    stage: Stage,
+    /// The `typeKey` of a 404 that also proves the scope: the request passed the scope check
+    /// and the service looked for the (deliberately absent) resource.
+    proven_by_404: Option<&'static str>,
+}
+
+/// The probe for `scope`, or `None` when no request tells it apart (or none exists on this
+/// deployment): the scope is then `unknown`. Each answer is one item or a service-capped page.
+fn probe_for(scope: &str, target: &Target) -> Option<Probe> {
+    let released = |url| Probe {
+        url,
+        stage: Stage::Released,
+        proven_by_404: None,
+    };
     match scope {
-        "vso.project" => Some(target.api(&["_apis", "projects"], &Q)),
-        "vso.code" => Some(target.api(&["_apis", "git", "repositories"], &Q)),
-        "vso.work" => Some(target.api(&["_apis", "wit", "fields"], &Q)),
-        "vso.profile" => target.service("vssps", &["_apis", "profile", "profiles", "me"], &Q),
-        "vso.memberentitlementmanagement" => {
-            target.service("vsaex", &["_apis", "userentitlements"], &Q)
-        }
+        // Projects are also listed for User Profile (Read), which Code, Work Items and Build
+        // (Read) include; "Get All Teams" takes Project and Team (Read) alone.
+        "vso.project" => Some(Probe {
+            url: target.api(&["_apis", "teams"], &[("$top", "1")]),
+            stage: Stage::Preview,
+            proven_by_404: None,
+        }),
+        // Listing repositories has no `$top`; one repository by an id that can't exist is
+        // constant-size either way.
+        "vso.code" => Some(Probe {
+            url: target.api(&["_apis", "git", "repositories", NO_SUCH_REPOSITORY], &[]),
+            stage: Stage::Released,
+            proven_by_404: Some("GitRepositoryNotFoundException"),
+        }),
+        "vso.work" => Some(released(
+            target.api(&["_apis", "wit", "fields", "System.Title"], &[]),
+        )),
+        "vso.profile" => target
+            .service("vssps", &["_apis", "profile", "profiles", "me"], &[])
+            .map(released),
+        // One page: the service pages user entitlements with a continuation token.
+        "vso.memberentitlementmanagement" => target
+            .service("vsaex", &["_apis", "userentitlements"], &[])
+            .map(released),
         _ => None,
     }
 }
@@ -302,8 +342,8 @@ fn probes_for(requested: &[&'static Scope]) -> BTreeSet<&'static str> {
     ids
 }
 
-/// Runs the probes concurrently. 200 ⇒ granted, 401 ⇒ missing, anything else (or no probe on
-/// this deployment) ⇒ unknown.
+/// Runs the probes concurrently. 200 (or the probe's proving 404) ⇒ granted, 401 ⇒ missing,
+/// anything else (or no probe on this deployment) ⇒ unknown.
 async fn probe(
     upstream: &Upstream,
     target: &Target,
@@ -311,11 +351,18 @@ async fn probe(
     requested: &[&'static Scope],
 ) -> HashMap<&'static str, ScopeState> {
     let probes = probes_for(requested).into_iter().map(|id| async move {
-        let Some(url) = probe_url(id, target) else {
+        let Some(probe) = probe_for(id, target) else {
             return (id, ScopeState::Unknown);
         };
-        let state = match upstream.get(&url, pat).await {
+        let state = match upstream.get_api(&probe.url, probe.stage, pat).await {
             Ok(reply) if reply.status == 200 && !reply.is_html() => ScopeState::Granted,
+            Ok(reply)
+                if reply.status == 404
+                    && probe.proven_by_404.is_some()
+                    && reply.type_key().as_deref() == probe.proven_by_404 =>
+            {
+                ScopeState::Granted
+            }
             Ok(reply) if reply.status == 401 => ScopeState::Missing,
             Ok(reply) => {
                 tracing::debug!(scope = id, status = reply.status, "probe inconclusive");

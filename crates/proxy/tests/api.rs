@@ -30,7 +30,7 @@ fn hosts(h: &Harness) -> BTreeSet<String> {
     h.fake.requests_by_host().into_keys().collect()
 }
 
-// §9.2 row 1: a full-access token is valid; identity, credential and headers are right.
+// A full-access token is valid; identity, credential and headers are right.
 #[tokio::test]
 async fn full_token_verifies_and_seals_a_credential() {
     let h = Harness::start().await;
@@ -80,15 +80,20 @@ async fn full_token_verifies_and_seals_a_credential() {
         assert_eq!(r.method, "GET");
         assert!(r.had_authorization && r.had_suppress, "{r:?}");
     }
+    // Every probe names its api-version and asks for one item (or none), never a list.
     for r in requests
         .iter()
         .filter(|r| !r.path.ends_with("connectionData"))
     {
         let q = r.query.as_deref().unwrap_or_default();
+        assert!(q.contains("api-version=7.1"), "{r:?}");
         assert!(
-            q.contains("api-version=7.1") && q.contains("top=1"),
+            !r.path.ends_with("/projects") && !r.path.ends_with("/repositories"),
             "{r:?}"
         );
+        if r.path.ends_with("/teams") {
+            assert!(q.contains("top=1"), "{r:?}");
+        }
     }
     assert_eq!(
         hosts(&h),
@@ -97,7 +102,7 @@ async fn full_token_verifies_and_seals_a_credential() {
     h.stop().await;
 }
 
-// §9.2 rows 2, 8–10, 13: a scoped token: connectionData works, probes tell scopes apart.
+// A scoped token: connectionData works, probes tell scopes apart.
 #[tokio::test]
 async fn scoped_tokens_report_granted_and_missing_scopes() {
     let h = Harness::start().await;
@@ -117,7 +122,8 @@ async fn scoped_tokens_report_granted_and_missing_scopes() {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(scope_status(&reply.body, "vso.profile"), "granted");
 
-    // Row 9: vso.code only, project listing refused with 401 ⇒ missing_scopes.
+    // vso.code only: the teams probe is refused with 401 ⇒ missing_scopes (projects alone would
+    // have passed: Code includes User Profile, which lists projects).
     let reply = h
         .verify(demo::ORG, demo::CODE, &["vso.code", "vso.project"])
         .await;
@@ -133,7 +139,7 @@ async fn scoped_tokens_report_granted_and_missing_scopes() {
     h.stop().await;
 }
 
-// §9.2 row 15 and the write ⊃ read rule for scopes that can't be observed read-only.
+// Member entitlements, and the write ⊃ read rule for scopes that can't be observed read-only.
 #[tokio::test]
 async fn unobservable_scopes_are_unknown_unless_their_read_scope_is_missing() {
     let h = Harness::start().await;
@@ -179,7 +185,7 @@ async fn unobservable_scopes_are_unknown_unless_their_read_scope_is_missing() {
     h.stop().await;
 }
 
-// §9.2 rows 4 and 7, the revoked and garbage tokens, and the fabrikam anonymous case (row 6).
+// Expired, revoked and garbage tokens, and the anonymous user of an org with public projects.
 #[tokio::test]
 async fn invalid_expired_and_anonymous_tokens_are_refused() {
     let h = Harness::start().await;
@@ -203,12 +209,15 @@ async fn invalid_expired_and_anonymous_tokens_are_refused() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{org} {code}");
         assert_eq!(reply.code(), code, "{org}: {:?}", reply.body);
     }
-    // Refused at connectionData: no probe was sent.
-    assert!(h
+    // Each was refused on connectionData's answer (the probes, sent at the same time, only
+    // cost extra 401s upstream).
+    let identity_checks = h
         .fake
         .requests()
         .iter()
-        .all(|r| r.path.ends_with("connectionData")));
+        .filter(|r| r.path.ends_with("connectionData"))
+        .count();
+    assert_eq!(identity_checks, 5);
 
     let reply = h.verify(demo::PUBLIC_ORG, demo::FABRIKAM_FULL, &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -217,7 +226,7 @@ async fn invalid_expired_and_anonymous_tokens_are_refused() {
     h.stop().await;
 }
 
-// §9.2 row 5 and its 302 variant: sign-in answers even with Suppress mean invalid, and the
+// The 203 sign-in page and its 302 variant: sign-in answers even with Suppress mean invalid, and the
 // redirect is never followed.
 #[tokio::test]
 async fn sign_in_pages_and_redirects_mean_invalid() {
@@ -227,12 +236,18 @@ async fn sign_in_pages_and_redirects_mean_invalid() {
         let reply = h.verify(demo::ORG, token, &["vso.code"]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.code(), "token_invalid");
-        assert_eq!(h.fake.total_requests(), 1, "the redirect was followed");
+        // connectionData and the one probe, at the same time; neither redirect was followed.
+        assert_eq!(h.fake.total_requests(), 2, "the redirect was followed");
+        assert_eq!(
+            hosts(&h),
+            BTreeSet::from(["dev.azure.com".to_owned()]),
+            "the redirect was followed"
+        );
     }
     h.stop().await;
 }
 
-// §9.2 row 21.
+// An organization that does not exist.
 #[tokio::test]
 async fn unknown_organization_is_not_found() {
     let h = Harness::start().await;
@@ -242,7 +257,7 @@ async fn unknown_organization_is_not_found() {
     h.stop().await;
 }
 
-// §9.2 row 23: any input form is normalized, and the canonical host is what gets called.
+// Any input form (legacy host, clone URL) is normalized, and the canonical host is what gets called.
 #[tokio::test]
 async fn legacy_and_clone_url_inputs_call_the_canonical_host() {
     let h = Harness::start().await;
@@ -262,7 +277,7 @@ async fn legacy_and_clone_url_inputs_call_the_canonical_host() {
     h.stop().await;
 }
 
-// §9.2 row 20 (blocked): Azure DevOps' 429 and Retry-After are passed through.
+// Blocked by Azure DevOps' rate limit: its 429 and Retry-After are passed through.
 #[tokio::test]
 async fn upstream_rate_limit_passes_retry_after_through() {
     let h = Harness::start().await;
@@ -746,9 +761,26 @@ async fn projects_refuses_bad_credentials() {
     assert_eq!(reply.code(), "invalid_request");
     assert_eq!(h.fake.total_requests(), 0);
 
-    // A token without vso.project can't list projects.
+    // A Code token lists projects: Code includes User Profile (Read), which may list them.
     let code_only = credential_for(&h, demo::CODE, &["vso.code"]).await;
     let reply = h.post("projects", &json!({"credential": code_only})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    h.stop().await;
+
+    // A token with neither Project and Team nor User Profile can't.
+    const ENTITLEMENTS_ONLY: &str = "entitlementsonlyabcdefghijklmnopqrstuvwxyzabcdefghij";
+    let mut fixture = azdo_connect_fake::Fixture::demo();
+    let org = fixture.organization_mut(demo::ORG).unwrap();
+    let mut token = org.token(demo::CODE).unwrap().clone();
+    token.token = ENTITLEMENTS_ONLY.into();
+    token.scopes = azdo_connect_fake::Scopes::List(vec!["vso.memberentitlementmanagement".into()]);
+    org.tokens.push(token);
+    let h = Harness::start_with_fixture(fixture, |_| {}).await;
+    let no_projects =
+        credential_for(&h, ENTITLEMENTS_ONLY, &["vso.memberentitlementmanagement"]).await;
+    let reply = h
+        .post("projects", &json!({"credential": no_projects}))
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "{:?}", reply.body);
     assert_eq!(reply.code(), "missing_scopes");
     assert_eq!(reply.body["error"]["missingScopes"], json!(["vso.project"]));

@@ -1,4 +1,4 @@
-//! Hostile requests over real loopback HTTP: each is answered with its DESIGN error code, nothing
+//! Hostile requests over real loopback HTTP: each is answered with its contract error code, nothing
 //! it carries reaches Azure DevOps (the fake's recorded requests, or the raw bytes an upstream
 //! sees), and the proxy still serves a good verify afterwards.
 //!

@@ -1,5 +1,5 @@
 //! Shared test harness: the fake Azure DevOps and the proxy, both served on loopback in-process.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
