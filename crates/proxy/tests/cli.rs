@@ -187,6 +187,34 @@ fn help_documents_every_option() {
 }
 
 #[test]
+fn client_ip_source_takes_exactly_the_listed_names() {
+    let (code, stdout, _) = run(&["serve", "--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--client-ip-source"), "{stdout}");
+    for name in [
+        "peer",
+        "x-forwarded-for",
+        "x-real-ip",
+        "cf-connecting-ip",
+        "forwarded",
+    ] {
+        assert!(stdout.contains(name), "--help lacks {name}: {stdout}");
+    }
+    // A header the proxy does not support is refused before anything starts.
+    let (code, _, stderr) = run(&[
+        "--client-ip-source",
+        "true-client-ip",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("true-client-ip") && stderr.contains("x-forwarded-for"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_bad_seal_key_stops_serve() {
     let (code, _, stderr) = run(&["--seal-key", "too-short", "--bind", "127.0.0.1:0"]);
     assert_eq!(code, 1);
