@@ -409,8 +409,8 @@ impl Page<'_> {
 
     /// Types `text` into the field `css` as key presses (Element Send Keys focuses the field
     /// first, as a click would; WebKitGTK 2.50's Element Click fails, with no message, on a text
-    /// field in the widget's shadow root). A
-    /// driver's message could echo the text, so for a `secret` only the error's code is reported.
+    /// field in the widget's shadow root). A driver's message could echo the text, so for a
+    /// `secret` only the error's code is reported.
     async fn type_into(&self, css: &str, text: &str, secret: bool) -> Result {
         let field = self.element(css).await?;
         field.send_keys(text).await.map_err(|e| match e {
