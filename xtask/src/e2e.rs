@@ -99,7 +99,7 @@ pub fn serve(package: &Path) -> Result<Served> {
         Command::new("node")
             .arg("e2e/serve.mjs")
             .env("E2E_PORT", static_port.to_string())
-            .env("E2E_PACKAGE_DIR", &package)
+            .env("E2E_PACKAGE_DIR", package)
             .env("E2E_CDN_PATH", &cdn_path)
             .env("E2E_PROXY_URL", stack.proxy_url())
             .env("E2E_APPS_DIR", &apps),

@@ -281,14 +281,11 @@ async fn run_engine(engine: Engine, origin: &str, log: &Path, out: &Path) -> Cou
             ..Counts::default()
         }
     };
-    let running = match servers::free_port().and_then(|port| {
-        let running = engine.start(port, log)?;
-        Ok((running, port))
-    }) {
+    let started = servers::free_port().and_then(|port| Ok((engine.start(port, log)?, port)));
+    let (running, port) = match started {
         Ok(r) => r,
         Err(e) => return all_failed(e),
     };
-    let (running, port) = running;
     let client = match new_session(engine, port).await {
         Ok(c) => c,
         Err(e) => return all_failed(e),
