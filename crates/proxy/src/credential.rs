@@ -3,8 +3,14 @@
 //!
 //! Any JOSE library opens it with the raw 32-byte key, e.g. with npm `jose`:
 //! `compactDecrypt(token, keyBytes)`.
+//!
+//! A credential has two readers with different needs. The vendor's backend stores it and opens it
+//! for as long as the connection lasts ([`open_credential`], no age limit). The proxy's own
+//! browser-facing endpoints take it back only for a short window after it was sealed
+//! (`open_for_browser`).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use azdo_connect_core::contract::CredentialClaims;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -94,13 +100,22 @@ impl Keyring {
     }
 }
 
-/// Opens a credential: picks the key by the header's `kid`, decrypts, and checks `exp`.
+/// Opens a credential for the vendor's backend: picks the key by the header's `kid` and decrypts.
+///
+/// This is the call for a backend that stores the credential and opens it whenever it needs the
+/// customer's token, possibly months later. It never refuses a credential because of its age: the
+/// `exp` claim only bounds how long the proxy's own browser-facing endpoints take the credential
+/// back, and says nothing about the token inside. Whether the token still works is for the
+/// vendor's own health check of it to tell (Azure DevOps answers expired or revoked tokens).
+///
+/// What to store and rely on: `org` and `orgUrl` (the canonical organization), `userId` (Azure
+/// DevOps' id for the token's owner), `scopes` (the scope ids observed as granted when it was
+/// verified) and `iat` (when it was verified). `pat` is the secret; keep it sealed at rest.
 ///
 /// # Errors
 /// - [`Error::CredentialUnknownKey`] when the keyring has no key with the header's `kid`;
 /// - [`Error::CredentialTampered`] when the token is malformed, was altered, or was sealed with a
-///   different key under the same kid;
-/// - [`Error::CredentialExpired`] when `exp` has passed.
+///   different key under the same kid.
 pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, Error> {
     let token = token.trim();
     let header = read_header(token).ok_or(Error::CredentialTampered)?;
@@ -124,12 +139,30 @@ pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, 
         .map_err(|e| Error::Seal(e.to_string()))?;
     let (payload, _) = jwe::deserialize_compact(token, &decrypter as &dyn JweDecrypter)
         .map_err(|_| Error::CredentialTampered)?;
-    let claims: CredentialClaims =
-        serde_json::from_slice(&payload).map_err(|_| Error::CredentialTampered)?;
-    if let Some(exp) = claims.exp {
-        if exp <= now() {
-            return Err(Error::CredentialExpired);
-        }
+    serde_json::from_slice(&payload).map_err(|_| Error::CredentialTampered)
+}
+
+/// Opens a credential that a browser sent back to one of the proxy's endpoints, which hold it to a
+/// short window: a leaked copy in a browser must not list a customer's projects forever.
+///
+/// Refuses it once its `exp` has passed, or once `max_age` has passed since `iat` (so shortening
+/// the configured window also covers credentials sealed before).
+///
+/// # Errors
+/// Those of [`open_credential`], and [`Error::CredentialExpired`] when the window has passed.
+pub(crate) fn open_for_browser(
+    token: &str,
+    keys: &Keyring,
+    max_age: Duration,
+) -> Result<CredentialClaims, Error> {
+    let claims = open_credential(token, keys)?;
+    let max_age = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    let window_end = claims
+        .exp
+        .unwrap_or(i64::MAX)
+        .min(claims.iat.saturating_add(max_age));
+    if window_end <= now() {
+        return Err(Error::CredentialExpired);
     }
     Ok(claims)
 }
@@ -232,7 +265,7 @@ mod tests {
 
         let expired = sealer.seal(&claims(Some(now() - 1))).unwrap();
         assert!(matches!(
-            open_credential(&expired, &ring),
+            open_for_browser(&expired, &ring, DAY),
             Err(Error::CredentialExpired)
         ));
 
@@ -241,6 +274,59 @@ mod tests {
                 open_credential(garbage, &ring),
                 Err(Error::CredentialTampered)
             ));
+            assert!(matches!(
+                open_for_browser(garbage, &ring, DAY),
+                Err(Error::CredentialTampered)
+            ));
+        }
+    }
+
+    const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+    const YEAR: i64 = 365 * 24 * 60 * 60;
+
+    fn sealed_at(iat: i64, exp: Option<i64>) -> (String, Keyring) {
+        let key = SealKey::generate("k");
+        let token = Sealer::new(*key.key(), "k")
+            .unwrap()
+            .seal(&CredentialClaims {
+                iat,
+                exp,
+                ..claims(None)
+            })
+            .unwrap();
+        (token, Keyring::new(&key, &[]))
+    }
+
+    #[test]
+    fn the_vendor_opens_a_credential_of_any_age() {
+        let year_ago = now() - YEAR;
+        for exp in [Some(year_ago + 30 * 24 * 60 * 60), None] {
+            let (token, ring) = sealed_at(year_ago, exp);
+            let opened = open_credential(&token, &ring).unwrap();
+            assert_eq!((opened.iat, opened.exp), (year_ago, exp));
+            assert_eq!(opened.pat.expose(), SECRET);
+        }
+    }
+
+    #[test]
+    fn the_browser_window_ends_at_exp_or_max_age_whichever_is_first() {
+        let t = now();
+        for (iat, exp, open) in [
+            (t - 60, Some(t + 60), true),
+            (t - 60, None, true),
+            (t - 60, Some(t - 1), false),
+            // Sealed under a longer window than the one configured now.
+            (t - 2 * DAY.as_secs() as i64, Some(t + YEAR), false),
+            (t - 2 * DAY.as_secs() as i64, None, false),
+        ] {
+            let (token, ring) = sealed_at(iat, exp);
+            let result = open_for_browser(&token, &ring, DAY);
+            assert_eq!(result.is_ok(), open, "iat {iat}, exp {exp:?}: {result:?}");
+            if !open {
+                assert!(matches!(result, Err(Error::CredentialExpired)));
+                // The vendor still opens it.
+                assert!(open_credential(&token, &ring).is_ok());
+            }
         }
     }
 }

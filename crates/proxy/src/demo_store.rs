@@ -210,7 +210,7 @@ impl DemoStore {
     }
 
     /// Opens the current connection's sealed token with `keys`: what a vendor's backend does when
-    /// it needs to call Azure DevOps for the customer.
+    /// it needs to call Azure DevOps for the customer, however long ago the customer connected.
     ///
     /// # Errors
     /// [`Error::Storage`] when the database can't be read; the credential errors of
@@ -278,6 +278,8 @@ async fn store_connection(
     Extension(store): Extension<DemoStore>,
     ApiJson(request): ApiJson<StoreRequest>,
 ) -> Result<Response, Error> {
+    // The demo stands in for a vendor's backend, so it opens credentials the way a vendor does
+    // (no age limit) and the stored row keeps opening long after the browser's window.
     let claims = open_credential(&request.credential, &state.keyring)?;
     let display_name = match request.display_name.map(|n| n.trim().to_owned()) {
         Some(n) if n.chars().count() > MAX_DISPLAY_NAME_CHARS => {

@@ -44,7 +44,8 @@ enum Command {
         allow_server: Vec<String>,
     },
     /// Open a credential with the seal key and print its claims as JSON (token redacted unless
-    /// --show-token).
+    /// --show-token). Opens credentials of any age, as a vendor's backend stores them; `exp` only
+    /// bounds the browser's use of it.
     OpenCredential {
         /// The JWE compact credential.
         token: String,

@@ -15,7 +15,7 @@ use base64::Engine as _;
 use futures_util::future::try_join_all;
 use serde::Deserialize;
 
-use crate::credential::open_credential;
+use crate::credential::open_for_browser;
 use crate::extract::ApiJson;
 use crate::upstream::{Reply, Stage, Target, Upstream};
 use crate::verify::identify;
@@ -51,7 +51,7 @@ pub(crate) async fn projects(
     State(state): State<Arc<AppState>>,
     ApiJson(request): ApiJson<ProjectsRequest>,
 ) -> Result<Json<ProjectsResponse>, Error> {
-    let claims = open_credential(&request.credential, &state.keyring)?;
+    let claims = open_for_browser(&request.credential, &state.keyring, state.credential_ttl)?;
     // The credential is ours, but the allowlist may have shrunk since it was sealed.
     let org = normalize_organization(&claims.org_url, &state.allowed_servers)?;
     let target = Target::new(&org, &state.allowed_servers)?;

@@ -95,14 +95,18 @@ fn generate_key_prints_32_random_bytes() {
 }
 
 fn sealed(key: &SealKey) -> (String, CredentialClaims) {
+    sealed_at(key, 1_790_000_000, Some(4_000_000_000))
+}
+
+fn sealed_at(key: &SealKey, iat: i64, exp: Option<i64>) -> (String, CredentialClaims) {
     let claims = CredentialClaims {
         org: "contoso".into(),
         org_url: "https://dev.azure.com/contoso".into(),
         pat: Pat::new(SECRET),
         user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
         scopes: vec!["vso.code".into(), "vso.project".into()],
-        iat: 1_790_000_000,
-        exp: Some(4_000_000_000),
+        iat,
+        exp,
     };
     let token = Sealer::new(*key.key(), key.kid())
         .unwrap()
@@ -154,6 +158,35 @@ fn open_credential_redacts_the_token_unless_asked() {
         "{stderr}"
     );
     assert!(!stderr.contains(&other), "the key was echoed");
+}
+
+#[test]
+fn open_credential_opens_a_credential_sealed_a_year_ago() {
+    // A vendor's stored credential: issued a year ago, its 30-day browser window long gone.
+    let year_ago = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
+        - 365 * 24 * 60 * 60;
+    let key = SealKey::generate("k1");
+    let key_text = key.to_base64url();
+    for exp in [Some(year_ago + 30 * 24 * 60 * 60), None] {
+        let (token, claims) = sealed_at(&key, year_ago, exp);
+        let (code, stdout, stderr) = run(&[
+            "open-credential",
+            &token,
+            "--seal-key",
+            &key_text,
+            "--show-token",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let opened: CredentialClaims = serde_json::from_value(one_json_line(&stdout)).unwrap();
+        assert_eq!(opened, claims);
+        assert_eq!(opened.pat.expose(), SECRET);
+    }
 }
 
 #[test]
