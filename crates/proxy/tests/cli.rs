@@ -287,6 +287,24 @@ fn node_jose_opens_the_credential() {
     assert_eq!(opened, claims);
     assert_eq!(opened.pat.expose(), SECRET);
 
+    // The recipe opens a stored credential whose `exp` passed long ago, as the Rust API does.
+    let (old_token, old_claims) = sealed_at(&key, 1_700_000_000, Some(1_702_592_000));
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&tools)
+        .arg(&old_token)
+        .arg(key.to_base64url())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "node refused an old credential: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let body: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let opened: CredentialClaims = serde_json::from_value(body["claims"].clone()).unwrap();
+    assert_eq!(opened, old_claims);
+
     // And jose refuses it with another key.
     let output = Command::new("node")
         .arg(&script)
