@@ -2,7 +2,7 @@
 //!
 //! The class itself is the JavaScript snippet `element.js` (Rust cannot extend `HTMLElement`).
 //! The wasm-bindgen glue imports it statically, so it defines the element before the wasm has
-//! loaded; [`define`] then hands it [`mount`], which returns an [`ElementHandle`] that owns the
+//! loaded; [`define`] then hands it `mount`, which returns an [`ElementHandle`] that owns the
 //! Yew app for as long as the element is in the document. Attributes and properties set before
 //! that are read when the element mounts.
 
@@ -49,7 +49,7 @@ pub fn define() -> Result<(), Error> {
         report_panic(&info.to_string());
         previous(info);
     }));
-    // Called once per element for the page's lifetime, so the closure is leaked on purpose.
+    // Every element, present or future, mounts through it: it lives as long as the page.
     let mount =
         Closure::<dyn FnMut(HtmlElement, ShadowRoot) -> JsValue>::new(mount).into_js_value();
     hand_over(mount.unchecked_ref()).map_err(|e| {
