@@ -278,9 +278,15 @@ kind: AzdoRepositoryKind,
  */
 webUrl?: string,
 /**
- * The default branch, e.g. `refs/heads/main`, for Git repositories that have one.
+ * The default branch, e.g. `refs/heads/main`, for Git repositories that have one (an
+ * empty repository has none).
  */
-defaultBranch?: string, };
+defaultBranch?: string,
+/**
+ * Whether an administrator disabled the repository: it is listed, but nothing in it can
+ * be read, so a picker shows it and doesn't let it be selected. Absent when `false`.
+ */
+disabled?: boolean, };
 
 /**
  * Whether a repository is Git or TFVC.

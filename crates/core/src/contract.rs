@@ -234,6 +234,7 @@ pub struct Repository {
     /// Whether an administrator disabled the repository: it is listed, but nothing in it can
     /// be read, so a picker shows it and doesn't let it be selected. Absent when `false`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub disabled: bool,
 }
 

@@ -212,6 +212,8 @@ fn repository(known: bool) -> Repository {
         kind: RepositoryKind::Git,
         web_url: known.then(|| "https://dev.azure.com/contoso/Web/_git/web".into()),
         default_branch: known.then(|| "refs/heads/main".into()),
+        // A disabled repository carries the flag; an enabled one leaves it out.
+        disabled: !known,
     }
 }
 
