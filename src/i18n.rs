@@ -253,6 +253,7 @@ const EN: &[(&str, &str)] = &[
     ("picker.done", "Use this selection"),
     ("picker.git", "Git"),
     ("picker.tfvc", "TFVC"),
+    ("picker.disabled", "Disabled"),
     // English organization errors come from core's `OrgError` Display; these keys exist so hosts
     // can override them, and so the translations have a reference.
     ("org.error.empty", "Enter your Azure DevOps organization: its name, or any URL from it such as https://dev.azure.com/your-org."),

@@ -68,12 +68,17 @@ pub fn picker(props: &PickerProps) -> Html {
                                 RepositoryKind::Git => "picker.git",
                                 RepositoryKind::Tfvc => "picker.tfvc",
                             });
+                            // Azure DevOps answers 404 to every call into a disabled repository.
+                            let disabled = repo.disabled;
                             html! {
-                                <li key={repo.id.clone()}>
+                                <li key={repo.id.clone()} class={classes!(disabled.then_some("disabled"))}>
                                     <label>
-                                        <input type="checkbox" data-repository-id={repo.id.clone()} {checked} {onchange} />
+                                        <input type="checkbox" data-repository-id={repo.id.clone()} {checked} {disabled} {onchange} />
                                         { " " }{ repo.name.clone() }
                                         <span class="badge">{ badge }</span>
+                                        if disabled {
+                                            <span class="badge">{ s.get("picker.disabled") }</span>
+                                        }
                                     </label>
                                 </li>
                             }

@@ -67,6 +67,7 @@ export default {
   "picker.loading": "Projekte werden geladen…",
   "picker.empty": "Keine passenden Projekte.",
   "picker.done": "Diese Auswahl verwenden",
+  "picker.disabled": "Deaktiviert",
   "org.error.empty": "Geben Sie Ihre Azure-DevOps-Organisation ein: ihren Namen oder eine Adresse daraus wie https://dev.azure.com/ihre-org.",
   "org.error.malformed": "Diese Eingabe ist weder ein Organisationsname noch eine lesbare Adresse.",
   "org.error.notAzureDevOps": "{host} ist keine Azure-DevOps-Adresse. Verwenden Sie https://dev.azure.com/ihre-org oder https://ihre-org.visualstudio.com.",

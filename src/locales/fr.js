@@ -67,6 +67,7 @@ export default {
   "picker.loading": "Chargement des projets…",
   "picker.empty": "Aucun projet ne correspond.",
   "picker.done": "Utiliser cette sélection",
+  "picker.disabled": "Désactivé",
   "org.error.empty": "Saisissez votre organisation Azure DevOps : son nom, ou une adresse qui en provient, comme https://dev.azure.com/votre-org.",
   "org.error.malformed": "Ce n’est ni un nom d’organisation ni une adresse lisible.",
   "org.error.notAzureDevOps": "{host} n’est pas une adresse Azure DevOps. Utilisez https://dev.azure.com/votre-org ou https://votre-org.visualstudio.com.",

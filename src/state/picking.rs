@@ -23,6 +23,16 @@ pub struct PickerList {
     pub error: Option<ErrorDetail>,
 }
 
+impl PickerList {
+    /// Whether the repository `id` is listed as disabled by an administrator.
+    pub fn is_disabled(&self, id: &str) -> bool {
+        self.projects
+            .iter()
+            .flat_map(|project| &project.repositories)
+            .any(|repo| repo.id == id && repo.disabled)
+    }
+}
+
 /// Verified; the connection is reported once the person has picked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picking {
@@ -59,10 +69,12 @@ impl Picking {
                 toggle(&mut self.selection.projects, project, |p| &p.id);
                 return self.selection_changed();
             }
-            Action::ToggleRepository(repository) => {
+            // A disabled repository answers 404 to everything, so it can never be selected.
+            Action::ToggleRepository(repository) if !self.list.is_disabled(&repository.id) => {
                 toggle(&mut self.selection.repositories, repository, |r| &r.id);
                 return self.selection_changed();
             }
+            Action::ToggleRepository(_) => {}
             Action::SelectionDone => {
                 let connection = Connection::from(&self.response);
                 return Next::to(Connected::verified(connection)).sending(Outgoing::Connected(

@@ -3,8 +3,8 @@
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, ErrorDetail, Project, ProjectsResponse, RepositoryKind, ScopeState,
-    ScopeStatus, SelectedProject, SelectedRepository, Selection, User, VerifyResponse,
+    ConnectedDetail, ErrorDetail, Project, ProjectsResponse, Repository, RepositoryKind,
+    ScopeState, ScopeStatus, SelectedProject, SelectedRepository, Selection, User, VerifyResponse,
     VerifyingDetail,
 };
 use azdo_connect_core::{AllowedServers, DeploymentType, ErrorCode, OrgError};
@@ -529,6 +529,33 @@ fn picking_toggles_report_the_selection() {
     let (s, events) = s.transition(Action::ToggleRepository(repository));
     assert!(picking_of(&s).selection.repositories.is_empty());
     assert_eq!(events, [Outgoing::SelectionChanged(Selection::default())]);
+}
+
+#[test]
+fn a_disabled_repository_cannot_be_selected() {
+    let s = picking();
+    let id = loading(&s);
+    let mut answer = page(&["Web"], None);
+    let repository = |id: &str, disabled: bool| Repository {
+        id: id.into(),
+        name: id.into(),
+        kind: RepositoryKind::Git,
+        web_url: None,
+        default_branch: None,
+        disabled,
+    };
+    answer.projects[0].repositories = vec![repository("off", true), repository("on", false)];
+    let s = quiet(s, Action::PickerLoaded(id, answer));
+    let pick = |id: &str| SelectedRepository {
+        id: id.into(),
+        name: id.into(),
+        kind: RepositoryKind::Git,
+        project_id: "id-Web".into(),
+    };
+    unchanged(&s, Action::ToggleRepository(pick("off")));
+    let (s, events) = s.transition(Action::ToggleRepository(pick("on")));
+    assert_eq!(events.len(), 1, "an enabled one still toggles");
+    assert_eq!(picking_of(&s).selection.repositories, [pick("on")]);
 }
 
 #[test]
