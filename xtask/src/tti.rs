@@ -8,7 +8,7 @@
 //! markdown that `bench` keeps in `bench/results/README.md`. A measurement, not a test: nothing
 //! here has a threshold.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::package;
