@@ -62,7 +62,8 @@ fn a_contract_answer_reads_as_serde_json_reads_it() {
 
 #[wasm_bindgen_test]
 fn an_off_contract_answer_is_a_protocol_error() {
-    let edits: [(&str, fn(&mut Value)); 6] = [
+    type Edit = (&'static str, fn(&mut Value));
+    let edits: [Edit; 6] = [
         ("a required member is missing", |v| {
             v.as_object_mut().unwrap().remove("credential");
         }),

@@ -196,14 +196,21 @@ fn export_targets(exports: &serde_json::Value) -> Vec<String> {
     }
 }
 
-/// What the browser downloads: the loader, the glue, the element snippet and the wasm.
+/// What the browser downloads for an English page: the loader, the glue, the element snippet
+/// and the wasm. The German and French words (`snippets/…/locales/`) are imported only when
+/// `lang` asks for them.
 pub fn shipped_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = js_files(dir)?
         .into_iter()
-        .filter(|p| !p.ends_with("define.js"))
+        .filter(|p| !p.ends_with("define.js") && !is_locale(p))
         .collect();
     files.push(dir.join(WASM));
     Ok(files)
+}
+
+/// A language module, loaded on demand.
+fn is_locale(path: &Path) -> bool {
+    path.parent().is_some_and(|dir| dir.ends_with("locales"))
 }
 
 fn report_sizes(dir: &Path) -> Result {

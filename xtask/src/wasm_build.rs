@@ -84,7 +84,16 @@ pub fn build_web(package: &str, crate_file: &str, out: &Path) -> Result {
     }
     exec(
         Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            // Modules the Rust code links to (`link_to!`, the de/fr words) become files in
+            // `snippets/` rather than `data:` URLs inlined into the glue: downloaded only when
+            // used, and allowed by a strict CSP's script-src.
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--split-linked-modules",
+            ])
+            .arg("--out-dir")
             .arg(out)
             .args(["--out-name", crate_file])
             .arg(&wasm)
