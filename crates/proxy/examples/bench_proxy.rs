@@ -169,7 +169,7 @@ async fn main() {
     let rss = status_kib("VmHWM:");
 
     println!("## azdo-connect-proxy benchmark ({profile} build, loopback, in-process fake)\n");
-    println!("verify = connectionData, then the vso.code and vso.project probes concurrently\n");
+    println!("verify = connectionData and the vso.code and vso.project probes, all at once\n");
     println!("| measure | 0 ms upstream | 50 ms upstream |");
     println!("|---|---|---|");
     println!(

@@ -144,6 +144,14 @@ fn is_allowed(url: &Url, allowed: &AllowedServers) -> bool {
             .any(|entry| *entry == with_port || *entry == host)
 }
 
+/// The fields the proxy reads from Azure DevOps' JSON error body (a .NET WrappedException).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WrappedError {
+    type_key: Option<String>,
+    message: Option<String>,
+}
+
 /// What an upstream call answered, with a bounded body.
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -179,36 +187,27 @@ impl Reply {
         relevant.contains("has expired")
     }
 
-    /// The `typeKey` of a JSON error body (Azure DevOps' WrappedException), e.g.
-    /// `GitRepositoryNotFoundException`.
-    pub(crate) fn type_key(&self) -> Option<String> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Wrapped {
-            type_key: Option<String>,
-        }
+    /// The `typeKey` and `message` of a JSON error body (Azure DevOps' WrappedException).
+    fn wrapped(&self) -> Option<WrappedError> {
         if !self.is_json() {
             return None;
         }
-        serde_json::from_slice::<Wrapped>(&self.body)
-            .ok()
-            .and_then(|w| w.type_key)
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The `typeKey` of a JSON error body, e.g. `GitRepositoryNotFoundException`.
+    pub(crate) fn type_key(&self) -> Option<String> {
+        self.wrapped()?.type_key
     }
 
     /// The newest api-version the server names when it refuses the requested one: a 400
     /// `VssVersionOutOfRangeException` whose message ends "The latest REST API version this server
     /// supports is 6.0." (Azure DevOps Server's wording).
     pub(crate) fn supported_version(&self) -> Option<ApiVersion> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Wrapped {
-            type_key: Option<String>,
-            message: Option<String>,
-        }
-        if self.status != 400 || !self.is_json() {
+        if self.status != 400 {
             return None;
         }
-        let wrapped: Wrapped = serde_json::from_slice(&self.body).ok()?;
+        let wrapped = self.wrapped()?;
         if wrapped.type_key.as_deref() != Some("VssVersionOutOfRangeException") {
             return None;
         }
@@ -525,6 +524,42 @@ mod tests {
         assert_eq!(
             upstream.route(&onprem).as_str(),
             "http://127.0.0.1:8788/prefix/tfs.local:8080/tfs/Coll/_apis/connectionData"
+        );
+    }
+
+    #[test]
+    fn api_versions_parse_order_and_print() {
+        let v = |s| ApiVersion::parse(s).unwrap();
+        assert!(v("5.0") < v("5.1") && v("5.1") < v("6.0") && v("6.0") < ApiVersion::NEWEST);
+        assert_eq!(v("7.0").query_value(Stage::Preview), "7.0-preview");
+        assert_eq!(v("6.0").query_value(Stage::Released), "6.0");
+        for bad in ["", "6", "6.x", "6.0-preview", "-1.0", "99999999.0"] {
+            assert!(ApiVersion::parse(bad).is_none(), "{bad}");
+        }
+        let refusal = |status, type_key: &str, message: &str| Reply {
+            status,
+            content_type: "application/json; charset=utf-8".into(),
+            retry_after: None,
+            body: serde_json::json!({"typeKey": type_key, "message": message})
+                .to_string()
+                .into_bytes(),
+        };
+        let text = "The requested REST API version of 7.1 is out of range for this server. The latest REST API version this server supports is 6.0.";
+        assert_eq!(
+            refusal(400, "VssVersionOutOfRangeException", text).supported_version(),
+            Some(v("6.0"))
+        );
+        assert_eq!(
+            refusal(400, "OtherException", text).supported_version(),
+            None
+        );
+        assert_eq!(
+            refusal(404, "VssVersionOutOfRangeException", text).supported_version(),
+            None
+        );
+        assert_eq!(
+            refusal(400, "VssVersionOutOfRangeException", "supports is soon.").supported_version(),
+            None
         );
     }
 

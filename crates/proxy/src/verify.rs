@@ -57,12 +57,13 @@ pub(crate) async fn verify(
     let target = Target::new(&org, &state.allowed_servers)?;
 
     // Identity and capabilities in one round trip: a bad token then costs a few extra 401s
-    // upstream, a good one half the latency.
-    let (user, observed) = futures_util::join!(
-        identify(&state.upstream, &target, &request.token),
-        probe(&state.upstream, &target, &request.token, &requested)
-    );
-    let user = user?;
+    // upstream, a good one half the latency. A refused identity ends the verify at once (the
+    // probes still in flight are dropped).
+    let (user, observed) =
+        futures_util::future::try_join(identify(&state.upstream, &target, &request.token), async {
+            Ok(probe(&state.upstream, &target, &request.token, &requested).await)
+        })
+        .await?;
     let statuses: Vec<ScopeStatus> = requested
         .iter()
         .map(|scope| ScopeStatus {

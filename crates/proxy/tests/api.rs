@@ -236,8 +236,13 @@ async fn sign_in_pages_and_redirects_mean_invalid() {
         let reply = h.verify(demo::ORG, token, &["vso.code"]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.code(), "token_invalid");
-        // connectionData and the one probe, at the same time; neither redirect was followed.
-        assert_eq!(h.fake.total_requests(), 2, "the redirect was followed");
+        // connectionData and the one probe start together (the probe is dropped once
+        // connectionData refuses, so it may not arrive); neither redirect was followed.
+        let sent = h.fake.total_requests();
+        assert!(
+            (1..=2).contains(&sent),
+            "{sent} requests: the redirect was followed"
+        );
         assert_eq!(
             hosts(&h),
             BTreeSet::from(["dev.azure.com".to_owned()]),

@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use azdo_connect_core::AllowedServers;
-use azdo_connect_proxy::{router, ProxyConfig, RateLimit, SealKey};
+use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey};
 use serde_json::{json, Value};
 
 use common::{serve, serve_app};
