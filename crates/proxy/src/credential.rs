@@ -134,6 +134,11 @@ pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, 
         .ok_or_else(|| Error::CredentialUnknownKey {
             kid: kid.chars().take(64).collect(),
         })?;
+    // josekit hands an empty IV segment to OpenSSL as "no IV", which panics (found by the
+    // credential_open fuzz target): refuse it as the tampering it is.
+    if token.split('.').nth(2).is_none_or(str::is_empty) {
+        return Err(Error::CredentialTampered);
+    }
     let decrypter = Dir
         .decrypter_from_bytes(key)
         .map_err(|e| Error::Seal(e.to_string()))?;
@@ -233,6 +238,17 @@ mod tests {
         assert!(matches!(
             open_credential(&token, &Keyring::new(&new, &[])),
             Err(Error::CredentialUnknownKey { kid }) if kid == "2025"
+        ));
+    }
+
+    #[test]
+    fn an_empty_iv_is_tampering_not_a_panic() {
+        let key = SealKey::new("fuzz", [7; 32]);
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"dir","enc":"A256GCM","kid":"fuzz"}"#);
+        let token = format!("{header}...vyi6n0a5egZVSc9wr4rV.AAAAAAAAAAAAAAAAAAAAAA");
+        assert!(matches!(
+            open_credential(&token, &Keyring::new(&key, &[])),
+            Err(Error::CredentialTampered)
         ));
     }
 
