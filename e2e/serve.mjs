@@ -88,6 +88,12 @@ const server = createServer(async (req, res) => {
     res.writeHead(405).end();
     return;
   }
+  // Chromium asks every page for an icon; a vendor's portal has one, and a 404 here would be
+  // logged as a console error that the pages' own checks would have to tell apart.
+  if (url.pathname === "/favicon.ico") {
+    res.writeHead(204).end();
+    return;
+  }
   let body;
   try {
     body = file ? await readFile(file) : null;

@@ -5,7 +5,7 @@
 //!
 //! It checks, and exits non-zero unless all hold:
 //! - every request got a typed answer within the deadline plus a margin: a 200 that parses as the
-//!   contract's `VerifyResponse`, or a DESIGN error code with its own HTTP status;
+//!   contract's `VerifyResponse`, or a contract error code with its own HTTP status;
 //! - each token got the answer its fault calls for (or `upstream_timeout`, the deadline's answer,
 //!   which any request may meet on an overloaded machine);
 //! - nothing panicked, the server task is still running and `/healthz` answers after the run;
@@ -33,8 +33,9 @@ use support::{load_average, percentile, status_kib};
 
 mod support;
 
-/// The failure codes DESIGN.md lists for the proxy; anything else is not a typed answer.
-const DESIGN_CODES: [&str; 13] = [
+/// The failure codes `/verify` may answer a fault with (the contract's list, less `internal`,
+/// which a fault must never cause); anything else is not a typed answer.
+const VERIFY_CODES: [&str; 13] = [
     "invalid_request",
     "invalid_organization",
     "host_not_allowed",
@@ -146,7 +147,7 @@ const CASES: [Case; 11] = [
 /// How one request ended.
 #[derive(Debug, Clone)]
 enum Outcome {
-    /// A contract answer: [`VERIFIED`] or a DESIGN error code.
+    /// A contract answer: [`VERIFIED`] or a contract error code.
     Typed(String),
     /// Something that is not the contract (wrong status for the code, unparsable body, ...).
     Untyped(String),
@@ -176,7 +177,7 @@ fn classify(status: u16, body: &[u8]) -> Outcome {
         Err(_) => return Outcome::Untyped(format!("{status} with a non-JSON body")),
     };
     let code = raw["error"]["code"].as_str().unwrap_or_default().to_owned();
-    if !DESIGN_CODES.contains(&code.as_str()) {
+    if !VERIFY_CODES.contains(&code.as_str()) {
         return Outcome::Untyped(format!("{status} with code {code:?}"));
     }
     match serde_json::from_value::<ErrorBody>(raw) {
@@ -539,7 +540,7 @@ async fn main() {
     let invariants: Vec<(&str, bool)> = vec![
         ("requests were made", total > 0),
         (
-            "every answer typed (200 VerifyResponse or a DESIGN code with its status)",
+            "every answer typed (200 VerifyResponse or a contract error code with its status)",
             untyped.is_empty(),
         ),
         (
