@@ -145,10 +145,12 @@ export async function connect(page, organization, token, button = "Connect") {
   await page.getByRole("button", { name: button, exact: true }).click();
 }
 
-/** What the token guidance says next to `vso.code`, and the Connect button's text. */
+/** What the token guidance says next to `vso.code`, once it has its label, and the Connect button's text. */
 export async function guidanceAndButton(page) {
   const scope = page.locator('azdo-connect #required-scopes [data-scope="vso.code"]');
-  await scope.waitFor({ state: "attached", timeout: TIMEOUT.ui });
+  // Labels come from the proxy's /config after the first render; until then the guidance lists
+  // the scope ids, so wait for the label rather than racing it.
+  await scope.filter({ hasNotText: /^\s*vso\.code\b/ }).waitFor({ state: "attached", timeout: TIMEOUT.ui });
   return {
     scope: (await scope.textContent()).trim(),
     button: (await page.locator("azdo-connect #connect").textContent()).trim(),
