@@ -18,7 +18,7 @@ use crate::{package, workspace_root, Result};
 pub fn run() -> Result {
     setup::run(Needs::Tests)?;
     let mut counts = Counts::default();
-    let result = tests(&mut counts);
+    let result = package::build().and_then(|package| tests(&package, &mut counts));
     println!(
         "summary: {} passed, {} failed, {} skipped",
         counts.passed, counts.failed, counts.ignored
@@ -46,10 +46,10 @@ pub struct Served {
     pub apps: PathBuf,
 }
 
-/// Builds the package and runs the end-to-end tests, adding their results to `counts`.
-pub fn tests(counts: &mut Counts) -> Result {
-    let package = package::build()?;
-    let served = serve(&package)?;
+/// Runs the end-to-end tests against the package built into `package`, adding their results to
+/// `counts`.
+pub fn tests(package: &Path, counts: &mut Counts) -> Result {
+    let served = serve(package)?;
     let screenshots = workspace_root().join("target/e2e-screenshots");
     std::fs::create_dir_all(&screenshots)
         .map_err(|e| format!("cannot create {}: {e}", screenshots.display()))?;
@@ -62,7 +62,7 @@ pub fn tests(counts: &mut Counts) -> Result {
         .env("AZDO_E2E_CDN_PATH", &served.cdn_path)
         .env("AZDO_E2E_PROXY_URL", served.stack.proxy_url())
         .env("AZDO_E2E_PROXY_LOG", &served.proxy_log)
-        .env("AZDO_E2E_PACKAGE_DIR", &package)
+        .env("AZDO_E2E_PACKAGE_DIR", package)
         .env("AZDO_E2E_APPS_DIR", &served.apps)
         .env("AZDO_E2E_SCREENSHOTS", &screenshots)
         .env("AZDO_E2E_CHROMIUM", CHROMIUM)

@@ -213,7 +213,7 @@ pub fn run(only: Option<Engine>) -> Result {
     setup::run(Needs::Tests)?;
     let mut counts = Counts::default();
     let engines = only.map_or(Engine::ALL.to_vec(), |e| vec![e]);
-    let result = smoke(&engines, &mut counts);
+    let result = package::build().and_then(|package| smoke(&package, &engines, &mut counts));
     println!(
         "summary: {} passed, {} failed, {} skipped",
         counts.passed, counts.failed, counts.ignored
@@ -221,15 +221,14 @@ pub fn run(only: Option<Engine>) -> Result {
     result
 }
 
-/// Builds the package, serves it, and runs the smoke scenarios in every engine, adding their
-/// results to `counts`.
-pub fn tests(counts: &mut Counts) -> Result {
-    smoke(&Engine::ALL, counts)
+/// Serves the package built into `package` and runs the smoke scenarios in every engine, adding
+/// their results to `counts`.
+pub fn tests(package: &Path, counts: &mut Counts) -> Result {
+    smoke(package, &Engine::ALL, counts)
 }
 
-fn smoke(engines: &[Engine], counts: &mut Counts) -> Result {
-    let package = package::build()?;
-    let served = e2e::serve(&package)?;
+fn smoke(package: &Path, engines: &[Engine], counts: &mut Counts) -> Result {
+    let served = e2e::serve(package)?;
     let out = workspace_root().join("target/e2e/engines");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let runtime = tokio::runtime::Builder::new_current_thread()

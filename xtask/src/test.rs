@@ -66,11 +66,17 @@ pub fn run() -> Result {
     let (result, browser) = browser_tests();
     counts.add(browser);
     check("browser tests", result);
-    check("end-to-end tests", crate::e2e::tests(&mut counts));
-    check(
-        "smoke in Firefox and WebKit",
-        crate::engines::tests(&mut counts),
-    );
+    // One package build serves the chromium suite and the other engines' smoke.
+    match crate::package::build() {
+        Ok(package) => {
+            check("end-to-end tests", crate::e2e::tests(&package, &mut counts));
+            check(
+                "smoke in Firefox and WebKit",
+                crate::engines::tests(&package, &mut counts),
+            );
+        }
+        Err(e) => check("package for the end-to-end tests", Err(e)),
+    }
 
     println!(
         "\nxtask test finished in {:.0} s; failed steps: {}",
