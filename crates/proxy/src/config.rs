@@ -10,6 +10,8 @@ use rand::RngCore as _;
 use url::Url;
 
 use crate::client_ip::ClientIpSource;
+use crate::readiness::Draining;
+use crate::store_url::StoreUrl;
 use crate::Error;
 
 /// A 256-bit key that seals credentials (JWE `dir` + `A256GCM`), with the key id written in the
@@ -134,6 +136,12 @@ pub struct ProxyConfig {
     pub max_body_bytes: usize,
     /// How long the proxy accepts a credential back on `POST {base}/projects`. Default 30 days.
     pub credential_ttl: Duration,
+    /// Where short-lived state every instance must share lives (rate-limit counters, sign-in
+    /// flows). [`StoreUrl::Memory`] (the default) suits one instance; several instances behind a
+    /// load balancer share one Redis.
+    pub store: StoreUrl,
+    /// Set it when shutting down: `GET /readyz` then answers 503. The default is never set.
+    pub draining: Draining,
 }
 
 impl Default for ProxyConfig {
@@ -151,6 +159,8 @@ impl Default for ProxyConfig {
             client_ip_source: ClientIpSource::Peer,
             max_body_bytes: 16 * 1024,
             credential_ttl: Duration::from_secs(30 * 24 * 60 * 60),
+            store: StoreUrl::Memory,
+            draining: Draining::new(),
         }
     }
 }

@@ -68,6 +68,14 @@ pub enum Error {
     Config(String),
     /// The demo connection store (`serve --demo`) could not read or write its database.
     Storage(String),
+    /// The shared store (`--store redis://…`) did not answer within its bound; answered as
+    /// `upstream_unavailable` without naming the store, whose address is for the log only.
+    StoreUnavailable {
+        /// The store's URL, password redacted.
+        store: String,
+        /// What went wrong, for the log.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -84,7 +92,9 @@ impl Error {
             Error::OrganizationNotFound => ErrorCode::OrganizationNotFound,
             Error::MissingScopes { .. } => ErrorCode::MissingScopes,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
-            Error::UpstreamUnavailable(_) => ErrorCode::UpstreamUnavailable,
+            Error::UpstreamUnavailable(_) | Error::StoreUnavailable { .. } => {
+                ErrorCode::UpstreamUnavailable
+            }
             Error::UpstreamTimeout => ErrorCode::UpstreamTimeout,
             Error::ForbiddenOrigin(_) => ErrorCode::ForbiddenOrigin,
             Error::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
@@ -116,6 +126,9 @@ impl Error {
         match self {
             Error::Seal(_) | Error::Config(_) | Error::Storage(_) => {
                 "The connection service failed unexpectedly. Try again later.".to_owned()
+            }
+            Error::StoreUnavailable { .. } => {
+                "The connection service cannot reach its shared store right now. Try again in a few seconds.".to_owned()
             }
             other => other.to_string(),
         }
@@ -168,6 +181,9 @@ impl fmt::Display for Error {
             Error::Seal(m) => write!(f, "sealing the credential failed: {m}"),
             Error::Config(m) => write!(f, "invalid proxy configuration: {m}"),
             Error::Storage(m) => write!(f, "the demo connection store failed: {m}"),
+            Error::StoreUnavailable { store, reason } => {
+                write!(f, "the shared store {store} cannot be reached: {reason}")
+            }
         }
     }
 }

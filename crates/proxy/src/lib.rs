@@ -14,6 +14,7 @@
 //! | `GET {base}/config` | on-prem allowlist, scope catalogue, limits |
 //! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
 //! | `GET /healthz` | liveness |
+//! | `GET /readyz` | readiness: 503 while shutting down or while the shared store cannot be reached |
 //!
 //! Features (both on by default, so `cargo install` and `cargo build` give the binary):
 //!
@@ -27,6 +28,9 @@
 //! The rate limit of the `POST` endpoints counts per client IP address, read from the source
 //! [`ProxyConfig::client_ip_source`] names: the TCP peer by default, or behind a reverse proxy
 //! the header it sets ([`ClientIpSource`]).
+//!
+//! Several instances behind a load balancer share their rate-limit counters (and sign-in flows)
+//! through [`ProxyConfig::store`]: [`StoreUrl::Redis`].
 //!
 //! The token only ever lives in a redacted [`Pat`](azdo_connect_core::Pat); it becomes an
 //! `Authorization` header (marked sensitive) at the moment a request to Azure DevOps is sent, and
@@ -49,8 +53,12 @@ mod extract;
 mod openapi;
 mod origin;
 mod projects;
+mod rate_limit_redis;
+mod readiness;
+mod redis_connection;
 mod routes;
 mod security;
+mod store_url;
 mod upstream;
 mod verify;
 
@@ -61,9 +69,11 @@ pub use credential::{open_credential, Keyring, Sealer};
 pub use demo_store::{DemoStore, StoredConnection};
 pub use error::Error;
 pub use origin::CSRF_HEADER;
+pub use readiness::Draining;
 pub use routes::router;
 #[cfg(feature = "demo")]
 pub use routes::router_with_demo;
+pub use store_url::StoreUrl;
 
 /// What every handler shares.
 #[derive(Debug)]

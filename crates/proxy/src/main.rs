@@ -7,7 +7,7 @@ use std::time::Duration;
 use azdo_connect_core::contract::ErrorBody;
 use azdo_connect_core::{normalize_organization, AllowedServers};
 use azdo_connect_proxy::{
-    open_credential, router, ClientIpSource, Keyring, ProxyConfig, RateLimit, SealKey,
+    open_credential, router, ClientIpSource, Keyring, ProxyConfig, RateLimit, SealKey, StoreUrl,
 };
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -178,6 +178,28 @@ struct ServeArgs {
         value_parser = client_ip_source_parser(),
     )]
     client_ip_source: ClientIpSource,
+    /// Where short-lived state shared by every instance lives (rate-limit counters, sign-in
+    /// flows): `memory` (one instance) or `redis://[:password@]host:port[/db]` (`rediss://` for
+    /// TLS), which every instance behind the load balancer must name alike.
+    // Read as text and parsed by the library, whose errors never repeat a password (clap's would
+    // quote the whole value).
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_STORE",
+        value_name = "URL",
+        default_value = "memory",
+        hide_env_values = true
+    )]
+    store: String,
+    /// On SIGTERM or Ctrl-C: stop accepting connections, turn /readyz to 503, and give requests
+    /// in flight this many seconds to finish before exiting. Keep it above the verify deadline.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_SHUTDOWN_GRACE",
+        default_value_t = 20,
+        value_name = "SECONDS"
+    )]
+    shutdown_grace: u64,
     /// The largest request body accepted, in bytes.
     #[arg(
         long,
@@ -339,6 +361,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         );
         SealKey::generate(args.key.key_id.clone())
     });
+    let store = match StoreUrl::parse(&args.store) {
+        Ok(store) => store,
+        Err(error) => {
+            tracing::error!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = ProxyConfig {
         upstream_override: args.upstream_override,
         seal_key,
@@ -354,8 +383,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         },
         max_body_bytes: args.max_body_bytes,
         client_ip_source: args.client_ip_source,
+        store,
         ..ProxyConfig::default()
     };
+    let grace = Duration::from_secs(args.shutdown_grace);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -370,7 +401,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let demo = args.demo.then_some(args.demo_db);
     #[cfg(not(feature = "demo"))]
     let demo = None;
-    match runtime.block_on(run(config, args.bind, demo)) {
+    match runtime.block_on(run(config, args.bind, demo, grace)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
@@ -383,12 +414,15 @@ async fn run(
     config: ProxyConfig,
     bind: SocketAddr,
     demo_db: Option<std::path::PathBuf>,
+    grace: Duration,
 ) -> Result<(), String> {
     if let Some(url) = &config.upstream_override {
         tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
     }
     let base = config.base_path.clone();
     let client_ip_source = config.client_ip_source;
+    let store = config.store.clone();
+    let draining = config.draining.clone();
     let app = match demo_db {
         None => router(config),
         #[cfg(feature = "demo")]
@@ -405,18 +439,38 @@ async fn run(
         .await
         .map_err(|e| format!("could not listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(addr = %local, base = %base, client_ip_source = %client_ip_source, "azdo-connect-proxy listening");
-    axum::serve(
+    tracing::info!(addr = %local, base = %base, client_ip_source = %client_ip_source, store = %store, "azdo-connect-proxy listening");
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        draining.start();
+        tracing::info!(
+            grace_seconds = grace.as_secs(),
+            "shutting down: no new connections; finishing the requests in flight"
+        );
+        let _ = stopping.send(true);
+    });
+    // axum waits for every connection to finish; the grace period bounds that wait.
+    let grace_over = async move {
+        let _ = stopped.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.map_err(|e| e.to_string())?,
+        () = grace_over => tracing::warn!(
+            grace_seconds = grace.as_secs(),
+            "requests still in flight when the shutdown grace period ended; they are cut off"
+        ),
+    }
     tracing::info!("stopped");
     Ok(())
 }
 
+/// SIGTERM (what service managers and orchestrators send) or Ctrl-C.
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -436,5 +490,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

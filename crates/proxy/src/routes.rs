@@ -17,12 +17,14 @@ use utoipa_axum::routes;
 use crate::credential::{Keyring, Sealer};
 use crate::extract::BodyLimit;
 use crate::origin::Origins;
+use crate::readiness::Readiness;
+use crate::redis_connection::RedisConnection;
 use crate::security;
 use crate::upstream::Upstream;
 use crate::{AppState, Error, ProxyConfig};
 
 /// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `GET {base}/config`,
-/// `GET {base}/openapi.json` and `GET /healthz`.
+/// `GET {base}/openapi.json`, `GET /healthz` and `GET /readyz`.
 ///
 /// Mount it in your own axum app with `Router::merge` (it already carries its base path), or serve
 /// it alone. The `POST` endpoints are rate limited per client IP address, which axum only knows
@@ -44,7 +46,8 @@ use crate::{AppState, Error, ProxyConfig};
 ///
 /// # Errors
 /// [`Error::Config`] when the configuration is invalid (a base path without a leading `/`, a zero
-/// rate limit or timeout, an unparsable allowed origin, a non-http upstream override).
+/// rate limit or timeout, an unparsable allowed origin, a non-http upstream override). A Redis
+/// store is not contacted here: `GET /readyz` reports whether it can be reached.
 pub fn router(config: ProxyConfig) -> Result<Router, Error> {
     build(config, Router::new())
 }
@@ -69,6 +72,10 @@ pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<
 fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Error> {
     let base = config.validate()?;
     let origins = Origins::new(&config.allowed_origins);
+    let shared = match &config.store {
+        crate::StoreUrl::Memory => None,
+        store => Some(Arc::new(RedisConnection::new(store)?)),
+    };
 
     // Layers listed last run first: the deadline sits inside the rate limit so a refused request
     // costs nothing, and the body limit applies to the extractor inside the handler.
@@ -78,11 +85,8 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         .route_layer(from_fn_with_state(
             config.verify_timeout,
             security::deadline,
-        ))
-        .route_layer(security::rate_limit_layer(
-            config.rate_limit,
-            config.client_ip_source,
-        )?)
+        ));
+    let calls = security::rate_limited(calls, &config, shared.clone())?
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(Extension(BodyLimit(config.max_body_bytes)));
     let api = OpenApiRouter::default()
@@ -92,7 +96,9 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         .merge(OpenApiRouter::from(extra))
         .layer(from_fn_with_state(origins.clone(), security::guard))
         .layer(origins.cors());
-    let app = OpenApiRouter::with_openapi(crate::openapi::frame()).routes(routes!(healthz));
+    let app = OpenApiRouter::with_openapi(crate::openapi::frame())
+        .routes(routes!(healthz))
+        .routes(routes!(crate::readiness::readyz));
     let (app, openapi) = if base.is_empty() {
         app.merge(api)
     } else {
@@ -120,13 +126,21 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         openapi: serde_json::to_string(&openapi)
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
     });
-    Ok(app.with_state(state).layer(from_fn(no_store)).layer(
-        // One line per request at INFO (method, path, status, latency); never headers or
-        // bodies, which carry the token and the credential.
-        TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-            .on_response(DefaultOnResponse::new().level(Level::INFO)),
-    ))
+    let readiness = Readiness {
+        draining: config.draining.clone(),
+        store: shared,
+    };
+    Ok(app
+        .with_state(state)
+        .layer(Extension(readiness))
+        .layer(from_fn(no_store))
+        .layer(
+            // One line per request at INFO (method, path, status, latency); never headers or
+            // bodies, which carry the token and the credential.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        ))
 }
 
 /// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.

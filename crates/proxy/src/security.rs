@@ -1,5 +1,6 @@
-//! Cross-cutting request guards: the origin and CSRF checks, per-client rate limiting, and the
-//! request deadline.
+//! Cross-cutting request guards: the origin and CSRF checks, per-client rate limiting (in memory
+//! with `governor`, or shared through Redis by [`crate::rate_limit_redis`]), and the request
+//! deadline.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -12,11 +13,14 @@ use axum::response::{IntoResponse, Response};
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::client_ip::ClientIpSource;
 use crate::config::RateLimit;
 use crate::origin::{is_same_origin, Origins, CSRF_HEADER};
-use crate::Error;
+use crate::rate_limit_redis::{self, RedisRateLimit};
+use crate::redis_connection::RedisConnection;
+use crate::{Error, ProxyConfig};
 
 /// Refuses a request whose `Origin` is present and neither allowed nor the proxy's own origin
 /// (403 `forbidden_origin`), then requires `X-Azdo-Connect: 1` on every `POST` (400
@@ -82,9 +86,35 @@ impl KeyExtractor for ClientKey {
     }
 }
 
+/// Puts `routes` behind the per-client rate limit: counted in this process (`shared` is `None`,
+/// the memory store), or in the shared Redis so that every instance counts against one limit.
+pub(crate) fn rate_limited<S>(
+    routes: OpenApiRouter<S>,
+    config: &ProxyConfig,
+    shared: Option<Arc<RedisConnection>>,
+) -> Result<OpenApiRouter<S>, Error>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    Ok(match shared {
+        None => routes.route_layer(rate_limit_layer(
+            config.rate_limit,
+            config.client_ip_source,
+        )?),
+        Some(redis) => routes.route_layer(axum::middleware::from_fn_with_state(
+            Arc::new(RedisRateLimit::new(
+                redis,
+                config.rate_limit,
+                config.client_ip_source,
+            )),
+            rate_limit_redis::limit,
+        )),
+    })
+}
+
 /// The rate limit layer, keyed by `source`, answering 429 `rate_limited` with `Retry-After`, and
 /// 400 `invalid_request` when `source` is a header the request lacks.
-pub(crate) fn rate_limit_layer(
+fn rate_limit_layer(
     limit: RateLimit,
     source: ClientIpSource,
 ) -> Result<GovernorLayer<ClientKey, governor::middleware::NoOpMiddleware, axum::body::Body>, Error>
