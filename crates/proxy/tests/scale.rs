@@ -250,3 +250,279 @@ async fn readyz_is_in_the_openapi_document_once() {
     assert_eq!(body.matches("\"/readyz\"").count(), 1);
     proxies.stop().await;
 }
+
+/// The `azdo-connect-proxy` binary, run as a service manager runs it.
+#[cfg(feature = "cli")]
+mod binary {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Child, Command, ExitStatus, Stdio};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// A running `azdo-connect-proxy serve` and its log lines (JSON, stderr).
+    pub struct Proxy {
+        child: Child,
+        /// `http://127.0.0.1:PORT`.
+        pub origin: String,
+        log: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Proxy {
+        /// Starts `serve --bind 127.0.0.1:0 --log-format json` plus `args`; waits for the
+        /// "listening" line and reads the address from it.
+        pub fn start(args: &[&str]) -> Proxy {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
+                .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+                .args(args)
+                .env_remove("AZDO_CONNECT_SEAL_KEY")
+                .env_remove("AZDO_CONNECT_STORE")
+                .env("RUST_LOG", "info")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the binary runs");
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+            let stderr = child.stderr.take().unwrap();
+            let lines = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if let Ok(entry) = serde_json::from_str::<serde_json::Value>(&line) {
+                        if let Some(addr) = entry["fields"]["addr"].as_str() {
+                            let _ = addr_tx.send(addr.to_owned());
+                        }
+                    }
+                    lines.lock().unwrap().push(line);
+                }
+            });
+            let addr = match addr_rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(addr) => addr,
+                Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("the proxy did not start: {:?}", log.lock().unwrap());
+                }
+            };
+            Proxy {
+                child,
+                origin: format!("http://{addr}"),
+                log,
+            }
+        }
+
+        /// Sends SIGTERM, as systemd, Docker and Kubernetes do to stop a service.
+        pub fn terminate(&self) {
+            let status = Command::new("kill")
+                .args(["-TERM", &self.child.id().to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(status.success());
+        }
+
+        /// Waits (bounded) for the process to exit.
+        pub fn wait(&mut self, bound: Duration) -> ExitStatus {
+            let deadline = Instant::now() + bound;
+            loop {
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    return status;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the proxy did not exit within {bound:?}: {:?}",
+                    self.log()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+
+        /// Every log line so far.
+        pub fn log(&self) -> String {
+            self.log.lock().unwrap().join("\n")
+        }
+    }
+
+    impl Drop for Proxy {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
+async fn slow_fake(latency_ms: u64) -> FakeAzureDevOps {
+    let mut fixture = Fixture::demo();
+    for org in &mut fixture.organizations {
+        org.faults.latency_ms = latency_ms;
+    }
+    FakeAzureDevOps::start(fixture).await.unwrap()
+}
+
+#[cfg(feature = "cli")]
+fn verify_request(
+    client: &reqwest::Client,
+    origin: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    client
+        .post(format!("{origin}/api/azdo/verify"))
+        .header("x-azdo-connect", "1")
+        .json(&json!({"organization": demo::ORG, "token": demo::FULL}))
+        .send()
+}
+
+/// Waits (bounded) until the fake has seen `count` requests: the verifies are in flight.
+#[cfg(feature = "cli")]
+async fn wait_for_upstream_requests(fake: &FakeAzureDevOps, count: u64) {
+    for _ in 0..500 {
+        if fake.total_requests() >= count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the verifies never reached the fake");
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn sigterm_finishes_in_flight_verifies_refuses_new_connections_and_exits_0() {
+    const IN_FLIGHT: usize = 5;
+    let fake = slow_fake(1_500).await;
+    let upstream = fake.base_url();
+    let mut proxy = binary::Proxy::start(&[
+        "--upstream-override",
+        &upstream,
+        "--verify-timeout-ms",
+        "10000",
+    ]);
+    let client = reqwest::Client::builder()
+        .timeout(REQUEST_BOUND)
+        .build()
+        .unwrap();
+    let verifies: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| tokio::spawn(verify_request(&client, &proxy.origin)))
+        .collect();
+    // Each verify asks for connectionData at least: all five are past the proxy's front door.
+    wait_for_upstream_requests(&fake, IN_FLIGHT as u64).await;
+
+    proxy.terminate();
+    // Once the signal is handled the listener is closed: a new client cannot connect.
+    let addr = proxy.origin.trim_start_matches("http://").to_owned();
+    let mut refused = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if tokio::net::TcpStream::connect(&addr).await.is_err() {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "the proxy still accepts connections after SIGTERM");
+
+    for verify in verifies {
+        let response = verify
+            .await
+            .unwrap()
+            .expect("an in-flight verify gets its answer");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["credential"].is_string(), "{body}");
+    }
+    let status = proxy.wait(Duration::from_secs(20));
+    assert_eq!(status.code(), Some(0), "{}", proxy.log());
+    let log = proxy.log();
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("\"stopped\""), "{log}");
+    fake.shutdown().await;
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_shutdown_grace_bounds_the_wait_for_requests_in_flight() {
+    let fake = slow_fake(4_000).await;
+    let upstream = fake.base_url();
+    let mut proxy = binary::Proxy::start(&[
+        "--upstream-override",
+        &upstream,
+        "--verify-timeout-ms",
+        "10000",
+        "--shutdown-grace",
+        "1",
+    ]);
+    let client = reqwest::Client::builder()
+        .timeout(REQUEST_BOUND)
+        .build()
+        .unwrap();
+    let stuck = tokio::spawn(verify_request(&client, &proxy.origin));
+    wait_for_upstream_requests(&fake, 1).await;
+    proxy.terminate();
+    // The upstream answer is 4 s away; the grace is 1 s: the process exits first, still 0.
+    let status = proxy.wait(Duration::from_secs(3));
+    assert_eq!(status.code(), Some(0), "{}", proxy.log());
+    assert!(
+        proxy.log().contains("shutdown grace period ended"),
+        "{}",
+        proxy.log()
+    );
+    assert!(
+        stuck.await.unwrap().is_err(),
+        "the cut request has no answer"
+    );
+    fake.shutdown().await;
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test]
+async fn the_redis_password_never_reaches_the_log() {
+    const PASSWORD: &str = "pw-Zq8xK2-never-logged";
+    let mut redis = RedisServer::start_with_password(Some(PASSWORD));
+    let fake = FakeAzureDevOps::start(Fixture::demo()).await.unwrap();
+    let upstream = fake.base_url();
+    let url = redis.url();
+    let mut proxy = binary::Proxy::start(&["--upstream-override", &upstream, "--store", &url]);
+    let client = reqwest::Client::builder()
+        .timeout(REQUEST_BOUND)
+        .build()
+        .unwrap();
+    let ok = verify_request(&client, &proxy.origin).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+
+    redis.stop();
+    let down = into_reply(verify_request(&client, &proxy.origin).await.unwrap()).await;
+    assert_eq!(down.code(), "upstream_unavailable");
+    let ready = client
+        .get(format!("{}/readyz", proxy.origin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    proxy.terminate();
+    assert_eq!(proxy.wait(Duration::from_secs(20)).code(), Some(0));
+
+    let log = proxy.log();
+    assert!(log.contains("the shared store cannot be reached"), "{log}");
+    assert!(
+        log.contains(&format!("redis://:***@127.0.0.1:{}", redis.port())),
+        "{log}"
+    );
+    assert!(!log.contains(PASSWORD), "{log}");
+    fake.shutdown().await;
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn an_unusable_store_url_stops_start_up_without_repeating_its_password() {
+    for bad in [
+        "memcached://:pw-Zq8xK2@127.0.0.1:11211",
+        "redis://:pw-Zq8xK2@",
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--store", bad])
+            .env_remove("AZDO_CONNECT_SEAL_KEY")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{bad}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--store"), "{bad}: {stderr}");
+        assert!(!stderr.contains("pw-Zq8xK2"), "{bad}: {stderr}");
+    }
+}
