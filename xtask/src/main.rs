@@ -32,8 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium, Firefox ESR,
-    /// geckodriver, WebKitGTK's driver and MiniBrowser, Xvfb), idempotently.
+    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium, redis-server,
+    /// Firefox ESR, geckodriver, WebKitGTK's driver and MiniBrowser, Xvfb), idempotently.
     Setup {
         /// Also install what the demo needs (trunk).
         #[arg(long)]

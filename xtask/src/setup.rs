@@ -28,6 +28,7 @@ pub fn run(needs: Needs) -> Result {
     wasm_bindgen_cli()?;
     npm_tools()?;
     chromium()?;
+    redis_server()?;
     other_engines()?;
     geckodriver()?;
     if needs == Needs::Demo {
@@ -187,6 +188,38 @@ fn chromium() -> Result {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Debian's Redis, which the proxy's shared-store tests and `bench scale` start on free loopback
+/// ports (never the system service's 6379).
+pub const REDIS_SERVER: &str = "redis-server";
+
+/// `redis-server` 6.2 or later: the shared flow store takes records with `GETDEL`. Debian's
+/// security updates replace it in place, so it is not pinned.
+fn redis_server() -> Result {
+    step("redis-server (Debian)");
+    let installed = output(Command::new(REDIS_SERVER).arg("--version"));
+    if let Some(version) = installed.as_deref().and_then(redis_version) {
+        if version >= (6, 2) {
+            println!(
+                "    already installed: redis-server {}.{}",
+                version.0, version.1
+            );
+            return Ok(());
+        }
+        println!(
+            "    redis-server {}.{} lacks GETDEL; upgrading",
+            version.0, version.1
+        );
+    }
+    apt_install(&["--no-install-recommends", "redis-server"])
+}
+
+/// `(major, minor)` from `Redis server v=7.0.15 sha=… bits=64 build=…`.
+fn redis_version(line: &str) -> Option<(u32, u32)> {
+    let version = line.split_whitespace().find_map(|w| w.strip_prefix("v="))?;
+    let mut parts = version.split('.').map(|p| p.parse().ok());
+    Some((parts.next()??, parts.next()??))
+}
+
 /// `apt-get update` then `apt-get install` of Debian packages, through sudo unless root.
 fn apt_install(packages: &[&str]) -> Result {
     let apt = |args: &[&str]| -> Result {
@@ -298,6 +331,16 @@ mod tests {
             Some(156)
         );
         assert_eq!(major("no version here"), None);
+    }
+
+    #[test]
+    fn reads_the_redis_server_version() {
+        assert_eq!(
+            redis_version("Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c971a948f0"),
+            Some((7, 0))
+        );
+        assert_eq!(redis_version("Redis server v=6.2.14 sha=0"), Some((6, 2)));
+        assert_eq!(redis_version("redis-server: command not found"), None);
     }
 
     #[test]
