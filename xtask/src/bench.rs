@@ -1,4 +1,4 @@
-//! `cargo xtask bench [proxy|faults|size|tti]`: measurements, built in release because they
+//! `cargo xtask bench [proxy|faults|scale|size|tti]`: measurements, built in release because they
 //! are measurements. The proxy's benchmarks are examples of `azdo-connect-proxy` that print
 //! markdown tables and write their figures to `bench/results/*.json`; the widget's (`size`, and
 //! `tti` in [`crate::tti`]) run in this process. The tables are also kept in their own section
@@ -28,6 +28,9 @@ pub enum Which {
         #[arg(long, default_value_t = 30)]
         seconds: u64,
     },
+    /// Verify latency and throughput of 1 and 3 instances sharing a real Redis, against the
+    /// memory store: bench/results/scale.json.
+    Scale,
     /// What a browser downloads for the widget (raw, gzip -9, brotli) against its budget (1.5x a bare
     /// Yew page, gzip), as `cargo xtask size`: bench/results/size.json.
     Size,
@@ -42,13 +45,14 @@ pub enum Which {
 
 impl Which {
     /// Every benchmark with its defaults, in the order `cargo xtask bench` runs them.
-    fn all() -> [Which; 4] {
+    fn all() -> [Which; 5] {
         [
             Which::Proxy,
             Which::Faults {
                 clients: 200,
                 seconds: 30,
             },
+            Which::Scale,
             Which::Size,
             Which::Tti {
                 runs: crate::tti::DEFAULT_RUNS,
@@ -60,6 +64,7 @@ impl Which {
         match self {
             Which::Proxy => "proxy",
             Which::Faults { .. } => "faults",
+            Which::Scale => "scale",
             Which::Size => "size",
             Which::Tti { .. } => "tti",
         }
@@ -80,6 +85,9 @@ impl Which {
                     .arg(clients.to_string())
                     .arg("--seconds")
                     .arg(seconds.to_string());
+            }
+            Which::Scale => {
+                cmd.arg("bench_scale");
             }
             Which::Size | Which::Tti { .. } => return None,
         }

@@ -1,0 +1,226 @@
+//! What sharing state through Redis costs (`--store redis://…`), all on loopback: verify
+//! latency (median, p99) of one instance with the memory store and with a real `redis-server`,
+//! the difference being the shared rate limit's round trip; then verify throughput with 64
+//! concurrent clients for one instance on each store and for three instances sharing one Redis,
+//! the clients spread round-robin. Proxies, fake, Redis and load generator share the machine's
+//! cores, so three instances show the overhead of sharing, not a speed-up. Prints a markdown
+//! table and writes `bench/results/scale.json` at the workspace root.
+//!
+//! `cargo run -p azdo-connect-proxy --example bench_scale [--release]` (needs `redis-server`,
+//! which `cargo xtask setup` installs).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
+use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey, StoreUrl};
+use serde_json::json;
+use support::{load_average, percentile};
+
+#[path = "../tests/redis_server/mod.rs"]
+mod redis_server;
+mod support;
+
+const CONCURRENCY: usize = 64;
+const THROUGHPUT_WINDOW: Duration = Duration::from_secs(10);
+const LATENCY_SAMPLES: usize = 300;
+
+struct Instances {
+    urls: Vec<String>,
+    servers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Instances {
+    async fn start(count: usize, fake: &FakeAzureDevOps, store: &StoreUrl) -> Instances {
+        let key = SealKey::generate("bench");
+        let mut urls = Vec::new();
+        let mut servers = Vec::new();
+        for _ in 0..count {
+            let config = ProxyConfig {
+                upstream_override: Some(fake.base_url().parse().expect("fake URL")),
+                seal_key: key.clone(),
+                // Counted on every request, never reached: the cost measured is the counting.
+                rate_limit: RateLimit {
+                    per_minute: u32::MAX / 2,
+                    burst: u32::MAX / 2,
+                },
+                store: store.clone(),
+                ..ProxyConfig::default()
+            };
+            let (addr, server): (SocketAddr, _) = support::serve(config).await;
+            urls.push(format!("http://{addr}/api/azdo/verify"));
+            servers.push(server);
+        }
+        Instances { urls, servers }
+    }
+
+    async fn stop(self) {
+        for server in self.servers {
+            server.abort();
+            let _ = server.await;
+        }
+    }
+}
+
+async fn verify_once(client: &reqwest::Client, url: &str) -> Duration {
+    let started = Instant::now();
+    let response = client
+        .post(url)
+        .header("x-azdo-connect", "1")
+        .json(&json!({"organization": demo::ORG, "token": demo::FULL, "requiredScopes": ["vso.code"]}))
+        .send()
+        .await
+        .expect("proxy answers");
+    assert_eq!(response.status(), 200, "verify failed");
+    response.bytes().await.expect("body");
+    started.elapsed()
+}
+
+struct Latency {
+    median: Duration,
+    p99: Duration,
+}
+
+async fn latency(fake: &FakeAzureDevOps, store: &StoreUrl) -> Latency {
+    let instances = Instances::start(1, fake, store).await;
+    let client = reqwest::Client::new();
+    for _ in 0..10 {
+        verify_once(&client, &instances.urls[0]).await;
+    }
+    let mut samples = Vec::with_capacity(LATENCY_SAMPLES);
+    for _ in 0..LATENCY_SAMPLES {
+        samples.push(verify_once(&client, &instances.urls[0]).await);
+    }
+    samples.sort();
+    instances.stop().await;
+    Latency {
+        median: percentile(&samples, 0.5),
+        p99: percentile(&samples, 0.99),
+    }
+}
+
+async fn throughput(fake: &FakeAzureDevOps, store: &StoreUrl, count: usize) -> f64 {
+    let instances = Instances::start(count, fake, store).await;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .expect("client");
+    let urls = Arc::new(instances.urls.clone());
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + THROUGHPUT_WINDOW;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let (client, urls, next, done) =
+                (client.clone(), urls.clone(), next.clone(), done.clone());
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    // Round-robin, as a load balancer spreads requests.
+                    let url = &urls[next.fetch_add(1, Ordering::Relaxed) % urls.len()];
+                    verify_once(&client, url).await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    let per_second = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    instances.stop().await;
+    per_second
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let redis = redis_server::RedisServer::start();
+    let shared = StoreUrl::parse(&redis.url()).expect("redis URL");
+    let fake = FakeAzureDevOps::start(Fixture::demo())
+        .await
+        .expect("fake starts");
+
+    let memory_latency = latency(&fake, &StoreUrl::Memory).await;
+    let redis_latency = latency(&fake, &shared).await;
+    let memory_1 = throughput(&fake, &StoreUrl::Memory, 1).await;
+    let redis_1 = throughput(&fake, &shared, 1).await;
+    let redis_3 = throughput(&fake, &shared, 3).await;
+    fake.shutdown().await;
+    drop(redis);
+
+    let added = redis_latency.median.as_secs_f64() - memory_latency.median.as_secs_f64();
+    let added_ms = (added * 1000.0 * 1000.0).round() / 1000.0;
+    let overhead = |rate: f64| ((1.0 - rate / memory_1) * 1000.0).round() / 10.0;
+
+    println!("## Several instances sharing Redis ({profile} build, loopback, in-process fake and proxies)\n");
+    println!(
+        "verify = connectionData and the vso.code probe; every request counted by the rate limit\n"
+    );
+    println!("| measure | memory store | Redis store |");
+    println!("|---|---|---|");
+    println!(
+        "| verify median, 1 instance (ms) | {} | {} |",
+        ms(memory_latency.median),
+        ms(redis_latency.median)
+    );
+    println!(
+        "| verify p99, 1 instance (ms) | {} | {} |",
+        ms(memory_latency.p99),
+        ms(redis_latency.p99)
+    );
+    println!("| added by the shared rate limit, median (ms) | — | {added_ms} |");
+    println!(
+        "| throughput, 1 instance, {CONCURRENCY} clients, {} s (verifies/s) | {memory_1:.0} | {redis_1:.0} ({}% less) |",
+        THROUGHPUT_WINDOW.as_secs(),
+        overhead(redis_1)
+    );
+    println!(
+        "| throughput, 3 instances round-robin (verifies/s) | — | {redis_3:.0} ({}% less than 1 instance on memory) |",
+        overhead(redis_3)
+    );
+
+    let report = json!({
+        "profile": profile,
+        "latencySamples": LATENCY_SAMPLES,
+        "latencyMs": {
+            "memory": {"median": ms(memory_latency.median), "p99": ms(memory_latency.p99)},
+            "redis": {"median": ms(redis_latency.median), "p99": ms(redis_latency.p99)},
+            "addedBySharedStoreMedian": added_ms,
+        },
+        "throughput": {
+            "concurrency": CONCURRENCY,
+            "windowSeconds": THROUGHPUT_WINDOW.as_secs(),
+            "verifiesPerSecond": {
+                "oneInstanceMemory": (memory_1 * 10.0).round() / 10.0,
+                "oneInstanceRedis": (redis_1 * 10.0).round() / 10.0,
+                "threeInstancesRedis": (redis_3 * 10.0).round() / 10.0,
+            },
+        },
+        "loadAverage1mAtEnd": load_average(),
+        "cpus": std::thread::available_parallelism().map(|n| n.get()).ok(),
+        "note": "proxies, fake, redis-server and load generator share the machine's cores: three instances measure the cost of sharing, not a speed-up",
+    });
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/results/scale.json");
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create bench/results");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&report).expect("serializable") + "\n",
+    )
+    .expect("write bench/results/scale.json");
+    if let Some(load) = load_average() {
+        println!("\n1-minute load average at the end: {load}");
+    }
+    println!("wrote {}", path.display());
+}
