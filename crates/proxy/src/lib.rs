@@ -51,11 +51,12 @@ mod origin;
 mod projects;
 mod routes;
 mod security;
+pub mod store;
 mod upstream;
 mod verify;
 
 pub use client_ip::{ClientIpSource, UnknownClientIpSource};
-pub use config::{ProxyConfig, RateLimit, SealKey};
+pub use config::{EntraConfig, ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};
 #[cfg(feature = "demo")]
 pub use demo_store::{DemoStore, StoredConnection};
@@ -64,6 +65,7 @@ pub use origin::CSRF_HEADER;
 pub use routes::router;
 #[cfg(feature = "demo")]
 pub use routes::router_with_demo;
+pub use store::{MemoryStore, SharedStore};
 
 /// What every handler shares.
 #[derive(Debug)]
@@ -73,6 +75,11 @@ struct AppState {
     keyring: Keyring,
     allowed_servers: AllowedServers,
     credential_ttl: Duration,
+    // Read by the sign-in and readiness handlers.
+    #[allow(dead_code)]
+    entra: Option<config::EntraConfig>,
+    #[allow(dead_code)]
+    store: std::sync::Arc<dyn store::SharedStore>,
     config: ConfigResponse,
     openapi: String,
 }

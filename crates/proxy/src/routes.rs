@@ -106,6 +106,8 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         keyring: Keyring::new(&config.seal_key, &config.previous_keys),
         allowed_servers: config.allowed_servers.clone(),
         credential_ttl: config.credential_ttl,
+        entra: config.entra.clone(),
+        store: config.store.clone(),
         config: ConfigResponse {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             allowed_servers: config.allowed_servers.hosts().to_vec(),
@@ -116,6 +118,7 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
                     .unwrap_or(u64::MAX),
                 requests_per_minute: config.rate_limit.per_minute,
             },
+            entra: config.entra.is_some(),
         },
         openapi: serde_json::to_string(&openapi)
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
