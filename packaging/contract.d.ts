@@ -29,6 +29,64 @@ missingScopes?: Array<string>,
 scopes?: Array<AzdoScopeStatus>, };
 
 /**
+ * `POST {base}/check` request body.
+ */
+export type AzdoCheckRequest = {
+/**
+ * A stored credential, of either kind.
+ */
+credential: string, };
+
+/**
+ * `POST {base}/check` 200 body.
+ */
+export type AzdoCheckResponse = {
+/**
+ * Always `ok`; failures use the error shape.
+ */
+status: AzdoCheckStatus,
+/**
+ * When the proxy checked, RFC 3339.
+ */
+checkedAt: string,
+/**
+ * Who the connection acts as now.
+ */
+user: AzdoUser,
+/**
+ * The originally required scopes with what was observed now.
+ */
+scopes: Array<AzdoScopeStatus>,
+/**
+ * For `entra` credentials: the credential re-sealed with the rotated refresh token. Store
+ * it in place of the old one.
+ */
+credential?: string, };
+
+/**
+ * The `status` of a healthy `check`.
+ */
+export type AzdoCheckStatus = "ok";
+
+/**
+ * `GET {base}/oauth/result` 200 body when no organization was given: pick one, then
+ * `POST {base}/verify` with `organization` and `session`.
+ */
+export type AzdoChooseOrganization = {
+/**
+ * Always `choose_organization`.
+ */
+status: AzdoFlowStatus,
+/**
+ * The person's organizations (possibly empty).
+ */
+organizations: Array<AzdoOrganizationChoice>,
+/**
+ * Opaque and short-lived; finishes the flow with `POST {base}/verify`.
+ */
+session: string, };
+
+/**
  * `GET {base}/config` body: what the widget may know about the proxy.
  */
 export type AzdoConfigResponse = {
@@ -47,7 +105,11 @@ scopes: Array<AzdoScopeInfo>,
 /**
  * Limits.
  */
-limits: AzdoLimits, };
+limits: AzdoLimits,
+/**
+ * Whether "Sign in with Microsoft" is configured (`POST {base}/oauth/start` works).
+ */
+entra: boolean, };
 
 /**
  * `azdo-connected` detail: the verify answer, plus the picker's selection when it is on.
@@ -88,12 +150,26 @@ verifiedAt: string,
 /**
  * Non-fatal remarks.
  */
-warnings: Array<AzdoWarning>, };
+warnings: Array<AzdoWarning>,
+/**
+ * How the connection was made.
+ */
+method: AzdoMethod,
+/**
+ * The PAT's expiry date the person gave (`expiresAt` of the request), when they gave one.
+ */
+expiresAt?: string, };
 
 /**
  * The payload sealed inside the credential (JWE `dir` / `A256GCM`).
  */
 export type AzdoCredentialClaims = {
+/**
+ * What the credential holds: `pat` (a personal access token in `pat`) or `entra` (a
+ * Microsoft refresh token in `refreshToken`, and the `tenant`). Absent in credentials sealed
+ * before sign-in existed, which are `pat`.
+ */
+kind: AzdoMethod,
 /**
  * The canonical organization name.
  */
@@ -103,9 +179,22 @@ org: string,
  */
 orgUrl: string,
 /**
- * The verified token. Redacted in `Debug`.
+ * The verified token (`kind: "pat"`). Redacted in `Debug`.
  */
-pat: string,
+pat?: string,
+/**
+ * The Microsoft Entra tenant id the refresh token is redeemed at (`kind: "entra"`).
+ */
+tenant?: string,
+/**
+ * The Microsoft refresh token (`kind: "entra"`). Redacted in `Debug`. Each redemption
+ * returns a new one: store the re-sealed credential.
+ */
+refreshToken?: string,
+/**
+ * The PAT's expiry date the person gave when connecting, RFC 3339.
+ */
+expiresAt?: string,
 /**
  * Azure DevOps' id for the token's owner.
  */
@@ -153,7 +242,7 @@ error: AzdoApiError, };
  * New codes may be added in minor versions: handle a code you don't know (in Rust, with a
  * wildcard arm).
  */
-export type AzdoErrorCode = "invalid_request" | "invalid_organization" | "host_not_allowed" | "token_format" | "token_invalid" | "token_expired" | "organization_not_found" | "missing_scopes" | "rate_limited" | "upstream_unavailable" | "upstream_timeout" | "forbidden_origin" | "payload_too_large" | "csp_blocked" | "proxy_unreachable" | "internal";
+export type AzdoErrorCode = "invalid_request" | "invalid_organization" | "host_not_allowed" | "token_format" | "token_invalid" | "token_expired" | "organization_not_found" | "missing_scopes" | "rate_limited" | "upstream_unavailable" | "upstream_timeout" | "forbidden_origin" | "payload_too_large" | "csp_blocked" | "entra_not_configured" | "sign_in_cancelled" | "consent_required" | "sign_in_failed" | "personal_account_organization" | "not_a_member" | "flow_expired" | "popup_blocked" | "proxy_unreachable" | "internal";
 
 /**
  * `azdo-error` detail.
@@ -177,6 +266,11 @@ retryAfter?: number,
 missingScopes?: Array<string>, };
 
 /**
+ * The `status` of a sign-in result that is not (yet) a connection.
+ */
+export type AzdoFlowStatus = "pending" | "choose_organization";
+
+/**
  * The limits a client should respect, published by `GET {base}/config`.
  */
 export type AzdoLimits = {
@@ -192,6 +286,69 @@ verifyTimeoutMs: number,
  * Requests allowed per client per minute.
  */
 requestsPerMinute: number, };
+
+/**
+ * How a connection was made: a personal access token or Microsoft sign-in (Entra ID). The
+ * `method` of a verify answer and the `kind` of a sealed credential.
+ */
+export type AzdoMethod = "pat" | "entra";
+
+/**
+ * `GET {base}/oauth/result` 202 body: `{"status":"pending"}`.
+ */
+export type AzdoOAuthPending = {
+/**
+ * Always `pending`.
+ */
+status: AzdoFlowStatus, };
+
+/**
+ * `POST {base}/oauth/start` request body.
+ */
+export type AzdoOAuthStartRequest = {
+/**
+ * The organization, when the person typed one; otherwise the proxy lists theirs after
+ * sign-in.
+ */
+organization?: string,
+/**
+ * Scope ids the vendor needs.
+ */
+requiredScopes?: Array<string>,
+/**
+ * A username to pre-fill on Microsoft's sign-in page.
+ */
+loginHint?: string, };
+
+/**
+ * `POST {base}/oauth/start` 200 body.
+ */
+export type AzdoOAuthStartResponse = {
+/**
+ * The flow id, for `GET {base}/oauth/result?flow=…`.
+ */
+flow: string,
+/**
+ * Microsoft's authorize URL, to open in the sign-in window.
+ */
+authorizeUrl: string,
+/**
+ * Seconds until the flow expires.
+ */
+expiresIn: number, };
+
+/**
+ * An organization the signed-in person belongs to.
+ */
+export type AzdoOrganizationChoice = {
+/**
+ * The organization name.
+ */
+name: string,
+/**
+ * Its canonical URL, `https://dev.azure.com/{name}`.
+ */
+url: string, };
 
 /**
  * A project in the picker, with its repositories.
@@ -401,7 +558,8 @@ displayName: string,
 email?: string, };
 
 /**
- * `POST {base}/verify` request body.
+ * `POST {base}/verify` request body: an organization with either a personal access `token`, or
+ * the `session` of a Microsoft sign-in that ended with a choice of organizations.
  */
 export type AzdoVerifyRequest = {
 /**
@@ -409,13 +567,24 @@ export type AzdoVerifyRequest = {
  */
 organization: string,
 /**
- * The personal access token. Redacted in `Debug`.
+ * The personal access token. Redacted in `Debug`. Absent with `session`.
  */
-token: string,
+token?: string,
+/**
+ * The `session` of a sign-in result that asked to choose an organization. Absent with
+ * `token`.
+ */
+session?: string,
 /**
  * Scope ids the vendor needs, e.g. `["vso.code", "vso.project"]`.
  */
-requiredScopes?: Array<string>, };
+requiredScopes?: Array<string>,
+/**
+ * The PAT's expiry date as the person read it on the Azure DevOps token page, RFC 3339 date
+ * (`2027-03-01`) or date-time. Carried into the answer and the credential, never checked
+ * against Azure DevOps.
+ */
+expiresAt?: string, };
 
 /**
  * `POST {base}/verify` 200 body, and the `detail` of `azdo-connected` (plus `selection`).
@@ -452,7 +621,15 @@ verifiedAt: string,
 /**
  * Non-fatal remarks.
  */
-warnings: Array<AzdoWarning>, };
+warnings: Array<AzdoWarning>,
+/**
+ * How the connection was made.
+ */
+method: AzdoMethod,
+/**
+ * The PAT's expiry date the person gave (`expiresAt` of the request), when they gave one.
+ */
+expiresAt?: string, };
 
 /**
  * `azdo-verifying` detail.

@@ -230,8 +230,10 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
                 let body = VerifyRequest {
                     organization: org.organization_url.clone(),
-                    token: pat,
+                    token: Some(pat),
+                    session: None,
                     required_scopes: config.scopes.clone(),
+                    expires_at: None,
                 };
                 let result = api::verify(&config, &body, &signal).await;
                 if signal.aborted() {

@@ -252,8 +252,10 @@ fn event_details_leave_absent_optionals_out_never_null() {
 fn request_bodies_are_the_contract_json() {
     let verify = VerifyRequest {
         organization: "https://dev.azure.com/contoso".to_owned(),
-        token: Pat::new("s3cr3t-token"),
+        token: Some(Pat::new("s3cr3t-token")),
+        session: None,
         required_scopes: vec![],
+        expires_at: None,
     };
     let body = to_js(&verify).unwrap();
     assert_plain(&body, "body");

@@ -41,7 +41,11 @@ fn seed_claims() -> CredentialClaims {
     CredentialClaims {
         org: "contoso".into(),
         org_url: "https://dev.azure.com/contoso".into(),
-        pat: Pat::new("demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7"),
+        kind: azdo_connect_core::contract::Method::Pat,
+        pat: Some(Pat::new("demofulls5gkdkh4vscqpmhqthfz3dwwua73dpxsyp5j4u532sk7")),
+        tenant: None,
+        refresh_token: None,
+        expires_at: None,
         user_id: "3f8b2c4e-0000-4000-8000-000000000001".into(),
         scopes: vec!["vso.code".into()],
         iat: 1_795_000_000,
@@ -73,7 +77,11 @@ fuzz_target!(|data: &[u8]| {
     let claims = CredentialClaims {
         org: org.to_owned(),
         org_url: format!("https://dev.azure.com/{org}"),
-        pat: Pat::new(token),
+        kind: azdo_connect_core::contract::Method::Pat,
+        pat: Some(Pat::new(token)),
+        tenant: None,
+        refresh_token: None,
+        expires_at: None,
         user_id: "user".into(),
         scopes: org.split(' ').map(str::to_owned).collect(),
         iat: i64::from(data.len() as u32),
@@ -88,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
     // there; the rest is ciphertext, where the token must not show either.
     let (header, rest) = sealed.split_once('.').expect("compact form");
     assert_eq!(header, keys.header, "the header depends on the claims");
-    let secret = claims.pat.expose();
+    let secret = claims.pat.as_ref().unwrap().expose();
     if secret.len() >= 8 {
         assert!(
             !rest.contains(secret),
@@ -99,7 +107,11 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(opened, claims, "claims changed through seal and open");
     // The claims' Debug, which a log line could print, does not depend on the token.
     let other = CredentialClaims {
-        pat: Pat::new("x"),
+        kind: azdo_connect_core::contract::Method::Pat,
+        pat: Some(Pat::new("x")),
+        tenant: None,
+        refresh_token: None,
+        expires_at: None,
         ..claims.clone()
     };
     assert_eq!(format!("{claims:?}"), format!("{other:?}"));

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConnectedDetail, ErrorDetail, Project, ProjectsResponse, Repository, RepositoryKind,
+    ConnectedDetail, ErrorDetail, Method, Project, ProjectsResponse, Repository, RepositoryKind,
     ScopeState, ScopeStatus, SelectedProject, SelectedRepository, Selection, User, VerifyResponse,
     VerifyingDetail,
 };
@@ -105,6 +105,8 @@ fn response() -> VerifyResponse {
         credential: "sealed".into(),
         verified_at: "2026-11-23T08:00:00Z".into(),
         warnings: vec![],
+        method: Method::Pat,
+        expires_at: None,
     }
 }
 

@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 
-use crate::{DeploymentType, ErrorCode, Pat};
+use crate::{DeploymentType, ErrorCode, Pat, SecretToken};
 
-/// `POST {base}/verify` request body.
+/// `POST {base}/verify` request body: an organization with either a personal access `token`, or
+/// the `session` of a Microsoft sign-in that ended with a choice of organizations.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoVerifyRequest"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,12 +18,62 @@ use crate::{DeploymentType, ErrorCode, Pat};
 pub struct VerifyRequest {
     /// The organization as typed: a name or any Azure DevOps URL.
     pub organization: String,
-    /// The personal access token. Redacted in `Debug`.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub token: Pat,
+    /// The personal access token. Redacted in `Debug`. Absent with `session`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+    pub token: Option<Pat>,
+    /// The `session` of a sign-in result that asked to choose an organization. Absent with
+    /// `token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub session: Option<String>,
     /// Scope ids the vendor needs, e.g. `["vso.code", "vso.project"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_scopes: Vec<String>,
+    /// The PAT's expiry date as the person read it on the Azure DevOps token page, RFC 3339 date
+    /// (`2027-03-01`) or date-time. Carried into the answer and the credential, never checked
+    /// against Azure DevOps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub expires_at: Option<String>,
+}
+
+/// How a connection was made: a personal access token or Microsoft sign-in (Entra ID). The
+/// `method` of a verify answer and the `kind` of a sealed credential.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoMethod"))]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Method {
+    /// A personal access token. Credentials sealed before sign-in existed have no `kind` and
+    /// are this.
+    #[default]
+    Pat,
+    /// Microsoft sign-in: the credential holds a refresh token, never an access token.
+    Entra,
+}
+
+impl Method {
+    /// Both methods.
+    pub const ALL: [Method; Method::VARIANTS.len()] = crate::variant_array(Method::VARIANTS);
+
+    /// The wire name, `"pat"` or `"entra"`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// The verified identity behind a token.
@@ -118,6 +169,13 @@ pub struct VerifyResponse {
     /// Non-fatal remarks.
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// How the connection was made.
+    #[serde(default)]
+    pub method: Method,
+    /// The PAT's expiry date the person gave (`expiresAt` of the request), when they gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub expires_at: Option<String>,
 }
 
 /// The `error` member of every failure body.
@@ -319,6 +377,9 @@ pub struct ConfigResponse {
     pub scopes: Vec<ScopeInfo>,
     /// Limits.
     pub limits: Limits,
+    /// Whether "Sign in with Microsoft" is configured (`POST {base}/oauth/start` works).
+    #[serde(default)]
+    pub entra: bool,
 }
 
 /// The payload sealed inside the credential (JWE `dir` / `A256GCM`).
@@ -327,13 +388,32 @@ pub struct ConfigResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialClaims {
+    /// What the credential holds: `pat` (a personal access token in `pat`) or `entra` (a
+    /// Microsoft refresh token in `refreshToken`, and the `tenant`). Absent in credentials sealed
+    /// before sign-in existed, which are `pat`.
+    #[serde(default)]
+    pub kind: Method,
     /// The canonical organization name.
     pub org: String,
     /// The canonical organization URL.
     pub org_url: String,
-    /// The verified token. Redacted in `Debug`.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
-    pub pat: Pat,
+    /// The verified token (`kind: "pat"`). Redacted in `Debug`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+    pub pat: Option<Pat>,
+    /// The Microsoft Entra tenant id the refresh token is redeemed at (`kind: "entra"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub tenant: Option<String>,
+    /// The Microsoft refresh token (`kind: "entra"`). Redacted in `Debug`. Each redemption
+    /// returns a new one: store the re-sealed credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string", optional))]
+    pub refresh_token: Option<SecretToken>,
+    /// The PAT's expiry date the person gave when connecting, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub expires_at: Option<String>,
     /// Azure DevOps' id for the token's owner.
     pub user_id: String,
     /// Scope ids observed as granted.
@@ -344,6 +424,149 @@ pub struct CredentialClaims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub exp: Option<i64>,
+}
+
+/// `POST {base}/oauth/start` request body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoOAuthStartRequest")
+)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OAuthStartRequest {
+    /// The organization, when the person typed one; otherwise the proxy lists theirs after
+    /// sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub organization: Option<String>,
+    /// Scope ids the vendor needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_scopes: Vec<String>,
+    /// A username to pre-fill on Microsoft's sign-in page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub login_hint: Option<String>,
+}
+
+/// `POST {base}/oauth/start` 200 body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoOAuthStartResponse")
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthStartResponse {
+    /// The flow id, for `GET {base}/oauth/result?flow=…`.
+    pub flow: String,
+    /// Microsoft's authorize URL, to open in the sign-in window.
+    pub authorize_url: String,
+    /// Seconds until the flow expires.
+    pub expires_in: u64,
+}
+
+/// The `status` of a sign-in result that is not (yet) a connection.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoFlowStatus"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FlowStatus {
+    /// The person has not finished signing in yet (202).
+    Pending,
+    /// Signed in without an organization: pick one of `organizations`.
+    ChooseOrganization,
+}
+
+/// `GET {base}/oauth/result` 202 body: `{"status":"pending"}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoOAuthPending"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthPending {
+    /// Always `pending`.
+    pub status: FlowStatus,
+}
+
+/// An organization the signed-in person belongs to.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoOrganizationChoice")
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationChoice {
+    /// The organization name.
+    pub name: String,
+    /// Its canonical URL, `https://dev.azure.com/{name}`.
+    pub url: String,
+}
+
+/// `GET {base}/oauth/result` 200 body when no organization was given: pick one, then
+/// `POST {base}/verify` with `organization` and `session`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoChooseOrganization")
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChooseOrganization {
+    /// Always `choose_organization`.
+    pub status: FlowStatus,
+    /// The person's organizations (possibly empty).
+    pub organizations: Vec<OrganizationChoice>,
+    /// Opaque and short-lived; finishes the flow with `POST {base}/verify`.
+    pub session: String,
+}
+
+/// `POST {base}/check` request body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoCheckRequest"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckRequest {
+    /// A stored credential, of either kind.
+    pub credential: String,
+}
+
+/// The `status` of a healthy `check`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoCheckStatus"))]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CheckStatus {
+    /// The connection works and has every originally required scope.
+    Ok,
+}
+
+/// `POST {base}/check` 200 body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoCheckResponse"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResponse {
+    /// Always `ok`; failures use the error shape.
+    pub status: CheckStatus,
+    /// When the proxy checked, RFC 3339.
+    pub checked_at: String,
+    /// Who the connection acts as now.
+    pub user: User,
+    /// The originally required scopes with what was observed now.
+    pub scopes: Vec<ScopeStatus>,
+    /// For `entra` credentials: the credential re-sealed with the rotated refresh token. Store
+    /// it in place of the old one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub credential: Option<String>,
 }
 
 /// `azdo-ready` detail.
@@ -491,5 +714,8 @@ mod tests {
         check(&DeploymentType::ALL, DeploymentType::as_str);
         check(&ScopeState::ALL, ScopeState::as_str);
         check(&RepositoryKind::ALL, RepositoryKind::as_str);
+        check(&Method::ALL, Method::as_str);
+        check(FlowStatus::VARIANTS, |s| s.into());
+        check(CheckStatus::VARIANTS, |s| s.into());
     }
 }

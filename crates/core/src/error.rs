@@ -47,6 +47,23 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// Widget only: the host page's Content-Security-Policy blocked the WebAssembly module.
     CspBlocked,
+    /// "Sign in with Microsoft" was asked for, but this proxy has no Entra app configured.
+    EntraNotConfigured,
+    /// The person cancelled Microsoft sign-in or declined the consent prompt.
+    SignInCancelled,
+    /// An administrator of the person's Microsoft Entra tenant must approve the vendor's app first.
+    ConsentRequired,
+    /// Microsoft sign-in failed for another reason; the message carries the AADSTS code for support.
+    SignInFailed,
+    /// The organization is backed by personal Microsoft accounts, which third-party apps cannot
+    /// sign in to Azure DevOps: use a personal access token.
+    PersonalAccountOrganization,
+    /// The signed-in person cannot access that organization.
+    NotAMember,
+    /// The sign-in flow is unknown, already used, or older than its lifetime (about 10 minutes).
+    FlowExpired,
+    /// Widget only: the browser blocked the sign-in window.
+    PopupBlocked,
     /// Widget only: the proxy itself could not be reached, or answered with something that is not
     /// the contract.
     ProxyUnreachable,
@@ -72,8 +89,17 @@ impl ErrorCode {
             | ErrorCode::HostNotAllowed
             | ErrorCode::TokenFormat => 400,
             ErrorCode::TokenInvalid | ErrorCode::TokenExpired => 401,
-            ErrorCode::MissingScopes | ErrorCode::ForbiddenOrigin | ErrorCode::CspBlocked => 403,
-            ErrorCode::OrganizationNotFound => 404,
+            ErrorCode::SignInCancelled
+            | ErrorCode::PersonalAccountOrganization
+            | ErrorCode::PopupBlocked => 400,
+            ErrorCode::SignInFailed => 401,
+            ErrorCode::MissingScopes
+            | ErrorCode::ForbiddenOrigin
+            | ErrorCode::CspBlocked
+            | ErrorCode::ConsentRequired
+            | ErrorCode::NotAMember => 403,
+            ErrorCode::OrganizationNotFound | ErrorCode::EntraNotConfigured => 404,
+            ErrorCode::FlowExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::UpstreamUnavailable | ErrorCode::ProxyUnreachable => 502,

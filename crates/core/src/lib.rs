@@ -68,7 +68,7 @@ pub use org::{
     normalize_organization, AllowedServers, DeploymentType, Organization, MAX_INPUT_LEN,
 };
 pub use pat::{classify_pat, token_format_error, PatFormat, MAX_TOKEN_LEN};
-pub use secret::Pat;
+pub use secret::{Pat, SecretToken};
 
 /// strum's `VARIANTS` as an array, so each contract enum's `ALL` stays an array that grows with
 /// the enum.

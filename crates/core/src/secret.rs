@@ -1,4 +1,5 @@
-//! The personal access token as a type that cannot leak through formatting.
+//! Secrets as types that cannot leak through formatting: the personal access token, and the
+//! tokens of Microsoft sign-in (authorization codes, access and refresh tokens).
 
 use std::fmt;
 
@@ -41,27 +42,59 @@ impl Pat {
     }
 }
 
-impl fmt::Debug for Pat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pat(***)")
-    }
+/// `Debug` prints `Name(***)`, `Display` prints `***`, serde reads and writes the plain string.
+macro_rules! redacted_string {
+    ($name:ident, $new:path) => {
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("***")
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map($new)
+            }
+        }
+    };
 }
 
-impl fmt::Display for Pat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+redacted_string!(Pat, Pat::new);
+redacted_string!(SecretToken, SecretToken::new);
 
-impl Serialize for Pat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
+/// A token of Microsoft sign-in: an authorization code, an access token or a refresh token.
+///
+/// Like [`Pat`], `Debug` prints `SecretToken(***)` and `Display` prints `***`; the only ways to
+/// read it are [`SecretToken::expose`] and serialization (into the sealed credential).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SecretToken(String);
 
-impl<'de> Deserialize<'de> for Pat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Pat::new)
+impl SecretToken {
+    /// Wraps a token as received.
+    pub fn new(token: impl Into<String>) -> Self {
+        SecretToken(token.into())
+    }
+
+    /// The raw token, for the request that must carry it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the token is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -95,6 +128,22 @@ impl utoipa::PartialSchema for Pat {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Pat {}
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for SecretToken {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Password,
+            )))
+            .description(Some("A Microsoft sign-in token."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for SecretToken {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +157,17 @@ mod tests {
         assert_eq!(format!("{pat}"), "***");
         assert_eq!(format!("{:#?}", Some(&pat)), "Some(\n    Pat(***),\n)");
         assert!(!format!("{pat:?} {pat}").contains(SECRET));
+    }
+
+    #[test]
+    fn secret_tokens_redact_and_round_trip() {
+        let token = SecretToken::new(SECRET);
+        assert_eq!(format!("{token:?}"), "SecretToken(***)");
+        assert_eq!(format!("{token}"), "***");
+        assert_eq!(token.expose(), SECRET);
+        let json = serde_json::to_string(&token).unwrap();
+        assert_eq!(json, format!("\"{SECRET}\""));
+        assert_eq!(serde_json::from_str::<SecretToken>(&json).unwrap(), token);
     }
 
     #[test]

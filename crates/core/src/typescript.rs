@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use ts_rs::{Config, TypeVisitor, TS};
 
 use crate::contract::{
-    ConfigResponse, ConnectedDetail, CredentialClaims, DisconnectedDetail, ErrorBody, ErrorDetail,
-    ProjectsRequest, ProjectsResponse, ReadyDetail, Selection, VerifyRequest, VerifyResponse,
-    VerifyingDetail,
+    CheckRequest, CheckResponse, ChooseOrganization, ConfigResponse, ConnectedDetail,
+    CredentialClaims, DisconnectedDetail, ErrorBody, ErrorDetail, OAuthPending, OAuthStartRequest,
+    OAuthStartResponse, ProjectsRequest, ProjectsResponse, ReadyDetail, Selection, VerifyRequest,
+    VerifyResponse, VerifyingDetail,
 };
 
 /// The first lines of the generated file.
@@ -38,6 +39,12 @@ pub fn declarations() -> String {
     visitor.visit::<ProjectsRequest>();
     visitor.visit::<ProjectsResponse>();
     visitor.visit::<ConfigResponse>();
+    visitor.visit::<OAuthStartRequest>();
+    visitor.visit::<OAuthStartResponse>();
+    visitor.visit::<OAuthPending>();
+    visitor.visit::<ChooseOrganization>();
+    visitor.visit::<CheckRequest>();
+    visitor.visit::<CheckResponse>();
     visitor.visit::<CredentialClaims>();
     visitor.visit::<ReadyDetail>();
     visitor.visit::<VerifyingDetail>();

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use azdo_connect_core::contract::*;
-use azdo_connect_core::{typescript, DeploymentType, ErrorCode, Pat};
+use azdo_connect_core::{typescript, DeploymentType, ErrorCode, Pat, SecretToken};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -202,6 +202,12 @@ fn verified(email: Option<&str>) -> VerifyResponse {
             code: "token_format_unknown".into(),
             message: "Unusual token.".into(),
         }],
+        method: if email.is_some() {
+            Method::Entra
+        } else {
+            Method::Pat
+        },
+        expires_at: email.map(|_| "2027-03-01".into()),
     }
 }
 
@@ -260,12 +266,36 @@ fn samples() -> Vec<(&'static str, Value)> {
                 "AzdoVerifyRequest",
                 json(VerifyRequest {
                     organization: "contoso".into(),
-                    token: Pat::new("t"),
+                    token: full.then(|| Pat::new("t")),
+                    session: (!full).then(|| "s1".into()),
                     required_scopes: if full {
                         vec!["vso.code".into()]
                     } else {
                         vec![]
                     },
+                    expires_at: full.then(|| "2027-03-01".into()),
+                }),
+            ),
+            (
+                "AzdoOAuthStartRequest",
+                json(OAuthStartRequest {
+                    organization: full.then(|| "contoso".into()),
+                    required_scopes: if full {
+                        vec!["vso.code".into()]
+                    } else {
+                        vec![]
+                    },
+                    login_hint: full.then(|| "dana@contoso.example".into()),
+                }),
+            ),
+            (
+                "AzdoCheckResponse",
+                json(CheckResponse {
+                    status: CheckStatus::Ok,
+                    checked_at: "2026-12-02T08:00:00Z".into(),
+                    user: verified(None).user,
+                    scopes: vec![scope(ScopeState::Granted)],
+                    credential: full.then(|| "eyJ…".into()),
                 }),
             ),
             (
@@ -296,9 +326,13 @@ fn samples() -> Vec<(&'static str, Value)> {
             (
                 "AzdoCredentialClaims",
                 json(CredentialClaims {
+                    kind: if full { Method::Pat } else { Method::Entra },
                     org: "contoso".into(),
                     org_url: "https://dev.azure.com/contoso".into(),
-                    pat: Pat::new("t"),
+                    pat: full.then(|| Pat::new("t")),
+                    tenant: (!full).then(|| "72f988bf-86f1-41af-91ab-2d7cd011db47".into()),
+                    refresh_token: (!full).then(|| SecretToken::new("r")),
+                    expires_at: full.then(|| "2027-03-01".into()),
                     user_id: "6f1e…".into(),
                     scopes: vec!["vso.code".into()],
                     iat: 1_764_000_000,
@@ -331,6 +365,38 @@ fn samples() -> Vec<(&'static str, Value)> {
                     verify_timeout_ms: 10_000,
                     requests_per_minute: 30,
                 },
+                entra: true,
+            }),
+        ),
+        (
+            "AzdoOAuthStartResponse",
+            json(OAuthStartResponse {
+                flow: "f1".into(),
+                authorize_url: "https://login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=…".into(),
+                expires_in: 600,
+            }),
+        ),
+        (
+            "AzdoOAuthPending",
+            json(OAuthPending {
+                status: FlowStatus::Pending,
+            }),
+        ),
+        (
+            "AzdoChooseOrganization",
+            json(ChooseOrganization {
+                status: FlowStatus::ChooseOrganization,
+                organizations: vec![OrganizationChoice {
+                    name: "contoso".into(),
+                    url: "https://dev.azure.com/contoso".into(),
+                }],
+                session: "s1".into(),
+            }),
+        ),
+        (
+            "AzdoCheckRequest",
+            json(CheckRequest {
+                credential: "eyJ…".into(),
             }),
         ),
         (
@@ -354,6 +420,7 @@ fn samples() -> Vec<(&'static str, Value)> {
         ),
         ("AzdoSelection", json(selection())),
         ("AzdoVerifyResponse", json(verified(None))),
+        ("AzdoVerifyResponse", json(verified(Some("dana@contoso.example")))),
     ]);
     out
 }

@@ -46,7 +46,8 @@ impl Instances {
                     per_minute: u32::MAX / 2,
                     burst: u32::MAX / 2,
                 },
-                store: store.clone(),
+                // Each instance its own connection, as separate processes would have.
+                store: store.open().expect("store"),
                 ..ProxyConfig::default()
             };
             let (addr, server): (SocketAddr, _) = support::serve(config).await;

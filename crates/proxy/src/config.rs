@@ -1,9 +1,10 @@
 //! The proxy's configuration.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use azdo_connect_core::AllowedServers;
+use azdo_connect_core::{AllowedServers, SecretToken};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rand::RngCore as _;
@@ -11,7 +12,7 @@ use url::Url;
 
 use crate::client_ip::ClientIpSource;
 use crate::readiness::Draining;
-use crate::store_url::StoreUrl;
+use crate::store::{MemoryStore, SharedStore};
 use crate::Error;
 
 /// A 256-bit key that seals credentials (JWE `dir` + `A256GCM`), with the key id written in the
@@ -136,12 +137,30 @@ pub struct ProxyConfig {
     pub max_body_bytes: usize,
     /// How long the proxy accepts a credential back on `POST {base}/projects`. Default 30 days.
     pub credential_ttl: Duration,
-    /// Where short-lived state every instance must share lives (rate-limit counters, sign-in
-    /// flows). [`StoreUrl::Memory`] (the default) suits one instance; several instances behind a
-    /// load balancer share one Redis.
-    pub store: StoreUrl,
+    /// "Sign in with Microsoft": `None` (the default) turns it off, and `GET {base}/config` says
+    /// `"entra": false`.
+    pub entra: Option<EntraConfig>,
+    /// Where sign-in flows (and with Redis, rate-limit counters) live. Default: in memory, for one
+    /// instance. Instances behind a load balancer must share one store.
+    pub store: Arc<dyn SharedStore>,
     /// Set it when shutting down: `GET /readyz` then answers 503. The default is never set.
     pub draining: Draining,
+}
+
+/// The vendor's Microsoft Entra app registration, for "Sign in with Microsoft".
+///
+/// `Debug` never shows the client secret.
+#[derive(Debug, Clone)]
+pub struct EntraConfig {
+    /// The app's (client) id.
+    pub client_id: String,
+    /// The app's client secret.
+    pub client_secret: SecretToken,
+    /// The identity platform's base URL, `https://login.microsoftonline.com` unless a fake's.
+    pub authority: Url,
+    /// Where browsers reach the proxy's base path, e.g. `https://app.example.com/api/azdo`. The
+    /// redirect URI is `{public_url}/oauth/callback`.
+    pub public_url: Url,
 }
 
 impl Default for ProxyConfig {
@@ -159,7 +178,8 @@ impl Default for ProxyConfig {
             client_ip_source: ClientIpSource::Peer,
             max_body_bytes: 16 * 1024,
             credential_ttl: Duration::from_secs(30 * 24 * 60 * 60),
-            store: StoreUrl::Memory,
+            entra: None,
+            store: Arc::new(MemoryStore::new()),
             draining: Draining::new(),
         }
     }

@@ -199,9 +199,13 @@ mod tests {
 
     fn claims(exp: Option<i64>) -> CredentialClaims {
         CredentialClaims {
+            kind: azdo_connect_core::contract::Method::Pat,
             org: "contoso".into(),
             org_url: "https://dev.azure.com/contoso".into(),
-            pat: Pat::new(SECRET),
+            pat: Some(Pat::new(SECRET)),
+            tenant: None,
+            refresh_token: None,
+            expires_at: None,
             user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
             scopes: vec!["vso.code".into()],
             iat: now(),
@@ -222,7 +226,7 @@ mod tests {
         assert_eq!(header["kid"], "k1");
         let opened = open_credential(&token, &Keyring::new(&key, &[])).unwrap();
         assert_eq!(opened, claims(opened.exp));
-        assert_eq!(opened.pat.expose(), SECRET);
+        assert_eq!(opened.pat.as_ref().unwrap().expose(), SECRET);
     }
 
     #[test]
@@ -320,7 +324,7 @@ mod tests {
             let (token, ring) = sealed_at(year_ago, exp);
             let opened = open_credential(&token, &ring).unwrap();
             assert_eq!((opened.iat, opened.exp), (year_ago, exp));
-            assert_eq!(opened.pat.expose(), SECRET);
+            assert_eq!(opened.pat.as_ref().unwrap().expose(), SECRET);
         }
     }
 

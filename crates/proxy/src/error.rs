@@ -68,14 +68,23 @@ pub enum Error {
     Config(String),
     /// The demo connection store (`serve --demo`) could not read or write its database.
     Storage(String),
-    /// The shared store (`--store redis://…`) did not answer within its bound; answered as
-    /// `upstream_unavailable` without naming the store, whose address is for the log only.
-    StoreUnavailable {
-        /// The store's URL, password redacted.
-        store: String,
-        /// What went wrong, for the log.
-        reason: String,
-    },
+    /// The shared store (`--store`) could not be reached or answered an error.
+    StoreUnavailable(String),
+    /// Microsoft sign-in was asked for, but the proxy has no Entra app configured.
+    EntraNotConfigured,
+    /// The person cancelled sign-in or declined consent. The message says so, with the AADSTS code
+    /// when Microsoft gave one.
+    SignInCancelled(String),
+    /// An administrator must approve the app in the person's tenant.
+    ConsentRequired(String),
+    /// Any other Microsoft identity platform failure; the message carries the AADSTS code.
+    SignInFailed(String),
+    /// The organization is backed by personal Microsoft accounts: only a PAT works.
+    PersonalAccountOrganization,
+    /// The signed-in person cannot access the organization.
+    NotAMember(String),
+    /// The sign-in flow or session is unknown, already used, or expired.
+    FlowExpired,
 }
 
 impl Error {
@@ -92,13 +101,19 @@ impl Error {
             Error::OrganizationNotFound => ErrorCode::OrganizationNotFound,
             Error::MissingScopes { .. } => ErrorCode::MissingScopes,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
-            Error::UpstreamUnavailable(_) | Error::StoreUnavailable { .. } => {
-                ErrorCode::UpstreamUnavailable
-            }
+            Error::UpstreamUnavailable(_) => ErrorCode::UpstreamUnavailable,
             Error::UpstreamTimeout => ErrorCode::UpstreamTimeout,
             Error::ForbiddenOrigin(_) => ErrorCode::ForbiddenOrigin,
             Error::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             Error::Seal(_) | Error::Config(_) | Error::Storage(_) => ErrorCode::Internal,
+            Error::StoreUnavailable(_) => ErrorCode::UpstreamUnavailable,
+            Error::EntraNotConfigured => ErrorCode::EntraNotConfigured,
+            Error::SignInCancelled(_) => ErrorCode::SignInCancelled,
+            Error::ConsentRequired(_) => ErrorCode::ConsentRequired,
+            Error::SignInFailed(_) => ErrorCode::SignInFailed,
+            Error::PersonalAccountOrganization => ErrorCode::PersonalAccountOrganization,
+            Error::NotAMember(_) => ErrorCode::NotAMember,
+            Error::FlowExpired => ErrorCode::FlowExpired,
         }
     }
 
@@ -126,9 +141,6 @@ impl Error {
         match self {
             Error::Seal(_) | Error::Config(_) | Error::Storage(_) => {
                 "The connection service failed unexpectedly. Try again later.".to_owned()
-            }
-            Error::StoreUnavailable { .. } => {
-                "The connection service cannot reach its shared store right now. Try again in a few seconds.".to_owned()
             }
             other => other.to_string(),
         }
@@ -181,9 +193,23 @@ impl fmt::Display for Error {
             Error::Seal(m) => write!(f, "sealing the credential failed: {m}"),
             Error::Config(m) => write!(f, "invalid proxy configuration: {m}"),
             Error::Storage(m) => write!(f, "the demo connection store failed: {m}"),
-            Error::StoreUnavailable { store, reason } => {
-                write!(f, "the shared store {store} cannot be reached: {reason}")
-            }
+            Error::StoreUnavailable(m) => write!(
+                f,
+                "The connection service's shared store cannot be reached ({m}). Try again in a moment."
+            ),
+            Error::EntraNotConfigured => f.write_str(
+                "Sign in with Microsoft is not set up for this service. Use a personal access token.",
+            ),
+            Error::SignInCancelled(m)
+            | Error::ConsentRequired(m)
+            | Error::SignInFailed(m)
+            | Error::NotAMember(m) => f.write_str(m),
+            Error::PersonalAccountOrganization => f.write_str(
+                "This organization is backed by personal Microsoft accounts, which cannot sign in here. Use a personal access token instead.",
+            ),
+            Error::FlowExpired => f.write_str(
+                "This sign-in has expired or was already used. Start again with Sign in with Microsoft.",
+            ),
         }
     }
 }

@@ -30,7 +30,7 @@
 //! the header it sets ([`ClientIpSource`]).
 //!
 //! Several instances behind a load balancer share their rate-limit counters (and sign-in flows)
-//! through [`ProxyConfig::store`]: [`StoreUrl::Redis`].
+//! through [`ProxyConfig::store`]: a Redis store from [`StoreUrl::open`].
 //!
 //! The token only ever lives in a redacted [`Pat`](azdo_connect_core::Pat); it becomes an
 //! `Authorization` header (marked sensitive) at the moment a request to Azure DevOps is sent, and
@@ -53,17 +53,18 @@ mod extract;
 mod openapi;
 mod origin;
 mod projects;
-mod rate_limit_redis;
 mod readiness;
 mod redis_connection;
 mod routes;
 mod security;
+pub mod store;
+mod store_redis;
 mod store_url;
 mod upstream;
 mod verify;
 
 pub use client_ip::{ClientIpSource, UnknownClientIpSource};
-pub use config::{ProxyConfig, RateLimit, SealKey};
+pub use config::{EntraConfig, ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};
 #[cfg(feature = "demo")]
 pub use demo_store::{DemoStore, StoredConnection};
@@ -73,6 +74,7 @@ pub use readiness::Draining;
 pub use routes::router;
 #[cfg(feature = "demo")]
 pub use routes::router_with_demo;
+pub use store::{MemoryStore, SharedStore};
 pub use store_url::StoreUrl;
 
 /// What every handler shares.
@@ -83,6 +85,11 @@ struct AppState {
     keyring: Keyring,
     allowed_servers: AllowedServers,
     credential_ttl: Duration,
+    // Read by the sign-in and readiness handlers.
+    #[allow(dead_code)]
+    entra: Option<config::EntraConfig>,
+    #[allow(dead_code)]
+    store: std::sync::Arc<dyn store::SharedStore>,
     config: ConfigResponse,
     openapi: String,
 }

@@ -361,8 +361,11 @@ fn serve(args: ServeArgs) -> ExitCode {
         );
         SealKey::generate(args.key.key_id.clone())
     });
-    let store = match StoreUrl::parse(&args.store) {
-        Ok(store) => store,
+    let store = match StoreUrl::parse(&args.store).and_then(|url| Ok((url.open()?, url))) {
+        Ok((store, url)) => {
+            tracing::info!(store = %url, "rate-limit counters and sign-in flows live in this store");
+            store
+        }
         Err(error) => {
             tracing::error!("{error}");
             return ExitCode::FAILURE;
@@ -421,7 +424,6 @@ async fn run(
     }
     let base = config.base_path.clone();
     let client_ip_source = config.client_ip_source;
-    let store = config.store.clone();
     let draining = config.draining.clone();
     let app = match demo_db {
         None => router(config),
@@ -439,7 +441,7 @@ async fn run(
         .await
         .map_err(|e| format!("could not listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(addr = %local, base = %base, client_ip_source = %client_ip_source, store = %store, "azdo-connect-proxy listening");
+    tracing::info!(addr = %local, base = %base, client_ip_source = %client_ip_source, "azdo-connect-proxy listening");
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
     let server = axum::serve(
         listener,

@@ -5,11 +5,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use crate::redis_connection::RedisConnection;
+use crate::AppState;
 
 /// Marks the process as shutting down: from [`Draining::start`] on, `GET /readyz` answers 503.
 ///
@@ -36,14 +37,6 @@ impl Draining {
     }
 }
 
-/// What `/readyz` looks at.
-#[derive(Debug, Clone)]
-pub(crate) struct Readiness {
-    pub(crate) draining: Draining,
-    /// The shared store, when `--store` names Redis.
-    pub(crate) store: Option<Arc<RedisConnection>>,
-}
-
 /// Readiness: not shutting down, and the shared store (when `--store` names one) answers.
 #[utoipa::path(
     get,
@@ -54,16 +47,16 @@ pub(crate) struct Readiness {
         (status = 503, description = "Not ready: the process is shutting down, or the shared store cannot be reached. The body says which.", body = String, example = "not ready: the shared store cannot be reached"),
     )
 )]
-pub(crate) async fn readyz(Extension(readiness): Extension<Readiness>) -> Response {
-    if readiness.draining.is_draining() {
+pub(crate) async fn readyz(
+    State(state): State<Arc<AppState>>,
+    Extension(draining): Extension<Draining>,
+) -> Response {
+    if draining.is_draining() {
         return not_ready("shutting down");
     }
-    if let Some(store) = &readiness.store {
-        // The reason and the store's address go to the log (once per outage), not to whoever
-        // polls this endpoint.
-        if store.ping().await.is_err() {
-            return not_ready("the shared store cannot be reached");
-        }
+    // The reason and the store's address go to the log (once per outage), not to whoever polls.
+    if state.store.ping().await.is_err() {
+        return not_ready("the shared store cannot be reached");
     }
     "ready".into_response()
 }

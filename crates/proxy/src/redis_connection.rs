@@ -69,7 +69,9 @@ impl RedisConnection {
     }
 
     /// Runs `operation` on the shared connection within [`COMMAND_BOUND`]; a Redis error or
-    /// the bound passing becomes [`Error::StoreUnavailable`].
+    /// the bound passing becomes [`Error::StoreUnavailable`], whose text (shown to clients) says
+    /// what kind of failure it was and nothing about where the store is. The details go to the
+    /// log, once when the store is lost and once when it is back.
     pub(crate) async fn run<T, F, Fut>(&self, operation: F) -> Result<T, Error>
     where
         F: FnOnce(ConnectionManager) -> Fut,
@@ -78,14 +80,10 @@ impl RedisConnection {
         let outcome = match self.manager() {
             Ok(manager) => tokio::time::timeout(COMMAND_BOUND, operation(manager))
                 .await
-                .unwrap_or_else(|_| {
-                    Err(redis::RedisError::from((
-                        redis::ErrorKind::Io,
-                        "no answer within the bound",
-                    )))
-                }),
-            Err(error) => Err(error),
-        };
+                .map_err(|_| Failure::Bound),
+            Err(error) => Ok(Err(error)),
+        }
+        .and_then(|result| result.map_err(Failure::Redis));
         match outcome {
             Ok(value) => {
                 if !self.reachable.swap(true, Ordering::Relaxed) {
@@ -93,28 +91,19 @@ impl RedisConnection {
                 }
                 Ok(value)
             }
-            Err(error) => {
-                let reason = scrub(&error.to_string(), self.password.as_deref());
+            Err(failure) => {
                 if self.reachable.swap(false, Ordering::Relaxed) {
+                    let reason = match &failure {
+                        Failure::Bound => format!("no answer within {COMMAND_BOUND:?}"),
+                        Failure::Redis(error) => {
+                            scrub(&error.to_string(), self.password.as_deref())
+                        }
+                    };
                     tracing::warn!(store = %self.shown, %reason, "the shared store cannot be reached");
                 }
-                Err(Error::StoreUnavailable {
-                    store: self.shown.clone(),
-                    reason,
-                })
+                Err(Error::StoreUnavailable(failure.kind().to_owned()))
             }
         }
-    }
-
-    /// `PING`: whether Redis answers now.
-    pub(crate) async fn ping(&self) -> Result<(), Error> {
-        self.run(|mut manager| async move {
-            redis::cmd("PING")
-                .query_async::<String>(&mut manager)
-                .await
-                .map(drop)
-        })
-        .await
     }
 
     fn manager(&self) -> RedisResult<ConnectionManager> {
@@ -132,6 +121,28 @@ impl RedisConnection {
         let manager = ConnectionManager::new_lazy_with_config(self.client.clone(), config)?;
         // Two first requests at once may both make one; the loser's is dropped unused.
         Ok(self.manager.get_or_init(|| manager).clone())
+    }
+}
+
+/// Why an operation failed.
+enum Failure {
+    /// [`COMMAND_BOUND`] passed.
+    Bound,
+    /// The client or Redis answered an error.
+    Redis(redis::RedisError),
+}
+
+impl Failure {
+    /// What kind of failure, in words a client may see.
+    fn kind(&self) -> &'static str {
+        match self {
+            Failure::Bound => "no answer in time",
+            Failure::Redis(error) if error.is_timeout() => "no answer in time",
+            Failure::Redis(error) if error.is_io_error() || error.is_connection_dropped() => {
+                "no connection"
+            }
+            Failure::Redis(_) => "it refused the request",
+        }
     }
 }
 

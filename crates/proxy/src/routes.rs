@@ -17,8 +17,6 @@ use utoipa_axum::routes;
 use crate::credential::{Keyring, Sealer};
 use crate::extract::BodyLimit;
 use crate::origin::Origins;
-use crate::readiness::Readiness;
-use crate::redis_connection::RedisConnection;
 use crate::security;
 use crate::upstream::Upstream;
 use crate::{AppState, Error, ProxyConfig};
@@ -72,10 +70,6 @@ pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<
 fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Error> {
     let base = config.validate()?;
     let origins = Origins::new(&config.allowed_origins);
-    let shared = match &config.store {
-        crate::StoreUrl::Memory => None,
-        store => Some(Arc::new(RedisConnection::new(store)?)),
-    };
 
     // Layers listed last run first: the deadline sits inside the rate limit so a refused request
     // costs nothing, and the body limit applies to the extractor inside the handler.
@@ -86,7 +80,7 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
             config.verify_timeout,
             security::deadline,
         ));
-    let calls = security::rate_limited(calls, &config, shared.clone())?
+    let calls = security::rate_limited(calls, &config)?
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(Extension(BodyLimit(config.max_body_bytes)));
     let api = OpenApiRouter::default()
@@ -112,6 +106,8 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         keyring: Keyring::new(&config.seal_key, &config.previous_keys),
         allowed_servers: config.allowed_servers.clone(),
         credential_ttl: config.credential_ttl,
+        entra: config.entra.clone(),
+        store: config.store.clone(),
         config: ConfigResponse {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             allowed_servers: config.allowed_servers.hosts().to_vec(),
@@ -122,17 +118,14 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
                     .unwrap_or(u64::MAX),
                 requests_per_minute: config.rate_limit.per_minute,
             },
+            entra: config.entra.is_some(),
         },
         openapi: serde_json::to_string(&openapi)
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
     });
-    let readiness = Readiness {
-        draining: config.draining.clone(),
-        store: shared,
-    };
     Ok(app
         .with_state(state)
-        .layer(Extension(readiness))
+        .layer(Extension(config.draining.clone()))
         .layer(from_fn(no_store))
         .layer(
             // One line per request at INFO (method, path, status, latency); never headers or

@@ -1,6 +1,6 @@
 //! Cross-cutting request guards: the origin and CSRF checks, per-client rate limiting (in memory
-//! with `governor`, or shared through Redis by [`crate::rate_limit_redis`]), and the request
-//! deadline.
+//! with `governor`, or counted in the shared store so that every instance counts against one
+//! limit), and the request deadline.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -18,8 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::client_ip::ClientIpSource;
 use crate::config::RateLimit;
 use crate::origin::{is_same_origin, Origins, CSRF_HEADER};
-use crate::rate_limit_redis::{self, RedisRateLimit};
-use crate::redis_connection::RedisConnection;
+use crate::store::SharedStore;
 use crate::{Error, ProxyConfig};
 
 /// Refuses a request whose `Origin` is present and neither allowed nor the proxy's own origin
@@ -86,30 +85,71 @@ impl KeyExtractor for ClientKey {
     }
 }
 
-/// Puts `routes` behind the per-client rate limit: counted in this process (`shared` is `None`,
-/// the memory store), or in the shared Redis so that every instance counts against one limit.
+/// Puts `routes` behind the per-client rate limit: counted in the store when it is shared by
+/// every instance ([`SharedStore::counts_requests`]), otherwise in this process by `governor`.
 pub(crate) fn rate_limited<S>(
     routes: OpenApiRouter<S>,
     config: &ProxyConfig,
-    shared: Option<Arc<RedisConnection>>,
 ) -> Result<OpenApiRouter<S>, Error>
 where
     S: Clone + Send + Sync + 'static,
 {
-    Ok(match shared {
-        None => routes.route_layer(rate_limit_layer(
+    if !config.store.counts_requests() {
+        return Ok(routes.route_layer(rate_limit_layer(
             config.rate_limit,
             config.client_ip_source,
-        )?),
-        Some(redis) => routes.route_layer(axum::middleware::from_fn_with_state(
-            Arc::new(RedisRateLimit::new(
-                redis,
-                config.rate_limit,
-                config.client_ip_source,
-            )),
-            rate_limit_redis::limit,
-        )),
-    })
+        )?));
+    }
+    let shared = SharedLimit {
+        store: config.store.clone(),
+        interval: Duration::from_secs(60) / config.rate_limit.per_minute,
+        burst: config.rate_limit.burst,
+        source: config.client_ip_source,
+    };
+    Ok(routes.route_layer(axum::middleware::from_fn_with_state(
+        shared,
+        shared_rate_limit,
+    )))
+}
+
+/// The rate limit counted in the shared store.
+#[derive(Clone)]
+struct SharedLimit {
+    store: Arc<dyn SharedStore>,
+    interval: Duration,
+    burst: u32,
+    source: ClientIpSource,
+}
+
+/// The same answers as the in-memory limiter: 429 `rate_limited` with `Retry-After` over the
+/// limit, 400 `invalid_request` when the configured client-address header is unreadable; and
+/// `upstream_unavailable` when the store cannot count (fail closed, see the crate's README).
+async fn shared_rate_limit(
+    State(limit): State<SharedLimit>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let key = match limit.source.client_ip(&request) {
+        Ok(Some(ip)) => format!("rate:{ip}"),
+        // Without connect info every client shares one key, as with the in-memory limiter.
+        Ok(None) => "rate:shared".to_owned(),
+        Err(message) => return Error::InvalidRequest(message).into_response(),
+    };
+    match limit
+        .store
+        .count_request(&key, limit.interval, limit.burst)
+        .await
+    {
+        Ok(None) => next.run(request).await,
+        // Rounded up, so that a retry after `Retry-After` seconds is let through.
+        Ok(Some(wait)) => Error::RateLimited {
+            retry_after: u64::try_from(wait.as_micros().div_ceil(1_000_000))
+                .unwrap_or(u64::MAX)
+                .max(1),
+        }
+        .into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The rate limit layer, keyed by `source`, answering 429 `rate_limited` with `Retry-After`, and

@@ -3,9 +3,12 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use url::Url;
 
+use crate::store::{MemoryStore, SharedStore};
+use crate::store_redis::RedisStore;
 use crate::Error;
 
 /// Where short-lived shared state lives: sign-in flow records and rate-limit counters.
@@ -49,6 +52,18 @@ impl StoreUrl {
             return Err(Error::Config(format!("--store has no host; {expected}")));
         }
         Ok(StoreUrl::Redis(url))
+    }
+
+    /// The store this names: a [`MemoryStore`], or a Redis store that connects on first use
+    /// (so this does no I/O and Redis may still be down: `GET /readyz` tells).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the Redis client refuses the URL.
+    pub fn open(&self) -> Result<Arc<dyn SharedStore>, Error> {
+        Ok(match self {
+            StoreUrl::Memory => Arc::new(MemoryStore::new()),
+            StoreUrl::Redis(_) => Arc::new(RedisStore::new(self)?),
+        })
     }
 
     /// The URL as logs may show it: the password, if any, replaced by `***`.

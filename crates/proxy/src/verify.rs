@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::Json;
 use azdo_connect_core::contract::{
-    CredentialClaims, ScopeState, ScopeStatus, User, VerifyRequest, VerifyResponse, Warning,
+    CredentialClaims, Method, ScopeState, ScopeStatus, User, VerifyRequest, VerifyResponse, Warning,
 };
 use azdo_connect_core::scopes::{self, Scope};
 use azdo_connect_core::{
@@ -50,7 +50,22 @@ pub(crate) async fn verify(
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, Error> {
     let org = normalize_organization(&request.organization, &state.allowed_servers)?;
-    if let Some(message) = token_format_error(request.token.expose()) {
+    let token = match (&request.token, &request.session) {
+        (Some(token), None) => token,
+        // A sign-in session finishes a Microsoft sign-in; without an Entra app there is none.
+        (None, Some(_)) => return Err(Error::EntraNotConfigured),
+        (Some(_), Some(_)) => {
+            return Err(Error::InvalidRequest(
+                "Send either a personal access token or a sign-in session, not both.".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(Error::InvalidRequest(
+                "The request has no personal access token (the field token).".into(),
+            ))
+        }
+    };
+    if let Some(message) = token_format_error(token.expose()) {
         return Err(Error::TokenFormat(message.to_owned()));
     }
     let requested = requested_scopes(&request.required_scopes)?;
@@ -60,8 +75,8 @@ pub(crate) async fn verify(
     // upstream, a good one half the latency. A refused identity ends the verify at once (the
     // probes still in flight are dropped).
     let (user, observed) =
-        futures_util::future::try_join(identify(&state.upstream, &target, &request.token), async {
-            Ok(probe(&state.upstream, &target, &request.token, &requested).await)
+        futures_util::future::try_join(identify(&state.upstream, &target, token), async {
+            Ok(probe(&state.upstream, &target, token, &requested).await)
         })
         .await?;
     let statuses: Vec<ScopeStatus> = requested
@@ -88,9 +103,13 @@ pub(crate) async fn verify(
     let issued_at = now();
     let ttl = i64::try_from(state.credential_ttl.as_secs()).unwrap_or(i64::MAX);
     let claims = CredentialClaims {
+        kind: Method::Pat,
         org: org.organization.clone(),
         org_url: org.organization_url.clone(),
-        pat: request.token.clone(),
+        pat: Some(token.clone()),
+        tenant: None,
+        refresh_token: None,
+        expires_at: request.expires_at.clone(),
         user_id: user.id.clone(),
         scopes: observed
             .iter()
@@ -112,7 +131,9 @@ pub(crate) async fn verify(
         scopes: statuses,
         credential,
         verified_at: rfc3339_now(),
-        warnings: warnings(&request.token, org.deployment_type),
+        warnings: warnings(token, org.deployment_type),
+        method: Method::Pat,
+        expires_at: request.expires_at.clone(),
     }))
 }
 

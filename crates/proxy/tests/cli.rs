@@ -102,7 +102,11 @@ fn sealed_at(key: &SealKey, iat: i64, exp: Option<i64>) -> (String, CredentialCl
     let claims = CredentialClaims {
         org: "contoso".into(),
         org_url: "https://dev.azure.com/contoso".into(),
-        pat: Pat::new(SECRET),
+        kind: azdo_connect_core::contract::Method::Pat,
+        pat: Some(Pat::new(SECRET)),
+        tenant: None,
+        refresh_token: None,
+        expires_at: None,
         user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
         scopes: vec!["vso.code".into(), "vso.project".into()],
         iat,
@@ -185,7 +189,7 @@ fn open_credential_opens_a_credential_sealed_a_year_ago() {
         assert_eq!(code, 0, "{stderr}");
         let opened: CredentialClaims = serde_json::from_value(one_json_line(&stdout)).unwrap();
         assert_eq!(opened, claims);
-        assert_eq!(opened.pat.expose(), SECRET);
+        assert_eq!(opened.pat.as_ref().unwrap().expose(), SECRET);
     }
 }
 
@@ -285,7 +289,7 @@ fn node_jose_opens_the_credential() {
     assert_eq!(body["protectedHeader"]["kid"], "2026-11");
     let opened: CredentialClaims = serde_json::from_value(body["claims"].clone()).unwrap();
     assert_eq!(opened, claims);
-    assert_eq!(opened.pat.expose(), SECRET);
+    assert_eq!(opened.pat.as_ref().unwrap().expose(), SECRET);
 
     // The recipe opens a stored credential whose `exp` passed long ago, as the Rust API does.
     let (old_token, old_claims) = sealed_at(&key, 1_700_000_000, Some(1_702_592_000));

@@ -233,7 +233,7 @@ async fn stores_a_verified_connection_and_reads_it_back_without_the_token() {
         .current_claims(&Keyring::new(&h.key, &[]))
         .unwrap()
         .expect("a sealed token is stored");
-    assert_eq!(claims.pat.expose(), demo::FULL);
+    assert_eq!(claims.pat.as_ref().unwrap().expose(), demo::FULL);
     assert_eq!(claims.org, "contoso");
     assert_eq!(claims.user_id, demo::USER_ID);
     // Another key does not open it.

@@ -6,10 +6,13 @@
 mod common;
 mod redis_server;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
-use azdo_connect_proxy::{ClientIpSource, Draining, ProxyConfig, RateLimit, SealKey, StoreUrl};
+use azdo_connect_proxy::{
+    ClientIpSource, Draining, Error, ProxyConfig, RateLimit, SealKey, SharedStore, StoreUrl,
+};
 use common::{into_reply, serve, test_config, Reply};
 use redis_server::RedisServer;
 use reqwest::StatusCode;
@@ -81,8 +84,9 @@ impl Instances {
     }
 }
 
-fn store(redis: &RedisServer) -> StoreUrl {
-    StoreUrl::parse(&redis.url()).unwrap()
+/// A store on `redis`, as one instance opens it (each instance has its own connection).
+fn store(redis: &RedisServer) -> Arc<dyn SharedStore> {
+    StoreUrl::parse(&redis.url()).unwrap().open().unwrap()
 }
 
 /// One request per minute after a burst of 6: nothing replenishes while the test runs.
@@ -151,6 +155,96 @@ async fn the_shared_limit_is_per_client_address_from_the_configured_source() {
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "invalid_request");
     proxies.stop().await;
+}
+
+#[tokio::test]
+async fn a_flow_record_put_through_one_instance_is_taken_once_through_another() {
+    let redis = RedisServer::start();
+    let (a, b, c) = (store(&redis), store(&redis), store(&redis));
+    // Bytes as the sign-in records hold them, not only text.
+    let record = vec![0u8, 159, 146, 150, b'{', 255];
+    a.put("flow:abc", record.clone(), Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(c.get("flow:abc").await.unwrap(), Some(record.clone()));
+    assert_eq!(b.take("flow:abc").await.unwrap(), Some(record));
+    assert_eq!(c.take("flow:abc").await.unwrap(), None);
+    assert_eq!(a.get("flow:abc").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn of_many_instances_taking_one_record_at_once_exactly_one_gets_it() {
+    let redis = RedisServer::start();
+    let stores: Vec<_> = (0..3).map(|_| store(&redis)).collect();
+    for round in 0..10 {
+        let key = format!("result:{round}");
+        stores[round % 3]
+            .put(&key, b"sealed".to_vec(), Duration::from_secs(60))
+            .await
+            .unwrap();
+        let takes = (0..12).map(|n| {
+            let store = stores[n % 3].clone();
+            let key = key.clone();
+            tokio::spawn(async move { store.take(&key).await.unwrap() })
+        });
+        let mut winners = 0;
+        for take in takes.collect::<Vec<_>>() {
+            winners += usize::from(take.await.unwrap().is_some());
+        }
+        assert_eq!(winners, 1, "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn flow_records_expire_with_their_time_to_live() {
+    let redis = RedisServer::start();
+    let (a, b) = (store(&redis), store(&redis));
+    a.put("flow:short", b"x".to_vec(), Duration::from_millis(150))
+        .await
+        .unwrap();
+    a.put("flow:none", b"y".to_vec(), Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(b.get("flow:none").await.unwrap(), None);
+    assert_eq!(b.get("flow:short").await.unwrap(), Some(b"x".to_vec()));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(b.take("flow:short").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn store_operations_fail_typed_while_redis_is_down_and_work_when_it_is_back() {
+    let mut redis = RedisServer::start();
+    let a = store(&redis);
+    a.put("flow:k", b"v".to_vec(), Duration::from_secs(60))
+        .await
+        .unwrap();
+    redis.stop();
+    let failures = [
+        a.put("flow:k", b"v".to_vec(), Duration::from_secs(60))
+            .await
+            .unwrap_err(),
+        a.get("flow:k").await.unwrap_err(),
+        a.take("flow:k").await.unwrap_err(),
+        a.ping().await.unwrap_err(),
+    ];
+    for error in failures {
+        assert!(matches!(error, Error::StoreUnavailable(_)), "{error:?}");
+        assert_eq!(error.code().as_str(), "upstream_unavailable");
+        let text = error.to_string();
+        assert!(!text.contains(&redis.port().to_string()), "{text}");
+    }
+    redis.restart();
+    let mut back = false;
+    for _ in 0..50 {
+        if a.ping().await.is_ok() {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(back, "the store did not reconnect");
+    // Nothing is persisted: the restarted Redis is empty.
+    assert_eq!(a.get("flow:k").await.unwrap(), None);
 }
 
 #[tokio::test]
