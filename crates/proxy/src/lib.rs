@@ -54,10 +54,12 @@ mod openapi;
 mod origin;
 mod projects;
 mod readiness;
+#[cfg(feature = "redis")]
 mod redis_connection;
 mod routes;
 mod security;
 pub mod store;
+#[cfg(feature = "redis")]
 mod store_redis;
 mod store_url;
 mod upstream;

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::store::{MemoryStore, SharedStore};
-use crate::store_redis::RedisStore;
 use crate::Error;
 
 /// Where short-lived shared state lives: sign-in flow records and rate-limit counters.
@@ -58,11 +57,19 @@ impl StoreUrl {
     /// (so this does no I/O and Redis may still be down: `GET /readyz` tells).
     ///
     /// # Errors
-    /// [`Error::Config`] when the Redis client refuses the URL.
+    /// [`Error::Config`] when the Redis client refuses the URL, or the crate was built without
+    /// its `redis` feature.
     pub fn open(&self) -> Result<Arc<dyn SharedStore>, Error> {
         Ok(match self {
             StoreUrl::Memory => Arc::new(MemoryStore::new()),
-            StoreUrl::Redis(_) => Arc::new(RedisStore::new(self)?),
+            #[cfg(feature = "redis")]
+            StoreUrl::Redis(_) => Arc::new(crate::store_redis::RedisStore::new(self)?),
+            #[cfg(not(feature = "redis"))]
+            StoreUrl::Redis(_) => {
+                return Err(Error::Config(format!(
+                    "--store {self} needs the crate's `redis` feature, which this build lacks"
+                )))
+            }
         })
     }
 
@@ -82,6 +89,7 @@ impl StoreUrl {
     }
 
     /// The password in the URL, for scrubbing it out of error text from the Redis client.
+    #[cfg(feature = "redis")]
     pub(crate) fn password(&self) -> Option<String> {
         match self {
             StoreUrl::Memory => None,
@@ -154,6 +162,7 @@ mod tests {
             assert!(!shown.contains("s3cr"), "{shown}");
             assert!(shown.contains("app:***@cache.example:6379"), "{shown}");
         }
+        #[cfg(feature = "redis")]
         assert_eq!(store.password().as_deref(), Some("s3cr+et"));
         let error = StoreUrl::parse("ftp://:hunter2@host")
             .unwrap_err()

@@ -2,6 +2,7 @@
 //! instances, typed errors and readiness while Redis is down and recovery when it is back, and
 //! readiness while shutting down. Everything on loopback; each test starts its own
 //! `redis-server` on a free port and kills it at the end.
+#![cfg(feature = "redis")]
 
 mod common;
 mod redis_server;
