@@ -16,14 +16,15 @@
 //! | `GET /healthz` | liveness |
 //! | `GET /readyz` | readiness: 503 while shutting down or while the shared store cannot be reached |
 //!
-//! Features (both on by default, so `cargo install` and `cargo build` give the binary):
+//! Features (all on by default, so `cargo install` and `cargo build` give the binary):
 //!
-//! - `cli`: the `azdo-connect-proxy` binary (clap, tracing-subscriber).
+//! - `cli`: the `azdo-connect-proxy` binary (clap, tracing-subscriber); includes `redis`.
 //! - `demo`: [`router_with_demo`], the demo page's stand-in for a vendor backend, persisting
 //!   connections in SQLite through a [`DemoStore`]; it is not part of the public contract.
+//! - `redis`: [`StoreUrl::Redis`] opens a store in Redis, which several instances share.
 //!
 //! A vendor who mounts [`router`] depends on the crate with `default-features = false` and
-//! compiles neither.
+//! compiles none of them, adding `redis` to run several instances.
 //!
 //! The rate limit of the `POST` endpoints counts per client IP address, read from the source
 //! [`ProxyConfig::client_ip_source`] names: the TCP peer by default, or behind a reverse proxy
