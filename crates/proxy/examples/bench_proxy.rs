@@ -51,17 +51,7 @@ async fn setup(latency_ms: u64) -> Setup {
 }
 
 async fn verify_once(client: &reqwest::Client, url: &str) -> Duration {
-    let started = Instant::now();
-    let response = client
-        .post(url)
-        .header("x-azdo-connect", "1")
-        .json(&json!({"organization": demo::ORG, "token": demo::FULL, "requiredScopes": SCOPES}))
-        .send()
-        .await
-        .expect("proxy answers");
-    assert_eq!(response.status(), 200, "verify failed");
-    response.bytes().await.expect("body");
-    started.elapsed()
+    support::verify_once(client, url, &SCOPES).await
 }
 
 async fn upstream_once(client: &reqwest::Client, fake: &FakeAzureDevOps) -> Duration {
@@ -232,16 +222,5 @@ async fn main() {
         "cpus": std::thread::available_parallelism().map(|n| n.get()).ok(),
         "note": "proxy, fake and load generator share one process and the machine's cores",
     });
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/results/proxy.json");
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create bench/results");
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&report).expect("serializable") + "\n",
-    )
-    .expect("write bench/results/proxy.json");
-    if let Some(load) = load_average() {
-        println!("\n1-minute load average at the end: {load}");
-    }
-    println!("wrote {}", path.display());
+    support::write_results("proxy", &report);
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
+use azdo_connect_fake::{FakeAzureDevOps, Fixture};
 use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey, StoreUrl};
 use serde_json::json;
 use support::{load_average, percentile};
@@ -66,17 +66,7 @@ impl Instances {
 }
 
 async fn verify_once(client: &reqwest::Client, url: &str) -> Duration {
-    let started = Instant::now();
-    let response = client
-        .post(url)
-        .header("x-azdo-connect", "1")
-        .json(&json!({"organization": demo::ORG, "token": demo::FULL, "requiredScopes": ["vso.code"]}))
-        .send()
-        .await
-        .expect("proxy answers");
-    assert_eq!(response.status(), 200, "verify failed");
-    response.bytes().await.expect("body");
-    started.elapsed()
+    support::verify_once(client, url, &["vso.code"]).await
 }
 
 struct Latency {
@@ -212,16 +202,5 @@ async fn main() {
         "cpus": std::thread::available_parallelism().map(|n| n.get()).ok(),
         "note": "proxies, fake, redis-server and load generator share the machine's cores: three instances measure the cost of sharing, not a speed-up",
     });
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/results/scale.json");
-    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create bench/results");
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&report).expect("serializable") + "\n",
-    )
-    .expect("write bench/results/scale.json");
-    if let Some(load) = load_average() {
-        println!("\n1-minute load average at the end: {load}");
-    }
-    println!("wrote {}", path.display());
+    support::write_results("scale", &report);
 }

@@ -75,6 +75,30 @@ fn namespaced(key: &str) -> String {
     format!("{NAMESPACE}{key}")
 }
 
+impl RedisStore {
+    /// Sends `command` within the connection's bounds.
+    fn send<T>(&self, command: redis::Cmd) -> BoxFuture<'_, Result<T, Error>>
+    where
+        T: redis::FromRedisValue + Send + 'static,
+    {
+        Box::pin(async move {
+            self.redis
+                .run(|mut c| async move { command.query_async(&mut c).await })
+                .await
+        })
+    }
+
+    /// `name key`, on a namespaced key.
+    fn on_key<T>(&self, name: &str, key: &str) -> BoxFuture<'_, Result<T, Error>>
+    where
+        T: redis::FromRedisValue + Send + 'static,
+    {
+        let mut command = redis::cmd(name);
+        command.arg(namespaced(key));
+        self.send(command)
+    }
+}
+
 impl SharedStore for RedisStore {
     fn put<'a>(
         &'a self,
@@ -93,39 +117,19 @@ impl SharedStore for RedisStore {
         if millis > 0 {
             command.arg(value).arg("PX").arg(millis);
         }
-        Box::pin(async move {
-            self.redis
-                .run(|mut c| async move { command.query_async::<()>(&mut c).await })
-                .await
-        })
+        self.send(command)
     }
 
     fn get<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, Error>> {
-        let mut command = redis::cmd("GET");
-        command.arg(namespaced(key));
-        Box::pin(async move {
-            self.redis
-                .run(|mut c| async move { command.query_async(&mut c).await })
-                .await
-        })
+        self.on_key("GET", key)
     }
 
     fn take<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, Error>> {
-        let mut command = redis::cmd("GETDEL");
-        command.arg(namespaced(key));
-        Box::pin(async move {
-            self.redis
-                .run(|mut c| async move { command.query_async(&mut c).await })
-                .await
-        })
+        self.on_key("GETDEL", key)
     }
 
     fn ping(&self) -> BoxFuture<'_, Result<(), Error>> {
-        Box::pin(async move {
-            self.redis
-                .run(|mut c| async move { redis::cmd("PING").query_async::<()>(&mut c).await })
-                .await
-        })
+        self.send(redis::cmd("PING"))
     }
 
     fn counts_requests(&self) -> bool {

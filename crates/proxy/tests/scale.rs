@@ -22,6 +22,14 @@ use serde_json::json;
 /// A bound on any one request in these tests, so a hang fails the test instead of stalling it.
 const REQUEST_BOUND: Duration = Duration::from_secs(15);
 
+/// A client whose every request gives up after [`REQUEST_BOUND`].
+fn bounded_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(REQUEST_BOUND)
+        .build()
+        .unwrap()
+}
+
 struct Instances {
     fake: FakeAzureDevOps,
     origins: Vec<String>,
@@ -46,10 +54,7 @@ async fn instances(count: usize, tweak: impl Fn(&mut ProxyConfig)) -> Instances 
         fake,
         origins,
         servers,
-        client: reqwest::Client::builder()
-            .timeout(REQUEST_BOUND)
-            .build()
-            .unwrap(),
+        client: bounded_client(),
     }
 }
 
@@ -454,6 +459,20 @@ async fn slow_fake(latency_ms: u64) -> FakeAzureDevOps {
     FakeAzureDevOps::start(fixture).await.unwrap()
 }
 
+/// The binary over `fake`, with a verify deadline far above the fake's latency, plus `args`.
+#[cfg(feature = "cli")]
+fn proxy_over(fake: &FakeAzureDevOps, args: &[&str]) -> binary::Proxy {
+    let upstream = fake.base_url();
+    let mut all = vec![
+        "--upstream-override",
+        &upstream,
+        "--verify-timeout-ms",
+        "10000",
+    ];
+    all.extend_from_slice(args);
+    binary::Proxy::start(&all)
+}
+
 #[cfg(feature = "cli")]
 fn verify_request(
     client: &reqwest::Client,
@@ -483,17 +502,8 @@ async fn wait_for_upstream_requests(fake: &FakeAzureDevOps, count: u64) {
 async fn sigterm_finishes_in_flight_verifies_refuses_new_connections_and_exits_0() {
     const IN_FLIGHT: usize = 5;
     let fake = slow_fake(1_500).await;
-    let upstream = fake.base_url();
-    let mut proxy = binary::Proxy::start(&[
-        "--upstream-override",
-        &upstream,
-        "--verify-timeout-ms",
-        "10000",
-    ]);
-    let client = reqwest::Client::builder()
-        .timeout(REQUEST_BOUND)
-        .build()
-        .unwrap();
+    let mut proxy = proxy_over(&fake, &[]);
+    let client = bounded_client();
     let verifies: Vec<_> = (0..IN_FLIGHT)
         .map(|_| tokio::spawn(verify_request(&client, &proxy.origin)))
         .collect();
@@ -534,19 +544,8 @@ async fn sigterm_finishes_in_flight_verifies_refuses_new_connections_and_exits_0
 #[tokio::test]
 async fn the_shutdown_grace_bounds_the_wait_for_requests_in_flight() {
     let fake = slow_fake(4_000).await;
-    let upstream = fake.base_url();
-    let mut proxy = binary::Proxy::start(&[
-        "--upstream-override",
-        &upstream,
-        "--verify-timeout-ms",
-        "10000",
-        "--shutdown-grace",
-        "1",
-    ]);
-    let client = reqwest::Client::builder()
-        .timeout(REQUEST_BOUND)
-        .build()
-        .unwrap();
+    let mut proxy = proxy_over(&fake, &["--shutdown-grace", "1"]);
+    let client = bounded_client();
     let stuck = tokio::spawn(verify_request(&client, &proxy.origin));
     wait_for_upstream_requests(&fake, 1).await;
     proxy.terminate();
@@ -571,13 +570,9 @@ async fn the_redis_password_never_reaches_the_log() {
     const PASSWORD: &str = "pw-Zq8xK2-never-logged";
     let mut redis = RedisServer::start_with_password(Some(PASSWORD));
     let fake = FakeAzureDevOps::start(Fixture::demo()).await.unwrap();
-    let upstream = fake.base_url();
     let url = redis.url();
-    let mut proxy = binary::Proxy::start(&["--upstream-override", &upstream, "--store", &url]);
-    let client = reqwest::Client::builder()
-        .timeout(REQUEST_BOUND)
-        .build()
-        .unwrap();
+    let mut proxy = proxy_over(&fake, &["--store", &url]);
+    let client = bounded_client();
     let ok = verify_request(&client, &proxy.origin).await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
 

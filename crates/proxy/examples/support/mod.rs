@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use azdo_connect_fake::demo;
 use azdo_connect_proxy::{router, ProxyConfig};
 
 /// Serves `config` on 127.0.0.1:0 with connect info (the rate limit keys on the peer address);
@@ -26,6 +27,22 @@ pub async fn serve(config: ProxyConfig) -> (SocketAddr, tokio::task::JoinHandle<
     (addr, server)
 }
 
+/// One verify of the demo organization's full token through the proxy at `url`, requiring
+/// `scopes`; panics unless it is 200. Returns how long it took, body read.
+pub async fn verify_once(client: &reqwest::Client, url: &str, scopes: &[&str]) -> Duration {
+    let started = std::time::Instant::now();
+    let response = client
+        .post(url)
+        .header("x-azdo-connect", "1")
+        .json(&serde_json::json!({"organization": demo::ORG, "token": demo::FULL, "requiredScopes": scopes}))
+        .send()
+        .await
+        .expect("proxy answers");
+    assert_eq!(response.status(), 200, "verify failed");
+    response.bytes().await.expect("body");
+    started.elapsed()
+}
+
 /// The `p` quantile (0.0–1.0) of sorted samples, nearest rank; zero for no samples.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -42,6 +59,23 @@ pub fn status_kib(field: &str) -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Writes `report` to `bench/results/{name}.json` at the workspace root, then prints the load
+/// average (to read the figures against) and where the file went.
+pub fn write_results(name: &str, report: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../bench/results/{name}.json"));
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("create bench/results");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(report).expect("serializable") + "\n",
+    )
+    .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    if let Some(load) = load_average() {
+        println!("\n1-minute load average at the end: {load}");
+    }
+    println!("wrote {}", path.display());
 }
 
 /// The 1-minute load average, to read the numbers against (other work on the machine skews them).
