@@ -6,8 +6,6 @@
 //!
 //! `cargo run -p azdo-connect-proxy --example bench_proxy [--release]`
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
@@ -114,44 +112,22 @@ async fn latency(latency_ms: u64, samples: usize) -> Latency {
 
 async fn throughput() -> (u64, f64) {
     let setup = setup(0).await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONCURRENCY)
-        .build()
-        .expect("client");
-    let done = Arc::new(AtomicU64::new(0));
-    let deadline = Instant::now() + THROUGHPUT_WINDOW;
-    let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
-        .map(|_| {
-            let client = client.clone();
-            let url = setup.verify_url.clone();
-            let done = done.clone();
-            tokio::spawn(async move {
-                while Instant::now() < deadline {
-                    verify_once(&client, &url).await;
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.expect("worker");
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let total = done.load(Ordering::Relaxed);
+    let measured = support::verify_load(
+        vec![setup.verify_url.clone()],
+        &SCOPES,
+        CONCURRENCY,
+        THROUGHPUT_WINDOW,
+    )
+    .await;
     setup.server.abort();
     let _ = setup.server.await;
     setup.fake.shutdown().await;
-    (total, total as f64 / elapsed)
+    measured
 }
 
 #[tokio::main]
 async fn main() {
-    let profile = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
+    let profile = support::PROFILE;
     let fast = latency(0, 300).await;
     let slow = latency(50, 60).await;
     let (requests, per_second) = throughput().await;

@@ -10,9 +10,7 @@
 //! which `cargo xtask setup` installs).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use azdo_connect_fake::{FakeAzureDevOps, Fixture};
 use azdo_connect_proxy::{ProxyConfig, RateLimit, SealKey, StoreUrl};
@@ -94,33 +92,13 @@ async fn latency(fake: &FakeAzureDevOps, store: &StoreUrl) -> Latency {
 
 async fn throughput(fake: &FakeAzureDevOps, store: &StoreUrl, count: usize) -> f64 {
     let instances = Instances::start(count, fake, store).await;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONCURRENCY)
-        .build()
-        .expect("client");
-    let urls = Arc::new(instances.urls.clone());
-    let next = Arc::new(AtomicUsize::new(0));
-    let done = Arc::new(AtomicU64::new(0));
-    let deadline = Instant::now() + THROUGHPUT_WINDOW;
-    let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
-        .map(|_| {
-            let (client, urls, next, done) =
-                (client.clone(), urls.clone(), next.clone(), done.clone());
-            tokio::spawn(async move {
-                while Instant::now() < deadline {
-                    // Round-robin, as a load balancer spreads requests.
-                    let url = &urls[next.fetch_add(1, Ordering::Relaxed) % urls.len()];
-                    verify_once(&client, url).await;
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.expect("worker");
-    }
-    let per_second = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    let (_, per_second) = support::verify_load(
+        instances.urls.clone(),
+        &["vso.code"],
+        CONCURRENCY,
+        THROUGHPUT_WINDOW,
+    )
+    .await;
     instances.stop().await;
     per_second
 }
@@ -131,11 +109,7 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let profile = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
+    let profile = support::PROFILE;
     let redis = redis_server::RedisServer::start();
     let shared = StoreUrl::parse(&redis.url()).expect("redis URL");
     let fake = FakeAzureDevOps::start(Fixture::demo())

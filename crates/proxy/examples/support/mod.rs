@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use azdo_connect_fake::demo;
 use azdo_connect_proxy::{router, ProxyConfig};
@@ -27,10 +29,17 @@ pub async fn serve(config: ProxyConfig) -> (SocketAddr, tokio::task::JoinHandle<
     (addr, server)
 }
 
+/// The build the figures come from: only `release` figures are worth comparing.
+pub const PROFILE: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
+
 /// One verify of the demo organization's full token through the proxy at `url`, requiring
 /// `scopes`; panics unless it is 200. Returns how long it took, body read.
 pub async fn verify_once(client: &reqwest::Client, url: &str, scopes: &[&str]) -> Duration {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let response = client
         .post(url)
         .header("x-azdo-connect", "1")
@@ -41,6 +50,44 @@ pub async fn verify_once(client: &reqwest::Client, url: &str, scopes: &[&str]) -
     assert_eq!(response.status(), 200, "verify failed");
     response.bytes().await.expect("body");
     started.elapsed()
+}
+
+/// `concurrency` clients sending verifies (as [`verify_once`]) for `window`, each request to the
+/// next of `urls` in turn, as a load balancer spreads them: how many were answered, and how many
+/// a second.
+pub async fn verify_load(
+    urls: Vec<String>,
+    scopes: &'static [&'static str],
+    concurrency: usize,
+    window: Duration,
+) -> (u64, f64) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .expect("client");
+    let urls = Arc::new(urls);
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + window;
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, urls, next, done) =
+                (client.clone(), urls.clone(), next.clone(), done.clone());
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    let url = &urls[next.fetch_add(1, Ordering::Relaxed) % urls.len()];
+                    verify_once(&client, url, scopes).await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    let total = done.load(Ordering::Relaxed);
+    (total, total as f64 / started.elapsed().as_secs_f64())
 }
 
 /// The `p` quantile (0.0–1.0) of sorted samples, nearest rank; zero for no samples.
