@@ -123,17 +123,14 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         openapi: serde_json::to_string(&openapi)
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
     });
-    Ok(app
-        .with_state(state)
-        .layer(Extension(config.draining.clone()))
-        .layer(from_fn(no_store))
-        .layer(
-            // One line per request at INFO (method, path, status, latency); never headers or
-            // bodies, which carry the token and the credential.
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        ))
+    let app = app.layer(Extension(config.draining.clone()));
+    Ok(app.with_state(state).layer(from_fn(no_store)).layer(
+        // One line per request at INFO (method, path, status, latency); never headers or
+        // bodies, which carry the token and the credential.
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    ))
 }
 
 /// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.
