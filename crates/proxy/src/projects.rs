@@ -9,7 +9,7 @@ use azdo_connect_core::contract::{
     ErrorBody, Project, ProjectsRequest, ProjectsResponse, Repository, RepositoryKind, ScopeState,
     ScopeStatus,
 };
-use azdo_connect_core::{normalize_organization, scopes, Pat};
+use azdo_connect_core::{normalize_organization, scopes};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use futures_util::future::try_join_all;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::credential::open_for_browser;
 use crate::extract::ApiJson;
-use crate::upstream::{Reply, Stage, Target, Upstream};
+use crate::upstream::{Auth, Reply, Stage, Target, Upstream};
 use crate::verify::identify;
 use crate::{AppState, Error};
 
@@ -73,11 +73,17 @@ pub(crate) async fn projects(
         Some(token) => decode_continuation(token)?,
         None => 0,
     };
-    let (page, continuation) =
-        list_page(&state.upstream, &target, pat, skip, search.as_deref()).await?;
+    let (page, continuation) = list_page(
+        &state.upstream,
+        &target,
+        Auth::Pat(pat),
+        skip,
+        search.as_deref(),
+    )
+    .await?;
     let projects = try_join_all(
         page.into_iter()
-            .map(|p| with_repositories(&state.upstream, &target, pat, p)),
+            .map(|p| with_repositories(&state.upstream, &target, Auth::Pat(pat), p)),
     )
     .await?;
     Ok(Json(ProjectsResponse {
@@ -141,7 +147,7 @@ struct UpstreamRepository {
 async fn list_page(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     mut skip: usize,
     search: Option<&str>,
 ) -> Result<(Vec<UpstreamProject>, Option<usize>), Error> {
@@ -156,9 +162,9 @@ async fn list_page(
             &["_apis", "projects"],
             &[("$top", &top.to_string()), ("$skip", &skip.to_string())],
         );
-        let reply = upstream.get_api(&url, Stage::Released, pat).await?;
+        let reply = upstream.get_api(&url, Stage::Released, auth).await?;
         if reply.status != 200 || reply.is_html() {
-            return Err(refused(upstream, target, pat, &reply, "vso.project").await);
+            return Err(refused(upstream, target, auth, &reply, "vso.project").await);
         }
         let list: List<UpstreamProject> = reply.json()?;
         let fetched = list.value.len();
@@ -186,7 +192,7 @@ async fn list_page(
 async fn with_repositories(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     project: UpstreamProject,
 ) -> Result<Project, Error> {
     let git_url = target.api(&[&project.id, "_apis", "git", "repositories"], &[]);
@@ -196,8 +202,8 @@ async fn with_repositories(
         &[("scopePath", &tfvc_path), ("recursionLevel", "None")],
     );
     let (git, tfvc) = futures_util::join!(
-        upstream.get_api(&git_url, Stage::Released, pat),
-        upstream.get_api(&tfvc_url, Stage::Released, pat)
+        upstream.get_api(&git_url, Stage::Released, auth),
+        upstream.get_api(&tfvc_url, Stage::Released, auth)
     );
     let git = git?;
     let mut repositories = match git.status {
@@ -218,7 +224,7 @@ async fn with_repositories(
             .collect(),
         // The project disappeared between the two calls: show it without repositories.
         404 => Vec::new(),
-        _ => return Err(refused(upstream, target, pat, &git, "vso.code").await),
+        _ => return Err(refused(upstream, target, auth, &git, "vso.code").await),
     };
     // TFVC is optional: any answer but a non-empty listing means the project has none.
     if let Ok(tfvc) = tfvc {
@@ -253,13 +259,13 @@ async fn with_repositories(
 async fn refused(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     reply: &Reply,
     scope: &str,
 ) -> Error {
     match reply.status {
         401 if reply.says_expired() => Error::TokenExpired,
-        401 => match identify(upstream, target, pat).await {
+        401 => match identify(upstream, target, auth).await {
             Ok(_) => {
                 let label = scopes::lookup(scope).map_or(scope, |s| s.label);
                 Error::MissingScopes {

@@ -6,7 +6,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use azdo_connect_core::{AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat};
+use azdo_connect_core::{
+    AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat, SecretToken,
+};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -327,10 +329,15 @@ impl Upstream {
     /// at first. When an Azure DevOps Server answers 400 `VssVersionOutOfRangeException` naming an
     /// older version, that version is remembered for the host and the call is retried once with
     /// it, so only the first call to an older server pays a second round trip.
-    pub(crate) async fn get_api(&self, url: &Url, stage: Stage, pat: &Pat) -> Result<Reply, Error> {
+    pub(crate) async fn get_api(
+        &self,
+        url: &Url,
+        stage: Stage,
+        auth: Auth<'_>,
+    ) -> Result<Reply, Error> {
         let host = authority(url);
         let version = self.version_for(&host);
-        let reply = self.get(&with_version(url, version, stage), pat).await?;
+        let reply = self.get(&with_version(url, version, stage), auth).await?;
         match reply.supported_version() {
             Some(supported) if supported < version && supported >= ApiVersion::OLDEST => {
                 tracing::info!(
@@ -342,7 +349,7 @@ impl Upstream {
                 if let Ok(mut versions) = self.versions.lock() {
                     versions.insert(host, supported);
                 }
-                self.get(&with_version(url, supported, stage), pat).await
+                self.get(&with_version(url, supported, stage), auth).await
             }
             _ => Ok(reply),
         }
@@ -363,7 +370,7 @@ impl Upstream {
 
     /// `GET url` with the token, never following redirects, reading at most
     /// [`MAX_UPSTREAM_BODY`] bytes.
-    pub(crate) async fn get(&self, url: &Url, pat: &Pat) -> Result<Reply, Error> {
+    pub(crate) async fn get(&self, url: &Url, auth: Auth<'_>) -> Result<Reply, Error> {
         if !is_allowed(url, &self.allowed) {
             // Unreachable through the public API (every URL comes from a checked `Target`); kept
             // as the last line of defence against server-side request forgery.
@@ -377,7 +384,7 @@ impl Upstream {
         let response = self
             .client
             .get(target)
-            .header(header::AUTHORIZATION, basic_auth(pat)?)
+            .header(header::AUTHORIZATION, auth.header()?)
             .send()
             .await
             .map_err(|e| transport_error(url, &e))?;
@@ -409,14 +416,31 @@ impl Upstream {
     }
 }
 
-// Built at the last moment and marked sensitive, so that `Debug` of the request (and hyper's
-// tracing) prints `Sensitive` instead of the value.
-fn basic_auth(pat: &Pat) -> Result<HeaderValue, Error> {
-    let encoded = STANDARD.encode(format!(":{}", pat.expose()));
-    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
-        .map_err(|_| Error::TokenFormat("The token contains characters no token has.".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
+/// How a request to Azure DevOps authenticates: Basic with a personal access token, or Bearer
+/// with a Microsoft Entra access token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Auth<'a> {
+    /// `Authorization: Basic base64(":" + PAT)`.
+    Pat(&'a Pat),
+    /// `Authorization: Bearer <access token>`.
+    #[allow(dead_code)] // until the sign-in handlers use it
+    Bearer(&'a SecretToken),
+}
+
+impl Auth<'_> {
+    // Built at the last moment and marked sensitive, so that `Debug` of the request (and hyper's
+    // tracing) prints `Sensitive` instead of the value.
+    fn header(self) -> Result<HeaderValue, Error> {
+        let text = match self {
+            Auth::Pat(pat) => format!("Basic {}", STANDARD.encode(format!(":{}", pat.expose()))),
+            Auth::Bearer(token) => format!("Bearer {}", token.expose()),
+        };
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::TokenFormat("The token contains characters no token has.".into())
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 async fn read_bounded(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
@@ -583,7 +607,7 @@ mod tests {
 
     #[test]
     fn authorization_header_is_sensitive() {
-        let value = basic_auth(&Pat::new("abc")).unwrap();
+        let value = Auth::Pat(&Pat::new("abc")).header().unwrap();
         assert!(value.is_sensitive());
         assert_eq!(format!("{value:?}"), "Sensitive");
         assert_eq!(value.to_str().unwrap(), "Basic OmFiYw==");
