@@ -286,7 +286,10 @@ fn precheck(shared: &Shared, v: &Validated, account: &Account) -> Result<String,
         &app.display_name,
     )?;
     let refusal = match account.script {
-        Script::Approve | Script::Cancel | Script::MfaOnRefresh => return Ok(tid),
+        Script::Approve
+        | Script::Cancel
+        | Script::MfaOnRefresh
+        | Script::AzureDevOpsNotInTenant => return Ok(tid),
         Script::ConsentRequired => AadError::new(
             "consent_required",
             65001,

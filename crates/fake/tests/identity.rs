@@ -835,6 +835,15 @@ async fn refresh_tokens_expire_after_90_idle_days_and_die_when_revoked() {
     )
     .await;
 
+    let code = code_for(&fake, "organizations", id::AZURE_DEVOPS_NOT_IN_TENANT).await;
+    assert_error(
+        redeem(&fake, "organizations", &code).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_resource",
+        500011,
+    )
+    .await;
+
     let mfa = sign_in(&fake, "organizations", id::MFA_ON_REFRESH).await;
     let body = assert_error(
         refresh(&fake, "organizations", rt(&mfa)).await,
@@ -1207,6 +1216,7 @@ fn identity_constants_match_the_demo_fixture() {
         id::ADMIN_APPROVAL,
         id::CONDITIONAL_ACCESS,
         id::MFA_ON_REFRESH,
+        id::AZURE_DEVOPS_NOT_IN_TENANT,
     ] {
         assert!(identity.account(hint).is_some(), "{hint}");
     }
