@@ -99,7 +99,11 @@ async fn code_for(fake: &FakeAzureDevOps, tenant: &str, hint: &str) -> String {
         .unwrap_or_else(|| panic!("no code: {q:?}"))
 }
 
-async fn token(fake: &FakeAzureDevOps, tenant: &str, form: &[(&str, &str)]) -> Response {
+async fn token<K: AsRef<str>, V: AsRef<str>>(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    form: &[(K, V)],
+) -> Response {
     client()
         .post(format!("{}/{tenant}/oauth2/v2.0/token", fake.authority()))
         .form_body(form)
@@ -108,20 +112,28 @@ async fn token(fake: &FakeAzureDevOps, tenant: &str, form: &[(&str, &str)]) -> R
         .expect("the fake answers")
 }
 
+/// The form redeeming `code` as the proxy does.
+fn redemption(code: &str) -> Vec<(&'static str, String)> {
+    [
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", VERIFIER),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
 async fn redeem(fake: &FakeAzureDevOps, tenant: &str, code: &str) -> Response {
-    token(
-        fake,
-        tenant,
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await
+    token(fake, tenant, &redemption(code)).await
+}
+
+/// A 400 `invalid_grant` with this AADSTS code.
+async fn assert_grant_error(r: Response, code: u64) -> Value {
+    assert_error(r, StatusCode::BAD_REQUEST, "invalid_grant", code).await
 }
 
 async fn refresh(fake: &FakeAzureDevOps, tenant: &str, rt: &str) -> Response {
@@ -294,65 +306,32 @@ async fn unknown_app_or_redirect_uri_is_a_400_page_that_never_redirects() {
 }
 
 #[tokio::test]
-async fn pkce_s256_is_required_and_reported_to_the_app() {
+async fn bad_requests_from_a_known_app_are_redirect_errors() {
     let fake = start().await;
-    let missing = with(authorize_params(Some(id::MEMBER)), "code_challenge", None);
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &missing).await,
-        "invalid_request",
-        9002325,
-    );
-    let plain = with(
-        authorize_params(Some(id::MEMBER)),
-        "code_challenge_method",
-        Some("plain"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &plain).await,
-        "invalid_request",
-        9002325,
-    );
-    let short = with(
-        authorize_params(Some(id::MEMBER)),
-        "code_challenge",
-        Some("abc"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &short).await,
-        "invalid_request",
-        501491,
-    );
-}
-
-#[tokio::test]
-async fn bad_scope_and_response_type_and_silent_sign_in_are_redirect_errors() {
-    let fake = start().await;
-    let bare = with(
-        authorize_params(Some(id::MEMBER)),
-        "scope",
-        Some("vso.code openid"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &bare).await,
-        "invalid_scope",
-        70011,
-    );
-    let token = with(
-        authorize_params(Some(id::MEMBER)),
-        "response_type",
-        Some("token"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &token).await,
-        "unsupported_response_type",
-        700054,
-    );
-    let silent = with(authorize_params(None), "prompt", Some("none"));
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &silent).await,
-        "login_required",
-        50058,
-    );
+    let cases = [
+        // PKCE S256 is required, with a 43-character challenge.
+        ("code_challenge", None, "invalid_request", 9002325),
+        ("code_challenge_method", Some("plain"), "invalid_request", 9002325),
+        ("code_challenge", Some("abc"), "invalid_request", 501491),
+        ("scope", Some("vso.code openid"), "invalid_scope", 70011),
+        (
+            "scope",
+            Some("499b84ac-1321-427f-aa17-267ca6975798/.default 499b84ac-1321-427f-aa17-267ca6975798/vso.code"),
+            "invalid_scope",
+            70011,
+        ),
+        ("response_type", Some("token"), "unsupported_response_type", 700054),
+        // A silent sign-in without anyone signed in.
+        ("login_hint", None, "login_required", 50058),
+    ];
+    for (key, value, error, code) in cases {
+        let mut params = with(authorize_params(Some(id::MEMBER)), key, value);
+        if error == "login_required" {
+            params.push(("prompt", "none".to_owned()));
+        }
+        let r = authorize(&fake, "organizations", &params).await;
+        assert_redirect_error(&r, error, code);
+    }
 }
 
 #[tokio::test]
@@ -391,16 +370,8 @@ async fn scripted_accounts_get_their_documented_errors() {
 #[tokio::test]
 async fn form_post_and_fragment_response_modes() {
     let fake = start().await;
-    let r = authorize(
-        &fake,
-        "organizations",
-        &with(
-            authorize_params(Some(id::MEMBER)),
-            "response_mode",
-            Some("form_post"),
-        ),
-    )
-    .await;
+    let mode = |m: &str| with(authorize_params(Some(id::MEMBER)), "response_mode", Some(m));
+    let r = authorize(&fake, "organizations", &mode("form_post")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("action=\"{REDIRECT}\"")), "{html}");
@@ -408,16 +379,7 @@ async fn form_post_and_fragment_response_modes() {
     assert!(html.contains("name=\"code\" value=\""));
     assert!(html.contains(&format!("name=\"state\" value=\"{STATE}\"")));
 
-    let r = authorize(
-        &fake,
-        "organizations",
-        &with(
-            authorize_params(Some(id::MEMBER)),
-            "response_mode",
-            Some("fragment"),
-        ),
-    )
-    .await;
+    let r = authorize(&fake, "organizations", &mode("fragment")).await;
     let location = header(&r, "location").unwrap();
     assert!(
         location.starts_with(&format!("{REDIRECT}#code=")),
@@ -592,100 +554,29 @@ async fn refresh_and_id_tokens_only_when_asked_for() {
 async fn codes_are_single_use_bound_to_verifier_redirect_tenant_and_expire() {
     let fake = start().await;
     let code = code_for(&fake, "organizations", id::MEMBER).await;
-    let wrong_verifier = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            (
-                "code_verifier",
-                "not-the-verifier-not-the-verifier-not-the-verifier",
-            ),
-        ],
-    )
-    .await;
-    assert_error(
-        wrong_verifier,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        501481,
-    )
-    .await;
-    let no_verifier = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
-    assert_error(
-        no_verifier,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        501481,
-    )
-    .await;
-    let other_redirect = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "http://localhost/api/azdo/oauth/callback"),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
-    assert_error(
-        other_redirect,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        500112,
-    )
-    .await;
-    assert_error(
-        redeem(&fake, id::NORTHWIND_TENANT_ID, &code).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        700005,
-    )
-    .await;
+    let other_verifier = "not-the-verifier-not-the-verifier-not-the-verifier";
+    let other_redirect = "http://localhost/api/azdo/oauth/callback";
+    for (key, value, aadsts) in [
+        ("code_verifier", Some(other_verifier), 501481),
+        ("code_verifier", None, 501481),
+        ("redirect_uri", Some(other_redirect), 500112),
+    ] {
+        let form = with(redemption(&code), key, value);
+        assert_grant_error(token(&fake, "organizations", &form).await, aadsts).await;
+    }
+    assert_grant_error(redeem(&fake, id::NORTHWIND_TENANT_ID, &code).await, 700005).await;
+    // None of those used the code up; the first redemption does.
     assert_eq!(
         redeem(&fake, "organizations", &code).await.status(),
         StatusCode::OK
     );
-    assert_error(
-        redeem(&fake, "organizations", &code).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        54005,
-    )
-    .await;
+    assert_grant_error(redeem(&fake, "organizations", &code).await, 54005).await;
 
     let late = code_for(&fake, id::CONTOSO_TENANT_ID, id::MEMBER).await;
     fake.advance_clock(Duration::from_secs(11 * 60));
-    assert_error(
-        redeem(&fake, id::CONTOSO_TENANT_ID, &late).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        70008,
-    )
-    .await;
-    assert_error(
+    assert_grant_error(redeem(&fake, id::CONTOSO_TENANT_ID, &late).await, 70008).await;
+    assert_grant_error(
         redeem(&fake, "organizations", "made-up-code").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
         9002313,
     )
     .await;
@@ -706,56 +597,19 @@ async fn client_authentication_and_request_shape() {
     assert_error(as_json, StatusCode::BAD_REQUEST, "invalid_request", 900144).await;
 
     let code = code_for(&fake, "organizations", id::MEMBER).await;
-    let base = |secret: Option<&'static str>| {
-        let mut f = vec![
-            ("client_id", CLIENT_ID),
-            ("grant_type", "authorization_code"),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ];
-        if let Some(s) = secret {
-            f.push(("client_secret", s));
-        }
-        f
-    };
-    let with_code = |mut f: Vec<(&'static str, &'static str)>, code: &str| {
-        let mut owned: Vec<(String, String)> = f
-            .drain(..)
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        owned.push(("code".into(), code.to_owned()));
-        owned
-    };
-    let post = |form: Vec<(String, String)>| client().post(&url).form_body(&form).send();
-    assert_error(
-        post(with_code(base(None), &code)).await.unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000218,
-    )
-    .await;
-    assert_error(
-        post(with_code(base(Some("wrong-secret")), &code))
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000215,
-    )
-    .await;
-    assert_error(
-        post(with_code(base(Some(id::EXPIRED_CLIENT_SECRET)), &code))
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000222,
-    )
-    .await;
+    for (secret, aadsts) in [
+        (None, 7000218),
+        (Some("wrong-secret"), 7000215),
+        (Some(id::EXPIRED_CLIENT_SECRET), 7000222),
+    ] {
+        let form = with(redemption(&code), "client_secret", secret);
+        let r = token(&fake, "organizations", &form).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", aadsts).await;
+    }
     let from_browser = client()
         .post(&url)
         .header("Origin", "https://vendor.example")
-        .form_body(&with_code(base(Some(CLIENT_SECRET)), &code))
+        .form_body(&redemption(&code))
         .send()
         .await
         .unwrap();
@@ -770,7 +624,7 @@ async fn client_authentication_and_request_shape() {
     let basic = client()
         .post(&url)
         .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .form_body(&with_code(base(None), &code))
+        .form_body(&with(redemption(&code), "client_secret", None))
         .send()
         .await
         .unwrap();
