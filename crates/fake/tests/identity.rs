@@ -298,15 +298,21 @@ async fn unknown_app_or_redirect_uri_is_a_400_page_that_never_redirects() {
         let text = r.text().await.unwrap();
         assert!(text.contains(code), "{text}");
     }
-    let r = authorize(
-        &fake,
-        "nosuchtenant.example",
-        &authorize_params(Some(id::MEMBER)),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(header(&r, "location").is_none());
-    assert!(r.text().await.unwrap().contains("AADSTS90002"));
+    // An unknown tenant, and `consumers` where this work-or-school app does not exist.
+    for (tenant, aadsts) in [
+        ("nosuchtenant.example", "AADSTS90002"),
+        ("consumers", "AADSTS700016"),
+    ] {
+        let r = authorize(&fake, tenant, &authorize_params(Some(id::MEMBER))).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(header(&r, "location").is_none());
+        assert!(r.text().await.unwrap().contains(aadsts));
+    }
+    let code = code_for(&fake, "organizations", id::MEMBER).await;
+    let r = redeem(&fake, "nosuchtenant.example", &code).await;
+    assert_error(r, StatusCode::BAD_REQUEST, "invalid_request", 90002).await;
+    let r = redeem(&fake, "consumers", &code).await;
+    assert_error(r, StatusCode::BAD_REQUEST, "unauthorized_client", 700016).await;
 }
 
 #[tokio::test]
@@ -1009,6 +1015,31 @@ async fn sessions_and_clock_over_http() {
         redeem(&fake, "organizations", &code).await.status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn tokens_can_be_issued_without_the_browser_steps() {
+    let fake = start().await;
+    let tokens = fake
+        .issue_tokens(id::MULTI_ORG, id::NORTHWIND_TENANT_ID)
+        .expect("a guest of Northwind");
+    assert_eq!(tokens.tenant_id, id::NORTHWIND_TENANT_ID);
+    assert!(!format!("{tokens:?}").contains(&tokens.refresh_token));
+    let r = bearer(
+        &fake,
+        "dev.azure.com/northwind/_apis/projects",
+        &tokens.access_token,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = refresh(&fake, id::NORTHWIND_TENANT_ID, &tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(fake
+        .issue_tokens(id::NOT_MEMBER, id::NORTHWIND_TENANT_ID)
+        .is_none());
+    assert!(fake
+        .issue_tokens("nobody@contoso.example", "organizations")
+        .is_none());
 }
 
 // ---------------------------------------------------------------- fixture
