@@ -338,3 +338,71 @@ async fn config_says_whether_sign_in_is_on_and_start_refuses_without_it() {
     assert_eq!(session.code(), "entra_not_configured");
     plain.stop().await;
 }
+
+#[cfg(feature = "cli")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_refresh_credential_command_reads_stdin_and_prints_the_renewed_credential() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+
+    let h = SignIn::start().await;
+    let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+    let credential = reply.body["credential"].as_str().unwrap().to_owned();
+    let old = open_credential(&credential, &keyring(&h)).unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
+            .args(args)
+            .env_clear()
+            .env("AZDO_CONNECT_SEAL_KEY", h.key.to_base64url())
+            .env("AZDO_CONNECT_KEY_ID", h.key.kid())
+            .env("AZDO_CONNECT_ENTRA_CLIENT_SECRET", id::CLIENT_SECRET)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let authority = h.fake.authority();
+    let public_url = h.base.clone();
+    let args = [
+        "refresh-credential",
+        "--entra-client-id",
+        id::CLIENT_ID,
+        "--entra-authority",
+        &authority,
+        "--public-url",
+        &public_url,
+    ];
+    let (status, stdout, stderr) =
+        tokio::task::block_in_place(|| run(&args, &format!("{credential}\n")));
+    assert_eq!(status, Some(0), "{stdout}{stderr}");
+    let out: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert!(out["expiresAt"].as_i64().unwrap() > old.iat);
+    assert!(!out["accessToken"].as_str().unwrap().is_empty());
+    let renewed = open_credential(out["credential"].as_str().unwrap(), &keyring(&h)).unwrap();
+    assert_ne!(renewed.refresh_token, old.refresh_token);
+    assert!(!stderr.contains(id::CLIENT_SECRET));
+
+    // All or none of the Entra flags.
+    let (status, stdout, _) = tokio::task::block_in_place(|| {
+        run(
+            &["refresh-credential", "--entra-client-id", id::CLIENT_ID],
+            &credential,
+        )
+    });
+    assert_eq!(status, Some(1));
+    assert!(stdout.contains("missing: --public-url"), "{stdout}");
+    h.stop().await;
+}
