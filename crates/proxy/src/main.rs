@@ -68,7 +68,7 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
         #[command(flatten)]
-        entra: EntraArgs,
+        entra: Box<EntraArgs>,
     },
 }
 
