@@ -406,3 +406,22 @@ async fn the_refresh_credential_command_reads_stdin_and_prints_the_renewed_crede
     assert!(stdout.contains("missing: --public-url"), "{stdout}");
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_session_reaches_an_organization_in_another_tenant_the_person_is_a_guest_of() {
+    let h = SignIn::start().await;
+    let choose = h.sign_in(None, id::MULTI_ORG).await;
+    let session = choose.body["session"].as_str().unwrap();
+    // Only the home tenant's organizations are listed; northwind is typed.
+    let verified = h
+        .post(
+            "verify",
+            &json!({"organization": id::NORTHWIND_ORG, "session": session}),
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{:?}", verified.body);
+    let claims =
+        open_credential(verified.body["credential"].as_str().unwrap(), &keyring(&h)).unwrap();
+    assert_eq!(claims.tenant.as_deref(), Some(id::NORTHWIND_TENANT_ID));
+    h.stop().await;
+}
