@@ -425,3 +425,44 @@ async fn a_session_reaches_an_organization_in_another_tenant_the_person_is_a_gue
     assert_eq!(claims.tenant.as_deref(), Some(id::NORTHWIND_TENANT_ID));
     h.stop().await;
 }
+
+#[tokio::test]
+async fn an_expired_code_a_refused_secret_and_mfa_on_refresh_are_explained() {
+    let h = SignIn::start().await;
+    // The person took longer than the code lives (ten minutes): the flow has expired.
+    let (flow, url) = h.begin(Some("contoso"), id::MEMBER).await;
+    let answer = h.client.get(&url).send().await.unwrap();
+    let callback = answer.headers()["location"].to_str().unwrap().to_owned();
+    h.fake.advance_clock(Duration::from_secs(11 * 60));
+    let page = h.client.get(&callback).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::GONE);
+    assert_eq!(h.result(&flow).await.code(), "flow_expired");
+
+    // MFA required on every refresh: the credential needs a new interactive sign-in.
+    let reply = h.sign_in(Some("contoso"), id::MFA_ON_REFRESH).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let projects = h
+        .post("projects", &json!({"credential": reply.body["credential"]}))
+        .await;
+    assert_eq!(projects.code(), "token_expired", "{:?}", projects.body);
+    assert!(projects.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("AADSTS50076"));
+    h.stop().await;
+
+    // The vendor's client secret has expired: sign_in_failed naming the code, for the operators.
+    let h = SignIn::start_with(|config| {
+        if let Some(entra) = config.entra.as_mut() {
+            entra.client_secret = azdo_connect_core::SecretToken::new(id::EXPIRED_CLIENT_SECRET);
+        }
+    })
+    .await;
+    let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+    assert_eq!(reply.code(), "sign_in_failed", "{:?}", reply.body);
+    assert!(reply.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("AADSTS7000222"));
+    h.stop().await;
+}
