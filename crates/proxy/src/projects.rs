@@ -9,7 +9,7 @@ use azdo_connect_core::contract::{
     ErrorBody, Project, ProjectsRequest, ProjectsResponse, Repository, RepositoryKind, ScopeState,
     ScopeStatus,
 };
-use azdo_connect_core::{normalize_organization, scopes, Pat};
+use azdo_connect_core::{normalize_organization, scopes};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use futures_util::future::try_join_all;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::credential::open_for_browser;
 use crate::extract::ApiJson;
-use crate::upstream::{Reply, Stage, Target, Upstream};
+use crate::upstream::{Auth, Reply, Stage, Target, Upstream};
 use crate::verify::identify;
 use crate::{AppState, Error};
 
@@ -52,10 +52,14 @@ pub(crate) async fn projects(
     ApiJson(request): ApiJson<ProjectsRequest>,
 ) -> Result<Json<ProjectsResponse>, Error> {
     let claims = open_for_browser(&request.credential, &state.keyring, state.credential_ttl)?;
-    // An entra credential holds a refresh token, which the sign-in code redeems for an access
-    // token; until then only PAT credentials list projects.
-    let Some(pat) = claims.pat.as_ref() else {
-        return Err(Error::EntraNotConfigured);
+    // An entra credential holds a refresh token: redeem it for an access token for this call.
+    let access_token;
+    let auth = match claims.pat.as_ref() {
+        Some(pat) => Auth::Pat(pat),
+        None => {
+            access_token = crate::refresh::access_token(state.sign_in.as_ref(), &claims).await?;
+            Auth::Bearer(&access_token)
+        }
     };
     // The credential is ours, but the allowlist may have shrunk since it was sealed.
     let org = normalize_organization(&claims.org_url, &state.allowed_servers)?;
@@ -74,10 +78,10 @@ pub(crate) async fn projects(
         None => 0,
     };
     let (page, continuation) =
-        list_page(&state.upstream, &target, pat, skip, search.as_deref()).await?;
+        list_page(&state.upstream, &target, auth, skip, search.as_deref()).await?;
     let projects = try_join_all(
         page.into_iter()
-            .map(|p| with_repositories(&state.upstream, &target, pat, p)),
+            .map(|p| with_repositories(&state.upstream, &target, auth, p)),
     )
     .await?;
     Ok(Json(ProjectsResponse {
@@ -141,7 +145,7 @@ struct UpstreamRepository {
 async fn list_page(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     mut skip: usize,
     search: Option<&str>,
 ) -> Result<(Vec<UpstreamProject>, Option<usize>), Error> {
@@ -156,9 +160,9 @@ async fn list_page(
             &["_apis", "projects"],
             &[("$top", &top.to_string()), ("$skip", &skip.to_string())],
         );
-        let reply = upstream.get_api(&url, Stage::Released, pat).await?;
+        let reply = upstream.get_api(&url, Stage::Released, auth).await?;
         if reply.status != 200 || reply.is_html() {
-            return Err(refused(upstream, target, pat, &reply, "vso.project").await);
+            return Err(refused(upstream, target, auth, &reply, "vso.project").await);
         }
         let list: List<UpstreamProject> = reply.json()?;
         let fetched = list.value.len();
@@ -186,7 +190,7 @@ async fn list_page(
 async fn with_repositories(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     project: UpstreamProject,
 ) -> Result<Project, Error> {
     let git_url = target.api(&[&project.id, "_apis", "git", "repositories"], &[]);
@@ -196,8 +200,8 @@ async fn with_repositories(
         &[("scopePath", &tfvc_path), ("recursionLevel", "None")],
     );
     let (git, tfvc) = futures_util::join!(
-        upstream.get_api(&git_url, Stage::Released, pat),
-        upstream.get_api(&tfvc_url, Stage::Released, pat)
+        upstream.get_api(&git_url, Stage::Released, auth),
+        upstream.get_api(&tfvc_url, Stage::Released, auth)
     );
     let git = git?;
     let mut repositories = match git.status {
@@ -218,7 +222,7 @@ async fn with_repositories(
             .collect(),
         // The project disappeared between the two calls: show it without repositories.
         404 => Vec::new(),
-        _ => return Err(refused(upstream, target, pat, &git, "vso.code").await),
+        _ => return Err(refused(upstream, target, auth, &git, "vso.code").await),
     };
     // TFVC is optional: any answer but a non-empty listing means the project has none.
     if let Ok(tfvc) = tfvc {
@@ -253,13 +257,13 @@ async fn with_repositories(
 async fn refused(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     reply: &Reply,
     scope: &str,
 ) -> Error {
     match reply.status {
         401 if reply.says_expired() => Error::TokenExpired,
-        401 => match identify(upstream, target, pat).await {
+        401 => match identify(upstream, target, auth).await {
             Ok(_) => {
                 let label = scopes::lookup(scope).map_or(scope, |s| s.label);
                 Error::MissingScopes {

@@ -6,7 +6,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use azdo_connect_core::{AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat};
+use azdo_connect_core::{
+    AllowedServers, DeploymentType, NameRule, OrgError, Organization, Pat, SecretToken,
+};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -16,10 +18,12 @@ use crate::{Error, ProxyConfig};
 
 /// The Azure DevOps Services hosts the proxy may contact; Azure DevOps Server hosts come from the
 /// configured allowlist.
-const HOSTED_HOSTS: [&str; 3] = [
+const HOSTED_HOSTS: [&str; 4] = [
     "dev.azure.com",
     "vssps.dev.azure.com",
     "vsaex.dev.azure.com",
+    // The profile and accounts APIs that list a signed-in person's organizations.
+    "app.vssps.visualstudio.com",
 ];
 
 /// Upstream bodies larger than this are cut off: nothing the proxy reads comes close, and a
@@ -327,10 +331,15 @@ impl Upstream {
     /// at first. When an Azure DevOps Server answers 400 `VssVersionOutOfRangeException` naming an
     /// older version, that version is remembered for the host and the call is retried once with
     /// it, so only the first call to an older server pays a second round trip.
-    pub(crate) async fn get_api(&self, url: &Url, stage: Stage, pat: &Pat) -> Result<Reply, Error> {
+    pub(crate) async fn get_api(
+        &self,
+        url: &Url,
+        stage: Stage,
+        auth: Auth<'_>,
+    ) -> Result<Reply, Error> {
         let host = authority(url);
         let version = self.version_for(&host);
-        let reply = self.get(&with_version(url, version, stage), pat).await?;
+        let reply = self.get(&with_version(url, version, stage), auth).await?;
         match reply.supported_version() {
             Some(supported) if supported < version && supported >= ApiVersion::OLDEST => {
                 tracing::info!(
@@ -342,7 +351,7 @@ impl Upstream {
                 if let Ok(mut versions) = self.versions.lock() {
                     versions.insert(host, supported);
                 }
-                self.get(&with_version(url, supported, stage), pat).await
+                self.get(&with_version(url, supported, stage), auth).await
             }
             _ => Ok(reply),
         }
@@ -363,7 +372,7 @@ impl Upstream {
 
     /// `GET url` with the token, never following redirects, reading at most
     /// [`MAX_UPSTREAM_BODY`] bytes.
-    pub(crate) async fn get(&self, url: &Url, pat: &Pat) -> Result<Reply, Error> {
+    pub(crate) async fn get(&self, url: &Url, auth: Auth<'_>) -> Result<Reply, Error> {
         if !is_allowed(url, &self.allowed) {
             // Unreachable through the public API (every URL comes from a checked `Target`); kept
             // as the last line of defence against server-side request forgery.
@@ -377,7 +386,7 @@ impl Upstream {
         let response = self
             .client
             .get(target)
-            .header(header::AUTHORIZATION, basic_auth(pat)?)
+            .header(header::AUTHORIZATION, auth.header()?)
             .send()
             .await
             .map_err(|e| transport_error(url, &e))?;
@@ -409,14 +418,71 @@ impl Upstream {
     }
 }
 
-// Built at the last moment and marked sensitive, so that `Debug` of the request (and hyper's
-// tracing) prints `Sensitive` instead of the value.
-fn basic_auth(pat: &Pat) -> Result<HeaderValue, Error> {
-    let encoded = STANDARD.encode(format!(":{}", pat.expose()));
-    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
-        .map_err(|_| Error::TokenFormat("The token contains characters no token has.".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
+/// The challenge of an unauthenticated request: how Azure DevOps says where to sign in.
+#[derive(Debug)]
+pub(crate) struct Challenge {
+    pub(crate) status: u16,
+    /// Every `WWW-Authenticate` value.
+    pub(crate) www_authenticate: Vec<String>,
+    /// `X-VSS-ResourceTenant`: the organization's Entra tenant id(s).
+    pub(crate) resource_tenant: Option<String>,
+}
+
+impl Upstream {
+    /// `HEAD url` with no credentials, for the challenge headers (the organization's tenant).
+    pub(crate) async fn challenge(&self, url: &Url) -> Result<Challenge, Error> {
+        if !is_allowed(url, &self.allowed) {
+            return Err(Error::Organization(OrgError::ServerNotAllowed {
+                host: authority(url),
+            }));
+        }
+        let response = self
+            .client
+            .head(self.route(url))
+            .send()
+            .await
+            .map_err(|e| transport_error(url, &e))?;
+        let text = |value: &HeaderValue| value.to_str().ok().map(str::to_owned);
+        Ok(Challenge {
+            status: response.status().as_u16(),
+            www_authenticate: response
+                .headers()
+                .get_all(header::WWW_AUTHENTICATE)
+                .iter()
+                .filter_map(text)
+                .collect(),
+            resource_tenant: response
+                .headers()
+                .get("x-vss-resourcetenant")
+                .and_then(text),
+        })
+    }
+}
+
+/// How a request to Azure DevOps authenticates: Basic with a personal access token, or Bearer
+/// with a Microsoft Entra access token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Auth<'a> {
+    /// `Authorization: Basic base64(":" + PAT)`.
+    Pat(&'a Pat),
+    /// `Authorization: Bearer <access token>`.
+    Bearer(&'a SecretToken),
+}
+
+impl Auth<'_> {
+    // Built at the last moment and marked sensitive, so that `Debug` of the request (and hyper's
+    // tracing) prints `Sensitive` instead of the value.
+    fn header(self) -> Result<HeaderValue, Error> {
+        let text = match self {
+            Auth::Pat(pat) => format!("Basic {}", STANDARD.encode(format!(":{}", pat.expose()))),
+            Auth::Bearer(token) => format!("Bearer {}", token.expose()),
+        };
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            Error::TokenFormat("The token contains characters no token has.".into())
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 async fn read_bounded(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
@@ -583,7 +649,7 @@ mod tests {
 
     #[test]
     fn authorization_header_is_sensitive() {
-        let value = basic_auth(&Pat::new("abc")).unwrap();
+        let value = Auth::Pat(&Pat::new("abc")).header().unwrap();
         assert!(value.is_sensitive());
         assert_eq!(format!("{value:?}"), "Sensitive");
         assert_eq!(value.to_str().unwrap(), "Basic OmFiYw==");

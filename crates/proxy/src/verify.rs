@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::credential::now;
 use crate::extract::ApiJson;
-use crate::upstream::{Reply, Stage, Target, Upstream};
+use crate::upstream::{Auth, Reply, Stage, Target, Upstream};
 use crate::{AppState, Error};
 
 /// The identity Azure DevOps reports for an unauthenticated caller of an org with public projects.
@@ -26,7 +26,7 @@ const ANONYMOUS_USER_ID: &str = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
 /// Seconds to wait when Azure DevOps throttles without saying for how long.
 const DEFAULT_RETRY_AFTER: u64 = 60;
 
-/// Verify a token for an organization.
+/// Verify a token for an organization, or finish a Microsoft sign-in with a `session`.
 #[utoipa::path(
     post,
     path = "/verify",
@@ -37,7 +37,8 @@ const DEFAULT_RETRY_AFTER: u64 = 60;
         (status = 200, description = "The token is valid and has every required scope.", body = VerifyResponse),
         (status = 400, description = "`invalid_request`, `invalid_organization`, `host_not_allowed` or `token_format`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 401, description = "`token_invalid` or `token_expired`.", body = azdo_connect_core::contract::ErrorBody),
-        (status = 403, description = "`missing_scopes` (with `missingScopes` and `scopes`) or `forbidden_origin`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 403, description = "`missing_scopes` (with `missingScopes` and `scopes`), `forbidden_origin`, or with a session `not_a_member` or `consent_required`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 410, description = "`flow_expired`: the session is unknown, used or expired.", body = azdo_connect_core::contract::ErrorBody),
         (status = 404, description = "`organization_not_found`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 413, description = "`payload_too_large`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 429, description = "`rate_limited`, with `retryAfter` and a `Retry-After` header.", body = azdo_connect_core::contract::ErrorBody),
@@ -52,8 +53,12 @@ pub(crate) async fn verify(
     let org = normalize_organization(&request.organization, &state.allowed_servers)?;
     let token = match (&request.token, &request.session) {
         (Some(token), None) => token,
-        // A sign-in session finishes a Microsoft sign-in; without an Entra app there is none.
-        (None, Some(_)) => return Err(Error::EntraNotConfigured),
+        // A sign-in session finishes a Microsoft sign-in: connect the organization picked.
+        (None, Some(session)) => {
+            return crate::session::verify_session(&state, org, session, &request.required_scopes)
+                .await
+                .map(Json)
+        }
         (Some(_), Some(_)) => {
             return Err(Error::InvalidRequest(
                 "Send either a personal access token or a sign-in session, not both.".into(),
@@ -71,34 +76,11 @@ pub(crate) async fn verify(
     let requested = requested_scopes(&request.required_scopes)?;
     let target = Target::new(&org, &state.allowed_servers)?;
 
-    // Identity and capabilities in one round trip: a bad token then costs a few extra 401s
-    // upstream, a good one half the latency. A refused identity ends the verify at once (the
-    // probes still in flight are dropped).
-    let (user, observed) =
-        futures_util::future::try_join(identify(&state.upstream, &target, token), async {
-            Ok(probe(&state.upstream, &target, token, &requested).await)
-        })
-        .await?;
-    let statuses: Vec<ScopeStatus> = requested
-        .iter()
-        .map(|scope| ScopeStatus {
-            id: scope.id.to_owned(),
-            label: scope.label.to_owned(),
-            status: status_of(scope, &observed),
-        })
-        .collect();
-    let missing: Vec<String> = statuses
-        .iter()
-        .filter(|s| s.status == ScopeState::Missing)
-        .map(|s| s.id.clone())
-        .collect();
-    if !missing.is_empty() {
-        tracing::info!(org = %org.organization, missing = ?missing, "verify: missing scopes");
-        return Err(Error::MissingScopes {
-            missing,
-            scopes: statuses,
-        });
-    }
+    let Inspection {
+        user,
+        scopes: statuses,
+        granted,
+    } = inspect(&state.upstream, &target, Auth::Pat(token), &requested).await?;
 
     let issued_at = now();
     let ttl = i64::try_from(state.credential_ttl.as_secs()).unwrap_or(i64::MAX);
@@ -111,13 +93,7 @@ pub(crate) async fn verify(
         refresh_token: None,
         expires_at: request.expires_at.clone(),
         user_id: user.id.clone(),
-        scopes: observed
-            .iter()
-            .filter(|(_, state)| **state == ScopeState::Granted)
-            .map(|(id, _)| (*id).to_owned())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        scopes: granted,
         iat: issued_at,
         exp: Some(issued_at.saturating_add(ttl)),
     };
@@ -137,7 +113,65 @@ pub(crate) async fn verify(
     }))
 }
 
-fn rfc3339_now() -> String {
+/// What Azure DevOps says about a token for one organization.
+pub(crate) struct Inspection {
+    /// Who the token acts as.
+    pub(crate) user: User,
+    /// Every requested scope with what was observed.
+    pub(crate) scopes: Vec<ScopeStatus>,
+    /// Every probed scope observed as granted, sorted: what a credential records.
+    pub(crate) granted: Vec<String>,
+}
+
+/// Asks Azure DevOps who `auth` is in `target` and which of the `requested` scopes work: the
+/// heart of verify, and of every later re-check. Fails with `missing_scopes` (with the checklist)
+/// when a requested scope is observed missing.
+pub(crate) async fn inspect(
+    upstream: &Upstream,
+    target: &Target,
+    auth: Auth<'_>,
+    requested: &[&'static Scope],
+) -> Result<Inspection, Error> {
+    // Identity and capabilities in one round trip: a bad token then costs a few extra 401s
+    // upstream, a good one half the latency. A refused identity ends the verify at once (the
+    // probes still in flight are dropped).
+    let (user, observed) =
+        futures_util::future::try_join(identify(upstream, target, auth), async {
+            Ok(probe(upstream, target, auth, requested).await)
+        })
+        .await?;
+    let scopes: Vec<ScopeStatus> = requested
+        .iter()
+        .map(|scope| ScopeStatus {
+            id: scope.id.to_owned(),
+            label: scope.label.to_owned(),
+            status: status_of(scope, &observed),
+        })
+        .collect();
+    let missing: Vec<String> = scopes
+        .iter()
+        .filter(|s| s.status == ScopeState::Missing)
+        .map(|s| s.id.clone())
+        .collect();
+    if !missing.is_empty() {
+        tracing::info!(missing = ?missing, "missing scopes");
+        return Err(Error::MissingScopes { missing, scopes });
+    }
+    let granted = observed
+        .iter()
+        .filter(|(_, state)| **state == ScopeState::Granted)
+        .map(|(id, _)| (*id).to_owned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(Inspection {
+        user,
+        scopes,
+        granted,
+    })
+}
+
+pub(crate) fn rfc3339_now() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
@@ -147,7 +181,7 @@ fn rfc3339_now() -> String {
 
 /// Resolves the requested ids against the catalogue, deduplicated in request order. An entry may
 /// itself be a space- or comma-separated list, as in the widget's `scopes` attribute.
-fn requested_scopes(entries: &[String]) -> Result<Vec<&'static Scope>, Error> {
+pub(crate) fn requested_scopes(entries: &[String]) -> Result<Vec<&'static Scope>, Error> {
     let mut found: Vec<&'static Scope> = Vec::new();
     let mut unknown = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -181,7 +215,7 @@ fn requested_scopes(entries: &[String]) -> Result<Vec<&'static Scope>, Error> {
     )))
 }
 
-fn warnings(token: &Pat, deployment: DeploymentType) -> Vec<Warning> {
+pub(crate) fn warnings(token: &Pat, deployment: DeploymentType) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let format = classify_pat(token.expose());
     if let Some(message) = format.warning() {
@@ -234,10 +268,10 @@ struct PropertyValue {
 pub(crate) async fn identify(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
 ) -> Result<User, Error> {
     let url = target.api(&["_apis", "connectionData"], &[]);
-    let reply = upstream.get(&url, pat).await?;
+    let reply = upstream.get(&url, auth).await?;
     classify_connection(&reply)
 }
 
@@ -369,14 +403,14 @@ fn probes_for(requested: &[&'static Scope]) -> BTreeSet<&'static str> {
 async fn probe(
     upstream: &Upstream,
     target: &Target,
-    pat: &Pat,
+    auth: Auth<'_>,
     requested: &[&'static Scope],
 ) -> HashMap<&'static str, ScopeState> {
     let probes = probes_for(requested).into_iter().map(|id| async move {
         let Some(probe) = probe_for(id, target) else {
             return (id, ScopeState::Unknown);
         };
-        let state = match upstream.get_api(&probe.url, probe.stage, pat).await {
+        let state = match upstream.get_api(&probe.url, probe.stage, auth).await {
             Ok(reply) if reply.status == 200 && !reply.is_html() => ScopeState::Granted,
             Ok(reply)
                 if reply.status == 404
