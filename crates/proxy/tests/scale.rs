@@ -10,9 +10,12 @@ mod redis_server;
 use std::sync::Arc;
 use std::time::Duration;
 
+use azdo_connect_core::SecretToken;
+use azdo_connect_fake::identity;
 use azdo_connect_fake::{demo, FakeAzureDevOps, Fixture};
 use azdo_connect_proxy::{
-    ClientIpSource, Draining, Error, ProxyConfig, RateLimit, SealKey, SharedStore, StoreUrl,
+    ClientIpSource, Draining, EntraConfig, Error, ProxyConfig, RateLimit, SealKey, SharedStore,
+    StoreUrl,
 };
 use common::{into_reply, serve, test_config, Reply};
 use redis_server::RedisServer;
@@ -251,6 +254,149 @@ async fn store_operations_fail_typed_while_redis_is_down_and_work_when_it_is_bac
     assert!(back, "the store did not reconnect");
     // Nothing is persisted: the restarted Redis is empty.
     assert_eq!(a.get("flow:k").await.unwrap(), None);
+}
+
+/// Three instances with "Sign in with Microsoft" behind one public address, which is B's: the
+/// redirect URI registered with Microsoft leads there, as a load balancer would route it.
+async fn sign_in_instances(
+    stores: [Arc<dyn SharedStore>; 3],
+) -> (
+    FakeAzureDevOps,
+    Vec<String>,
+    Vec<tokio::task::JoinHandle<()>>,
+) {
+    let fake = FakeAzureDevOps::start(Fixture::demo()).await.unwrap();
+    let key = SealKey::generate("shared");
+    let mut listeners = Vec::new();
+    for _ in 0..3 {
+        listeners.push(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap());
+    }
+    let bases: Vec<String> = listeners
+        .iter()
+        .map(|l| format!("http://{}/api/azdo", l.local_addr().unwrap()))
+        .collect();
+    let entra = EntraConfig {
+        client_id: identity::CLIENT_ID.into(),
+        client_secret: SecretToken::new(identity::CLIENT_SECRET),
+        authority: fake.authority().parse().unwrap(),
+        public_url: bases[1].parse().unwrap(),
+    };
+    let mut servers = Vec::new();
+    for (listener, store) in listeners.into_iter().zip(stores) {
+        let mut config = test_config(&fake, &key);
+        config.entra = Some(entra.clone());
+        config.store = store;
+        let app = azdo_connect_proxy::router(config).unwrap();
+        servers.push(tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        }));
+    }
+    (fake, bases, servers)
+}
+
+/// `oauth/start` on `base`, then the sign-in window: the fake's authorize answers at once for a
+/// `login_hint` and redirects to the callback. Returns the flow, the callback URL and the
+/// callback's status.
+async fn start_and_sign_in(client: &reqwest::Client, base: &str) -> (String, String, StatusCode) {
+    let start = into_reply(
+        client
+            .post(format!("{base}/oauth/start"))
+            .header("x-azdo-connect", "1")
+            .json(&json!({"organization": "contoso", "loginHint": identity::MEMBER, "requiredScopes": ["vso.project"]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(start.status, StatusCode::OK, "{:?}", start.body);
+    let flow = start.body["flow"].as_str().unwrap().to_owned();
+    let authorize = client
+        .get(start.body["authorizeUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(authorize.status(), StatusCode::FOUND);
+    let callback = authorize.headers()["location"].to_str().unwrap().to_owned();
+    let status = client.get(&callback).send().await.unwrap().status();
+    (flow, callback, status)
+}
+
+/// The sign-in window's stand-in: redirects are looked at, not followed.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_BOUND)
+        .build()
+        .unwrap()
+}
+
+/// `oauth/result` for `flow` on `base`, without waiting.
+async fn result(client: &reqwest::Client, base: &str, flow: &str) -> Reply {
+    into_reply(
+        client
+            .get(format!("{base}/oauth/result?flow={flow}&wait=0"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_sign_in_started_on_a_lands_on_b_is_collected_on_c_and_never_twice() {
+    let redis = RedisServer::start();
+    let (fake, bases, servers) =
+        sign_in_instances([store(&redis), store(&redis), store(&redis)]).await;
+    let (a, b, c) = (&bases[0], &bases[1], &bases[2]);
+    let client = browser();
+
+    let (flow, callback, landed) = start_and_sign_in(&client, a).await;
+    assert!(
+        callback.starts_with(&format!("{b}/oauth/callback?")),
+        "{callback}"
+    );
+    assert_eq!(landed, StatusCode::OK);
+    let collected = result(&client, c, &flow).await;
+    assert_eq!(collected.status, StatusCode::OK, "{:?}", collected.body);
+    assert_eq!(collected.body["method"], "entra");
+    assert_eq!(collected.body["organization"], "contoso");
+    assert!(collected.body["credential"].is_string());
+
+    // Delivered once, whichever instance is asked again; the callback's state is used up too.
+    for base in [a, b, c] {
+        let again = result(&client, base, &flow).await;
+        assert_eq!(again.code(), "flow_expired", "{base}: {:?}", again.body);
+    }
+    let replay = callback.replacen(b.as_str(), c, 1);
+    let replayed = client.get(&replay).send().await.unwrap();
+    assert_eq!(replayed.status(), StatusCode::GONE);
+    for server in servers {
+        server.abort();
+    }
+    fake.shutdown().await;
+}
+
+#[tokio::test]
+async fn with_memory_stores_a_callback_on_another_instance_finds_nothing() {
+    let memory = || StoreUrl::Memory.open().unwrap();
+    let (fake, bases, servers) = sign_in_instances([memory(), memory(), memory()]).await;
+    let client = browser();
+    // What `--store redis://…` is for: B never saw the flow A started.
+    let (flow, _, landed) = start_and_sign_in(&client, &bases[0]).await;
+    assert_eq!(landed, StatusCode::GONE);
+    assert_eq!(
+        result(&client, &bases[0], &flow).await.status,
+        StatusCode::ACCEPTED
+    );
+    for server in servers {
+        server.abort();
+    }
+    fake.shutdown().await;
 }
 
 #[tokio::test]
