@@ -117,7 +117,7 @@ async fn burst(proxies: &Instances, total: usize, client_ip: Option<&str>) -> us
                 .unwrap()
                 .parse()
                 .unwrap();
-            // One request a minute: the next slot is about a minute away.
+            // With these tests' limits the next slot is at most a minute away.
             assert!((1..=60).contains(&header), "Retry-After {header}");
             assert_eq!(reply.body["error"]["retryAfter"], header);
         } else {
@@ -438,6 +438,67 @@ async fn redis_down_gives_typed_errors_and_not_ready_then_recovers() {
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     }
     proxies.stop().await;
+}
+
+#[tokio::test]
+async fn a_redis_that_stops_answering_costs_a_bounded_wait_then_recovers() {
+    let redis = RedisServer::start();
+    let proxies = instances(2, |c| c.store = store(&redis)).await;
+    assert_eq!(proxies.verify(0, None).await.status, StatusCode::OK);
+    redis.freeze();
+    // The client's own bound (REQUEST_BOUND) would fail the test on a hang; the proxy answers
+    // first, with the typed error.
+    let reply = proxies.verify(0, None).await;
+    assert_eq!(reply.code(), "upstream_unavailable", "{:?}", reply.body);
+    assert!(
+        reply.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no answer in time"),
+        "{:?}",
+        reply.body
+    );
+    assert_eq!(
+        proxies.get(1, "/readyz").await.0,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    redis.thaw();
+    for instance in 0..2 {
+        wait_until_ready(&proxies, instance).await;
+        assert_eq!(proxies.verify(instance, None).await.status, StatusCode::OK);
+    }
+    proxies.stop().await;
+}
+
+#[tokio::test]
+async fn the_shared_limit_refills_like_the_in_memory_one() {
+    let redis = RedisServer::start();
+    // One request a second after a burst of 3.
+    let limit = RateLimit {
+        per_minute: 60,
+        burst: 3,
+    };
+    for shared in [false, true] {
+        let proxies = instances(1, |c| {
+            c.rate_limit = limit;
+            if shared {
+                c.store = store(&redis);
+            }
+        })
+        .await;
+        assert_eq!(burst(&proxies, 4, None).await, 3, "shared: {shared}");
+        let refused = proxies.verify(0, None).await;
+        assert_eq!(refused.code(), "rate_limited");
+        // At most a second away: 1, never 0.
+        assert_eq!(refused.headers["retry-after"], "1", "shared: {shared}");
+        tokio::time::sleep(Duration::from_millis(1_200)).await;
+        assert_eq!(
+            proxies.verify(0, None).await.status,
+            StatusCode::OK,
+            "shared: {shared}"
+        );
+        proxies.stop().await;
+    }
 }
 
 #[tokio::test]
