@@ -15,7 +15,7 @@ use crate::Error;
 
 /// The longest one store operation may take, reconnecting included, before the request it
 /// serves is answered `upstream_unavailable`.
-pub(crate) const COMMAND_BOUND: Duration = Duration::from_secs(2);
+const COMMAND_BOUND: Duration = Duration::from_secs(2);
 /// How long one TCP (and TLS) connection attempt to Redis may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(1000);
 /// How long Redis may take to answer one command on a live connection.
