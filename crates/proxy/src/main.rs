@@ -285,11 +285,12 @@ struct ServeArgs {
     )]
     store: String,
     /// On SIGTERM or Ctrl-C: stop accepting connections, turn /readyz to 503, and give requests
-    /// in flight this many seconds to finish before exiting. Keep it above the verify deadline.
+    /// in flight this many seconds to finish before exiting. Keep it above the verify deadline
+    /// and the 25 s sign-in long poll.
     #[arg(
         long,
         env = "AZDO_CONNECT_SHUTDOWN_GRACE",
-        default_value_t = 20,
+        default_value_t = 30,
         value_name = "SECONDS"
     )]
     shutdown_grace: u64,
