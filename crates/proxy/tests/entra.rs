@@ -205,6 +205,19 @@ async fn flows_are_single_use_and_bounded() {
     let unknown = h.get("oauth/callback?code=abc&state=unknownstate").await;
     assert_eq!(unknown.status, StatusCode::GONE);
     assert!(unknown.body.as_str().unwrap().contains("expired"));
+    let german = h
+        .client
+        .get(format!("{}/oauth/callback?state=unknownstate", h.base))
+        .header("accept-language", "de-CH,de;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(german.status(), StatusCode::GONE);
+    let text = german.text().await.unwrap();
+    assert!(
+        text.contains("lang=\"de\"") && text.contains("(flow_expired)"),
+        "{text}"
+    );
 
     // A replayed callback finds its state taken.
     let (flow, url) = h.begin(Some("contoso"), id::MEMBER).await;
