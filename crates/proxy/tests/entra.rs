@@ -75,6 +75,27 @@ async fn a_typed_organization_connects_with_an_entra_credential() {
         .await;
     assert_eq!(projects.status, StatusCode::OK, "{:?}", projects.body);
     assert_eq!(projects.body["projects"].as_array().unwrap().len(), 10);
+    // The next page reuses the access token: one redemption for the whole picker.
+    let token_calls = || {
+        h.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+            .count()
+    };
+    let before = token_calls();
+    let next = h
+        .post(
+            "projects",
+            &json!({"credential": reply.body["credential"], "continuationToken": projects.body["continuationToken"]}),
+        )
+        .await;
+    assert_eq!(next.status, StatusCode::OK, "{:?}", next.body);
+    assert_eq!(token_calls(), before);
+    assert!(
+        before >= 2,
+        "the code and one refresh were redeemed: {before}"
+    );
     h.stop().await;
 }
 
