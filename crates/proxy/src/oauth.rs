@@ -385,7 +385,9 @@ async fn finish(
     responses(
         (status = 200, description = "Connected (the verify body with `method: entra`), or `choose_organization` with `organizations` and `session`. Delivered once.", body = VerifyResponse),
         (status = 202, description = "Still pending: ask again.", body = OAuthPending),
-        (status = 403, description = "`sign_in_cancelled` is 400; `consent_required`, `not_a_member` 403; `sign_in_failed` 401 — the error shape.", body = ErrorBody),
+        (status = 400, description = "`sign_in_cancelled`, `invalid_request`.", body = ErrorBody),
+        (status = 401, description = "`sign_in_failed` (the message names the AADSTS code).", body = ErrorBody),
+        (status = 403, description = "`consent_required`, `not_a_member` or `missing_scopes`.", body = ErrorBody),
         (status = 410, description = "`flow_expired`: unknown, expired, or already collected.", body = ErrorBody),
     )
 )]
