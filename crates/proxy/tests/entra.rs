@@ -438,6 +438,22 @@ async fn the_refresh_credential_command_reads_stdin_and_prints_the_renewed_crede
     });
     assert_eq!(status, Some(1));
     assert!(stdout.contains("missing: --public-url"), "{stdout}");
+    // serve refuses to start half-configured, and never prints the secret.
+    let (status, stdout, stderr) = tokio::task::block_in_place(|| {
+        run(
+            &[
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--entra-client-id",
+                id::CLIENT_ID,
+            ],
+            "",
+        )
+    });
+    assert_eq!(status, Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("missing: --public-url"), "{stderr}");
+    assert!(!stderr.contains(id::CLIENT_SECRET));
     h.stop().await;
 }
 
