@@ -131,7 +131,7 @@ async fn send(
 
 /// gloo-net's error as text, without its `Display`: that one also covers the serde_json errors of
 /// gloo-net's `json` feature (which Yew's `gloo` turns on), and would ship serde_json's and
-/// `std::io`'s error messages (~2 KB) for answers this widget never asks gloo-net to parse.
+/// `std::io`'s error messages (~1 KB gzip) for answers this widget never asks gloo-net to parse.
 fn describe(error: gloo_net::Error) -> String {
     match error {
         gloo_net::Error::JsError(e) => e.to_string(),

@@ -37,7 +37,7 @@ impl serde::de::Error for Error {
     }
 
     // Patched (see PATCH.md): serde's default messages print an unexpected float's value, and
-    // that alone links Rust's float formatting (~14 KB of wasm) into every module that
+    // that alone links Rust's float formatting (~9 KB gzip) into every module that
     // deserializes. Here a number is described without its value; the rest reads as serde's.
     fn invalid_type(unexp: serde::de::Unexpected, exp: &dyn serde::de::Expected) -> Self {
         Error::new(format_args!(
