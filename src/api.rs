@@ -113,7 +113,7 @@ async fn send(
         Some(body) => request.body(body),
         None => request.build(),
     }
-    .map_err(|e| Error::Dom(e.to_string()))?;
+    .map_err(|e| Error::Dom(describe(e)))?;
     match request.send().await {
         Ok(response) => Ok(response.into()),
         Err(gloo_net::Error::JsError(e)) if e.name == "AbortError" => Err(Error::Aborted),
@@ -123,9 +123,20 @@ async fn send(
             let url = config.endpoint(path);
             Err(match csp::blocked_origin(&url).await {
                 Some(origin) => Error::CspBlocked { origin },
-                None => Error::Network(e.to_string()),
+                None => Error::Network(describe(e)),
             })
         }
+    }
+}
+
+/// gloo-net's error as text, without its `Display`: that one also covers the serde_json errors of
+/// gloo-net's `json` feature (which Yew's `gloo` turns on), and would ship serde_json's and
+/// `std::io`'s error messages (~1 KB gzip) for answers this widget never asks gloo-net to parse.
+fn describe(error: gloo_net::Error) -> String {
+    match error {
+        gloo_net::Error::JsError(e) => e.to_string(),
+        gloo_net::Error::GlooError(message) => message,
+        _ => "gloo-net could not read the answer".to_owned(),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use azdo_connect::api::decode;
 use azdo_connect::events;
-use azdo_connect::js_value::to_js;
+use azdo_connect::js_value::{from_js, to_js};
 use azdo_connect::Error;
 use azdo_connect_core::contract::{
     ConfigResponse, ConnectedDetail, ErrorBody, ErrorDetail, ProjectsRequest, ScopeState,
@@ -105,6 +105,20 @@ fn an_off_contract_answer_is_a_protocol_error() {
             "{body}"
         );
     }
+}
+
+/// serde-wasm-bindgen is patched (`vendor/serde-wasm-bindgen`) so its messages never print a
+/// float, which keeps Rust's float formatting out of the wasm; the reason stays readable.
+#[wasm_bindgen_test]
+fn a_number_where_text_belongs_is_refused_with_a_reason_that_prints_no_float() {
+    assert_eq!(
+        from_js::<String>(JsValue::from_f64(2.5)),
+        Err("Error: invalid type: a number, expected a string".to_owned())
+    );
+    assert_eq!(
+        from_js::<bool>(JsValue::from_str("yes")),
+        Err("Error: invalid type: string \"yes\", expected a boolean".to_owned())
+    );
 }
 
 #[wasm_bindgen_test]

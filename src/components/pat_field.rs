@@ -37,10 +37,11 @@ pub fn pat_field(props: &PatFieldProps) -> Html {
     } else {
         (s.get("pat.show"), s.get("pat.show.label"))
     };
-    let mut describedby = vec!["pat-hint"];
-    if props.error.is_some() {
-        describedby.push("pat-error");
-    }
+    let describedby = if props.error.is_some() {
+        "pat-hint pat-error"
+    } else {
+        "pat-hint"
+    };
     html! {
         <div class="field" part="field token">
             <label for="pat">{ s.get("pat.label") }</label>
@@ -54,7 +55,7 @@ pub fn pat_field(props: &PatFieldProps) -> Html {
                     autocapitalize="off"
                     spellcheck="false"
                     value={props.value.clone()}
-                    aria-describedby={describedby.join(" ")}
+                    aria-describedby={describedby}
                     aria-invalid={if props.error.is_some() { "true" } else { "false" }}
                     {oninput}
                 />

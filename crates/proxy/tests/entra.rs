@@ -75,6 +75,27 @@ async fn a_typed_organization_connects_with_an_entra_credential() {
         .await;
     assert_eq!(projects.status, StatusCode::OK, "{:?}", projects.body);
     assert_eq!(projects.body["projects"].as_array().unwrap().len(), 10);
+    // The next page reuses the access token: one redemption for the whole picker.
+    let token_calls = || {
+        h.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+            .count()
+    };
+    let before = token_calls();
+    let next = h
+        .post(
+            "projects",
+            &json!({"credential": reply.body["credential"], "continuationToken": projects.body["continuationToken"]}),
+        )
+        .await;
+    assert_eq!(next.status, StatusCode::OK, "{:?}", next.body);
+    assert_eq!(token_calls(), before);
+    assert!(
+        before >= 2,
+        "the code and one refresh were redeemed: {before}"
+    );
     h.stop().await;
 }
 
@@ -205,6 +226,19 @@ async fn flows_are_single_use_and_bounded() {
     let unknown = h.get("oauth/callback?code=abc&state=unknownstate").await;
     assert_eq!(unknown.status, StatusCode::GONE);
     assert!(unknown.body.as_str().unwrap().contains("expired"));
+    let german = h
+        .client
+        .get(format!("{}/oauth/callback?state=unknownstate", h.base))
+        .header("accept-language", "de-CH,de;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(german.status(), StatusCode::GONE);
+    let text = german.text().await.unwrap();
+    assert!(
+        text.contains("lang=\"de\"") && text.contains("(flow_expired)"),
+        "{text}"
+    );
 
     // A replayed callback finds its state taken.
     let (flow, url) = h.begin(Some("contoso"), id::MEMBER).await;
@@ -404,6 +438,22 @@ async fn the_refresh_credential_command_reads_stdin_and_prints_the_renewed_crede
     });
     assert_eq!(status, Some(1));
     assert!(stdout.contains("missing: --public-url"), "{stdout}");
+    // serve refuses to start half-configured, and never prints the secret.
+    let (status, stdout, stderr) = tokio::task::block_in_place(|| {
+        run(
+            &[
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--entra-client-id",
+                id::CLIENT_ID,
+            ],
+            "",
+        )
+    });
+    assert_eq!(status, Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("missing: --public-url"), "{stderr}");
+    assert!(!stderr.contains(id::CLIENT_SECRET));
     h.stop().await;
 }
 
