@@ -318,7 +318,12 @@ requiredScopes?: Array<string>,
 /**
  * A username to pre-fill on Microsoft's sign-in page.
  */
-loginHint?: string, };
+loginHint?: string,
+/**
+ * For a full-page sign-in (no pop-up): the host page's URL, without a fragment. After
+ * sign-in the browser returns to `{returnTo}#azdo-connect-flow={flow}`.
+ */
+returnTo?: string, };
 
 /**
  * `POST {base}/oauth/start` 200 body.

@@ -448,6 +448,11 @@ pub struct OAuthStartRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub login_hint: Option<String>,
+    /// For a full-page sign-in (no pop-up): the host page's URL, without a fragment. After
+    /// sign-in the browser returns to `{returnTo}#azdo-connect-flow={flow}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub return_to: Option<String>,
 }
 
 /// `POST {base}/oauth/start` 200 body.
