@@ -61,7 +61,8 @@ pub fn app(props: &AppProps) -> Html {
         let state = state.clone();
         let popup_slot = popup_slot.clone();
         Callback::from(move |()| {
-            let ready = matches!(&state.screen, Screen::Form(form) if form.sign_in_target().is_some());
+            let ready =
+                matches!(&state.screen, Screen::Form(form) if form.sign_in_target().is_some());
             let action = if !ready {
                 // The reducer shows what is wrong with the organization.
                 SignIn::Start(SignInWindow::Popup)
@@ -167,9 +168,13 @@ pub fn app(props: &AppProps) -> Html {
         Screen::SigningIn(signing) => {
             let waiting = match (signing.window, &signing.phase) {
                 (SignInWindow::Popup, _) => Waiting::Popup,
-                (SignInWindow::ThisWindow, Phase::Waiting { authorize_url: None, .. }) => {
-                    Waiting::Returning
-                }
+                (
+                    SignInWindow::ThisWindow,
+                    Phase::Waiting {
+                        authorize_url: None,
+                        ..
+                    },
+                ) => Waiting::Returning,
                 (SignInWindow::ThisWindow, _) => Waiting::Leaving,
             };
             html! {

@@ -14,10 +14,10 @@ use azdo_connect_core::{AllowedServers, Pat, SecretToken};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
+use crate::api::FlowResult;
 use crate::config::{Config, Select};
 use crate::events::{self, emit};
 use crate::i18n::{self, Lang, Strings};
-use crate::api::FlowResult;
 use crate::state::{
     Action, Outgoing, Phase, PickerList, Screen, SignIn, SignInWindow, State, Step,
 };
@@ -271,8 +271,7 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                         api::verify(&config, &body, &signal).await
                     }
                     Credential::Session(session) => {
-                        api::verify_session(&config, &organization, session.expose(), &signal)
-                            .await
+                        api::verify_session(&config, &organization, session.expose(), &signal).await
                     }
                 };
                 if signal.aborted() {

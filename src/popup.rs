@@ -46,7 +46,8 @@ pub fn close(popup: &Window) {
 
 /// A pop-up of [`WIDTH`]×[`HEIGHT`] centred over the host window.
 fn features(window: &Window) -> String {
-    let number = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
+    let number =
+        |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as i32;
     let left = number(window.screen_x()) + (number(window.outer_width()) - WIDTH).max(0) / 2;
     let top = number(window.screen_y()) + (number(window.outer_height()) - HEIGHT).max(0) / 2;
     format!("popup,width={WIDTH},height={HEIGHT},left={left},top={top}")

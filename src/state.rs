@@ -23,7 +23,8 @@ mod verifying;
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ErrorDetail, Method, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository, VerifyResponse,
+    ErrorDetail, Method, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository,
+    VerifyResponse,
 };
 use azdo_connect_core::AllowedServers;
 use yew::Reducible;
@@ -252,11 +253,25 @@ impl State {
                 let typed = matches!(&screen, Screen::Form(form) if !form.fields.pat.is_empty());
                 common.entra = entra;
                 common.pat_chosen |= typed;
-                return (State { screen, common, outbox }, Vec::new());
+                return (
+                    State {
+                        screen,
+                        common,
+                        outbox,
+                    },
+                    Vec::new(),
+                );
             }
             Action::SignIn(SignIn::Resume { flow }) => {
                 let screen = SigningIn::resume(flow, &mut common).into();
-                return (State { screen, common, outbox }, Vec::new());
+                return (
+                    State {
+                        screen,
+                        common,
+                        outbox,
+                    },
+                    Vec::new(),
+                );
             }
             _ => {}
         }

@@ -50,7 +50,9 @@ pub fn sign_in_choice(props: &SignInChoiceProps) -> Html {
         .as_ref()
         .is_some_and(|f| f.detail.code == ErrorCode::PopupBlocked);
     // Enter in the organization field is a user activation too, so it may open the pop-up.
-    let onsubmit = props.on_sign_in.reform(|e: SubmitEvent| e.prevent_default());
+    let onsubmit = props
+        .on_sign_in
+        .reform(|e: SubmitEvent| e.prevent_default());
     let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
     html! {
         <>

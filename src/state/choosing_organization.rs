@@ -2,9 +2,7 @@
 //! reducer. The person picks one of their organizations (or types one); a verify with the
 //! sign-in's `session` finishes the connection.
 
-use azdo_connect_core::contract::{
-    ChooseOrganization, OrganizationChoice, VerifyingDetail,
-};
+use azdo_connect_core::contract::{ChooseOrganization, OrganizationChoice, VerifyingDetail};
 use azdo_connect_core::{ErrorCode, SecretToken};
 
 use super::signing_in::SignIn;

@@ -5,9 +5,7 @@ use azdo_connect_core::{
     normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat,
 };
 
-use super::{
-    Action, Common, Connected, Connection, Next, Outgoing, SignIn, SigningIn, Verifying,
-};
+use super::{Action, Common, Connected, Connection, Next, Outgoing, SignIn, SigningIn, Verifying};
 
 /// The form's fields as typed: what a verify sends.
 #[derive(Debug, Clone, PartialEq)]
