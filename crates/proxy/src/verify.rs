@@ -52,8 +52,17 @@ pub(crate) async fn verify(
     let org = normalize_organization(&request.organization, &state.allowed_servers)?;
     let token = match (&request.token, &request.session) {
         (Some(token), None) => token,
-        // A sign-in session finishes a Microsoft sign-in; without an Entra app there is none.
-        (None, Some(_)) => return Err(Error::EntraNotConfigured),
+        // A sign-in session finishes a Microsoft sign-in: connect the organization picked.
+        (None, Some(session)) => {
+            return crate::session::verify_session(
+                &state,
+                org,
+                session,
+                &request.required_scopes,
+            )
+            .await
+            .map(Json)
+        }
         (Some(_), Some(_)) => {
             return Err(Error::InvalidRequest(
                 "Send either a personal access token or a sign-in session, not both.".into(),
