@@ -48,7 +48,10 @@ pub(crate) fn render(status: StatusCode, outcome: Result<(), String>) -> Respons
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     // The address bar held the authorization code: nothing may carry it on as a referrer.
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

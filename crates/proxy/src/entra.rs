@@ -11,12 +11,13 @@ use azdo_connect_core::SecretToken;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use futures_util::future::BoxFuture;
-use oauth2::basic::{BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::basic::{
+    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse as _,
-    TokenUrl,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError,
+    Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse as _, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -30,7 +31,13 @@ use crate::Error;
 pub(crate) const AZURE_DEVOPS_SCOPE: &str = "499b84ac-1321-427f-aa17-267ca6975798/.default";
 
 /// What sign-in asks for: Azure DevOps, a refresh token, and an id_token with the person's name.
-const SIGN_IN_SCOPES: [&str; 5] = [AZURE_DEVOPS_SCOPE, "offline_access", "openid", "profile", "email"];
+const SIGN_IN_SCOPES: [&str; 5] = [
+    AZURE_DEVOPS_SCOPE,
+    "offline_access",
+    "openid",
+    "profile",
+    "email",
+];
 
 /// A refresh sends `scope` too: without it Microsoft answers AADSTS90009.
 const REFRESH_SCOPES: [&str; 2] = [AZURE_DEVOPS_SCOPE, "offline_access"];
@@ -161,15 +168,17 @@ impl Entra {
         let base = self.config.authority.as_str().trim_end_matches('/');
         let endpoint = |name: &str| format!("{base}/{tenant}/oauth2/v2.0/{name}");
         let bad = |e: url::ParseError| Error::Config(format!("the Entra authority URL: {e}"));
-        Ok(oauth2::Client::new(ClientId::new(self.config.client_id.clone()))
-            .set_client_secret(ClientSecret::new(
-                self.config.client_secret.expose().to_owned(),
-            ))
-            // In the form body, as Microsoft's examples do (Basic works too).
-            .set_auth_type(AuthType::RequestBody)
-            .set_auth_uri(AuthUrl::new(endpoint("authorize")).map_err(bad)?)
-            .set_token_uri(TokenUrl::new(endpoint("token")).map_err(bad)?)
-            .set_redirect_uri(RedirectUrl::new(self.redirect_uri()).map_err(bad)?))
+        Ok(
+            oauth2::Client::new(ClientId::new(self.config.client_id.clone()))
+                .set_client_secret(ClientSecret::new(
+                    self.config.client_secret.expose().to_owned(),
+                ))
+                // In the form body, as Microsoft's examples do (Basic works too).
+                .set_auth_type(AuthType::RequestBody)
+                .set_auth_uri(AuthUrl::new(endpoint("authorize")).map_err(bad)?)
+                .set_token_uri(TokenUrl::new(endpoint("token")).map_err(bad)?)
+                .set_redirect_uri(RedirectUrl::new(self.redirect_uri()).map_err(bad)?),
+        )
     }
 
     /// Microsoft's authorize URL at `tenant`: `prompt=select_account` unless a `login_hint` names
@@ -253,9 +262,8 @@ impl Entra {
     /// so it borrows nothing and the handlers awaiting it stay `Send`.
     fn hook(
         &self,
-    ) -> impl Fn(
-        oauth2::HttpRequest,
-    ) -> BoxFuture<'static, Result<oauth2::HttpResponse, Transport>> {
+    ) -> impl Fn(oauth2::HttpRequest) -> BoxFuture<'static, Result<oauth2::HttpResponse, Transport>>
+    {
         let client = self.http.clone();
         move |request| {
             let client = client.clone();
@@ -307,7 +315,10 @@ impl Entra {
 
 /// `{public_url}/oauth/callback`.
 pub(crate) fn redirect_uri(public_url: &Url) -> String {
-    format!("{}/oauth/callback", public_url.as_str().trim_end_matches('/'))
+    format!(
+        "{}/oauth/callback",
+        public_url.as_str().trim_end_matches('/')
+    )
 }
 
 fn tokens(response: &EntraTokenResponse, id: Option<IdClaims>) -> Tokens {
@@ -316,9 +327,7 @@ fn tokens(response: &EntraTokenResponse, id: Option<IdClaims>) -> Tokens {
         refresh_token: response
             .refresh_token()
             .map(|t| SecretToken::new(t.secret().clone())),
-        expires_in: response
-            .expires_in()
-            .map_or(3599, |d| d.as_secs()),
+        expires_in: response.expires_in().map_or(3599, |d| d.as_secs()),
         id,
     }
 }
@@ -336,7 +345,9 @@ fn token_error(error: RequestTokenError<Transport, EntraErrorResponse>, stage: S
         ),
         RequestTokenError::Parse(error, _) => {
             tracing::warn!(path = %error.path(), "unreadable token endpoint answer");
-            Error::SignInFailed("Microsoft's sign-in service gave an unreadable answer. Try again.".into())
+            Error::SignInFailed(
+                "Microsoft's sign-in service gave an unreadable answer. Try again.".into(),
+            )
         }
         RequestTokenError::Other(_) => Error::SignInFailed(
             "Microsoft's sign-in service gave an unexpected answer. Try again.".into(),
@@ -372,7 +383,11 @@ async fn send(
 ) -> Result<oauth2::HttpResponse, Transport> {
     let (parts, body) = request.into_parts();
     let failed = |e: reqwest::Error| {
-        tracing::debug!(timeout = e.is_timeout(), connect = e.is_connect(), "token endpoint transport error");
+        tracing::debug!(
+            timeout = e.is_timeout(),
+            connect = e.is_connect(),
+            "token endpoint transport error"
+        );
         if e.is_timeout() {
             Transport::Timeout
         } else {
@@ -438,7 +453,9 @@ mod tests {
         );
         assert!(!url.contains(a.verifier.expose()));
         assert!(!url.contains("s3cret"));
-        let hinted = entra().authorize("t1", Some("dana@contoso.example")).unwrap();
+        let hinted = entra()
+            .authorize("t1", Some("dana@contoso.example"))
+            .unwrap();
         let query: std::collections::HashMap<_, _> =
             hinted.url.query_pairs().into_owned().collect();
         assert_eq!(query["login_hint"], "dana@contoso.example");
@@ -458,14 +475,30 @@ mod tests {
     fn the_id_token_must_match_audience_issuer_tenant_and_nonce() {
         let e = entra();
         let good = serde_json::json!({"aud": "app-id", "iss": "https://login.example/t1/v2.0", "tid": "t1", "nonce": "n1"});
-        assert_eq!(e.check_id_token(&id_token(good.clone()), "t1", Some("n1")).unwrap().tid, "t1");
-        assert!(e.check_id_token(&id_token(good.clone()), "organizations", Some("n1")).is_ok());
-        for (field, value) in [("aud", "other"), ("iss", "https://evil.example/t1/v2.0"), ("nonce", "n2")] {
+        assert_eq!(
+            e.check_id_token(&id_token(good.clone()), "t1", Some("n1"))
+                .unwrap()
+                .tid,
+            "t1"
+        );
+        assert!(e
+            .check_id_token(&id_token(good.clone()), "organizations", Some("n1"))
+            .is_ok());
+        for (field, value) in [
+            ("aud", "other"),
+            ("iss", "https://evil.example/t1/v2.0"),
+            ("nonce", "n2"),
+        ] {
             let mut bad = good.clone();
             bad[field] = value.into();
-            assert!(e.check_id_token(&id_token(bad), "t1", Some("n1")).is_err(), "{field}");
+            assert!(
+                e.check_id_token(&id_token(bad), "t1", Some("n1")).is_err(),
+                "{field}"
+            );
         }
         assert!(e.check_id_token(&id_token(good), "t2", Some("n1")).is_err());
-        assert!(e.check_id_token(&SecretToken::new("garbage"), "t1", None).is_err());
+        assert!(e
+            .check_id_token(&SecretToken::new("garbage"), "t1", None)
+            .is_err());
     }
 }

@@ -1,9 +1,7 @@
 //! The organization step of a Microsoft sign-in: with the access token, check the person in the
 //! organization (or list their organizations) and seal an entra credential.
 
-use azdo_connect_core::contract::{
-    CredentialClaims, Method, OrganizationChoice, VerifyResponse,
-};
+use azdo_connect_core::contract::{CredentialClaims, Method, OrganizationChoice, VerifyResponse};
 use azdo_connect_core::scopes::Scope;
 use azdo_connect_core::{DeploymentType, Organization, SecretToken};
 use serde::Deserialize;

@@ -10,8 +10,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use azdo_connect_core::contract::{
-    ChooseOrganization, ErrorBody, FlowStatus, OAuthPending, OAuthStartRequest,
-    OAuthStartResponse, VerifyResponse,
+    ChooseOrganization, ErrorBody, FlowStatus, OAuthPending, OAuthStartRequest, OAuthStartResponse,
+    VerifyResponse,
 };
 use azdo_connect_core::{normalize_organization, SecretToken};
 use url::Url;
@@ -181,7 +181,10 @@ fn return_to(text: &str, state: &AppState) -> Result<String, Error> {
         (status = 410, description = "`flow_expired`: unknown, replayed or expired `state` (a page).", content_type = "text/html"),
     )
 )]
-pub(crate) async fn callback(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn callback(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let params = CallbackParams::parse(query.as_deref().unwrap_or_default());
     let records = records(&state);
     let sign_in = match params.state.as_deref().filter(|s| is_id(s)) {
@@ -223,7 +226,10 @@ pub(crate) async fn callback(State(state): State<Arc<AppState>>, RawQuery(query)
                     StatusCode::FOUND,
                     [
                         (header::LOCATION, location),
-                        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+                        (
+                            header::REFERRER_POLICY,
+                            HeaderValue::from_static("no-referrer"),
+                        ),
                     ],
                 )
                     .into_response(),
@@ -300,7 +306,9 @@ async fn finish(
         return Err(aadsts::to_error(&response, Stage::SignIn));
     }
     let code = params.code.filter(|c| !c.is_empty()).ok_or_else(|| {
-        Error::SignInFailed("Microsoft sent the sign-in window back without a code. Try again.".into())
+        Error::SignInFailed(
+            "Microsoft sent the sign-in window back without a code. Try again.".into(),
+        )
     })?;
     let Tokens {
         access_token,
@@ -437,14 +445,19 @@ mod tests {
         let params = CallbackParams::parse("code=abc%2Bdef&state=s1&session_state=x");
         assert_eq!(params.code.as_ref().unwrap().expose(), "abc+def");
         assert_eq!(params.state.as_deref(), Some("s1"));
-        let error = CallbackParams::parse("error=access_denied&error_description=AADSTS65004%3A+declined&state=s");
+        let error = CallbackParams::parse(
+            "error=access_denied&error_description=AADSTS65004%3A+declined&state=s",
+        );
         assert_eq!(error.error.as_deref(), Some("access_denied"));
         assert!(error.code.is_none());
     }
 
     #[test]
     fn login_hints_are_bounded() {
-        assert_eq!(login_hint(Some(" dana@contoso.example ")).unwrap(), Some("dana@contoso.example"));
+        assert_eq!(
+            login_hint(Some(" dana@contoso.example ")).unwrap(),
+            Some("dana@contoso.example")
+        );
         assert_eq!(login_hint(Some("")).unwrap(), None);
         assert!(login_hint(Some("a\nb")).is_err());
         assert!(login_hint(Some(&"a".repeat(300))).is_err());

@@ -77,14 +77,8 @@ pub(crate) async fn projects(
         Some(token) => decode_continuation(token)?,
         None => 0,
     };
-    let (page, continuation) = list_page(
-        &state.upstream,
-        &target,
-        auth,
-        skip,
-        search.as_deref(),
-    )
-    .await?;
+    let (page, continuation) =
+        list_page(&state.upstream, &target, auth, skip, search.as_deref()).await?;
     let projects = try_join_all(
         page.into_iter()
             .map(|p| with_repositories(&state.upstream, &target, auth, p)),

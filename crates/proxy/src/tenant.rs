@@ -106,7 +106,10 @@ mod tests {
         assert_eq!(read(&personal), OrgTenant::PersonalAccounts);
         assert_eq!(read(&challenge(&[], None)), OrgTenant::Unknown);
         assert_eq!(
-            read(&challenge(&["Bearer authorization_uri=https://evil/not-a-guid"], None)),
+            read(&challenge(
+                &["Bearer authorization_uri=https://evil/not-a-guid"],
+                None
+            )),
             OrgTenant::Unknown
         );
     }

@@ -54,14 +54,9 @@ pub(crate) async fn verify(
         (Some(token), None) => token,
         // A sign-in session finishes a Microsoft sign-in: connect the organization picked.
         (None, Some(session)) => {
-            return crate::session::verify_session(
-                &state,
-                org,
-                session,
-                &request.required_scopes,
-            )
-            .await
-            .map(Json)
+            return crate::session::verify_session(&state, org, session, &request.required_scopes)
+                .await
+                .map(Json)
         }
         (Some(_), Some(_)) => {
             return Err(Error::InvalidRequest(
