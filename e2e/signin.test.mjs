@@ -77,10 +77,14 @@ describe("sign in with Microsoft", { timeout: TIMEOUT.test * 14 }, () => {
     const { page, log } = session;
     const surface = await pageSurface(page);
     const needles = [...session.codes, SECRET_PREFIXES.access, SECRET_PREFIXES.refresh, ...extra];
+    // Microsoft hands the code to the proxy's callback in its URL (that is the protocol); after a
+    // full-page sign-in that request is this tab's. Every other request must be free of it.
+    const callback = `${new URL(env.entraProxyUrl).href.replace(/\/$/, "")}/oauth/callback?`;
+    const requests = log.requests.filter((url) => !url.startsWith(callback));
     for (const needle of needles) {
       assert.ok(!surface.includes(needle), `${needle.slice(0, 12)}… is on the host page (DOM, attributes, storage, URL or events)`);
       assert.ok(!log.console.some((line) => line.includes(needle)), `${needle.slice(0, 12)}… was logged to the console`);
-      assert.ok(!log.requests.some((url) => url.includes(needle)), `${needle.slice(0, 12)}… is in a host page request URL`);
+      assert.ok(!requests.some((url) => url.includes(needle)), `${needle.slice(0, 12)}… is in a host page request URL`);
     }
     assert.ok(!surface.includes(SECRET_PREFIXES.code), "an authorization code is on the host page");
     const proxyLog = readFileSync(env.entraProxyLog, "utf8");

@@ -280,7 +280,7 @@ const EN: &[(&str, &str)] = &[
     ("choose.heading", "Choose an organization"),
     ("choose.intro", "You are signed in. Which Azure DevOps organization should this service connect to?"),
     ("choose.empty", "This account belongs to no Azure DevOps organization in this tenant. Type the organization's name below, or cancel and sign in with another account."),
-    ("choose.other", "Another organization"),
+    ("choose.other", "Or type another organization:"),
     ("choose.connecting", "Connecting to {org}…"),
     // English organization errors come from core's `OrgError` Display; these keys exist so hosts
     // can override them, and so the translations have a reference.

@@ -49,7 +49,7 @@ pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
         .map(|url| s.fill("choose.connecting", &[("org", url)]))
         .unwrap_or_default();
     html! {
-        <section id="choose-organization" part="choose-organization" aria-labelledby="choose-heading" aria-busy={if busy { "true" } else { "false" }}>
+        <section id="choose-organization" class="choose-organization" part="choose-organization" aria-labelledby="choose-heading" aria-busy={if busy { "true" } else { "false" }}>
             <h3 id="choose-heading" tabindex="-1" ref={props.heading_ref.clone()}>{ s.get("choose.heading") }</h3>
             if props.organizations.is_empty() {
                 <p id="choose-empty">{ s.get("choose.empty") }</p>
@@ -72,7 +72,8 @@ pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
                     }) }
                 </ul>
             }
-            <form novalidate=true {onsubmit} part="form" aria-label={s.get("choose.other")}>
+            <p id="choose-other" class="hint">{ s.get("choose.other") }</p>
+            <form novalidate=true {onsubmit} part="form" aria-labelledby="choose-other">
                 <OrgField
                     value={AttrValue::from(typed.org_input.clone())}
                     preview={typed.org.as_ref().ok().map(|o| AttrValue::from(o.organization_url.clone()))}

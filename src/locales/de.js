@@ -99,6 +99,6 @@ export default {
   "choose.heading": "Organisation auswählen",
   "choose.intro": "Sie sind angemeldet. Mit welcher Azure-DevOps-Organisation soll sich dieser Dienst verbinden?",
   "choose.empty": "Dieses Konto gehört in diesem Mandanten zu keiner Azure-DevOps-Organisation. Geben Sie unten den Namen der Organisation ein, oder brechen Sie ab und melden Sie sich mit einem anderen Konto an.",
-  "choose.other": "Andere Organisation",
+  "choose.other": "Oder geben Sie eine andere Organisation ein:",
   "choose.connecting": "Verbindung mit {org} wird hergestellt…"
 };

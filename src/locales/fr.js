@@ -99,6 +99,6 @@ export default {
   "choose.heading": "Choisir une organisation",
   "choose.intro": "Vous êtes connecté. À quelle organisation Azure DevOps ce service doit-il se connecter ?",
   "choose.empty": "Ce compte n’appartient à aucune organisation Azure DevOps de ce locataire. Saisissez ci-dessous le nom de l’organisation, ou annulez et connectez-vous avec un autre compte.",
-  "choose.other": "Autre organisation",
+  "choose.other": "Ou saisissez une autre organisation :",
   "choose.connecting": "Connexion à {org}…"
 };
