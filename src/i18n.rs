@@ -270,7 +270,7 @@ const EN: &[(&str, &str)] = &[
     ("signin.thisWindow", "Continue in this window"),
     ("signin.waiting", "Waiting for Microsoft sign-in…"),
     ("signin.organization", "Organization: {org}"),
-    ("signin.window", "Finish signing in in the Microsoft window that opened."),
+    ("signin.window", "Complete the sign-in in the Microsoft window that opened."),
     ("signin.leaving", "Taking you to Microsoft sign-in…"),
     ("signin.returning", "Finishing Microsoft sign-in…"),
     ("signin.closed", "The sign-in window was closed. If you did not finish signing in, open it again."),
