@@ -137,7 +137,7 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
         }
         if let Some(on_use_sign_in) = &props.on_use_sign_in {
             <p class="alternative">
-                <button id="use-sign-in" type="button" class="link" part="button use-sign-in"
+                <button id="use-sign-in" type="button" class="link" part="button switch-method"
                     onclick={on_use_sign_in.reform(|_: MouseEvent| ())}>
                     { s.get("signin.useSignIn") }
                 </button>

@@ -61,7 +61,7 @@ pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
                         let onclick = props.on_pick.reform(move |_: MouseEvent| name.clone());
                         html! {
                             <li>
-                                <button type="button" class="organization" part="button organization"
+                                <button type="button" class="organization" part="button organization-choice"
                                     aria-disabled={if busy { "true" } else { "false" }}
                                     data-organization={org.name.clone()} {onclick}>
                                     <span class="name">{ &org.name }</span>

@@ -85,7 +85,7 @@ pub fn sign_in_choice(props: &SignInChoiceProps) -> Html {
             </div>
         }
         <p class="alternative">
-            <button id="use-pat" type="button" class="link" part="button use-pat"
+            <button id="use-pat" type="button" class="link" part="button switch-method"
                 onclick={click(&props.on_use_pat)}>
                 { s.get("signin.usePat") }
             </button>
