@@ -221,6 +221,22 @@ pub fn use_host_sync(
     (*strings).clone()
 }
 
+/// Reports request `id` as failed; an aborted request is not a failure and reports nothing.
+fn report_failure(dispatcher: &UseReducerDispatcher<State>, id: u64, error: &Error) {
+    if let Some((detail, scopes)) = error.to_detail() {
+        dispatcher.dispatch(Action::Failed(id, detail, scopes));
+    }
+}
+
+/// An effect's cleanup that aborts the request `controller` signals, if there is one.
+fn abort_on_cleanup(controller: Option<AbortController>) -> impl FnOnce() {
+    move || {
+        if let Some(controller) = controller {
+            controller.abort();
+        }
+    }
+}
+
 /// What a verify sends: a token, or the session of a Microsoft sign-in.
 enum Credential {
     Token(Pat),
@@ -283,19 +299,11 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                         response,
                         pick: config.select != Select::None,
                     }),
-                    Err(error) => {
-                        if let Some((detail, scopes)) = error.to_detail() {
-                            dispatcher.dispatch(Action::Failed(id, detail, scopes));
-                        }
-                    }
+                    Err(error) => report_failure(&dispatcher, id, &error),
                 }
             });
         }
-        move || {
-            if let Some(controller) = controller {
-                controller.abort();
-            }
-        }
+        abort_on_cleanup(controller)
     });
 }
 
@@ -502,19 +510,11 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                                 authorize_url: started.authorize_url,
                             }));
                         }
-                        Err(error) => {
-                            if let Some((detail, scopes)) = error.to_detail() {
-                                dispatcher.dispatch(Action::Failed(id, detail, scopes));
-                            }
-                        }
+                        Err(error) => report_failure(&dispatcher, id, &error),
                     }
                 });
             }
-            move || {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-            }
+            abort_on_cleanup(controller)
         });
     }
 
@@ -564,11 +564,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                     dispatcher.dispatch(action);
                 });
             }
-            move || {
-                if let Some(controller) = controller {
-                    controller.abort();
-                }
-            }
+            abort_on_cleanup(controller)
         });
     }
 

@@ -247,43 +247,27 @@ impl State {
             common.allowed_servers = servers.clone();
         }
         // Whether sign-in is offered, and a return from a full-page sign-in, concern every screen.
-        match action {
+        let next = match action {
             Action::SignIn(SignIn::Offered(entra)) => {
                 // A token already typed keeps the token form in front.
                 let typed = matches!(&screen, Screen::Form(form) if !form.fields.pat.is_empty());
                 common.entra = entra;
                 common.pat_chosen |= typed;
-                return (
-                    State {
-                        screen,
-                        common,
-                        outbox,
-                    },
-                    Vec::new(),
-                );
+                Next::to(screen)
             }
             Action::SignIn(SignIn::Resume { flow }) => {
-                let screen = SigningIn::resume(flow, &mut common).into();
-                return (
-                    State {
-                        screen,
-                        common,
-                        outbox,
-                    },
-                    Vec::new(),
-                );
+                Next::to(SigningIn::resume(flow, &mut common))
             }
-            _ => {}
-        }
-        let next = match screen {
-            Screen::Form(form) => form.reduce(action, &mut common),
-            Screen::Verifying(verifying) => verifying.reduce(action, &mut common),
-            Screen::Picking(picking) => picking.reduce(action, &mut common),
-            Screen::Connected(connected) => connected.reduce(action, &mut common),
-            Screen::ChangingToken(changing) => changing.reduce(action, &mut common),
-            Screen::ConfirmingDisconnect(confirming) => confirming.reduce(action, &mut common),
-            Screen::SigningIn(signing_in) => signing_in.reduce(action, &mut common),
-            Screen::ChoosingOrganization(choosing) => choosing.reduce(action, &mut common),
+            action => match screen {
+                Screen::Form(form) => form.reduce(action, &mut common),
+                Screen::Verifying(verifying) => verifying.reduce(action, &mut common),
+                Screen::Picking(picking) => picking.reduce(action, &mut common),
+                Screen::Connected(connected) => connected.reduce(action, &mut common),
+                Screen::ChangingToken(changing) => changing.reduce(action, &mut common),
+                Screen::ConfirmingDisconnect(confirming) => confirming.reduce(action, &mut common),
+                Screen::SigningIn(signing_in) => signing_in.reduce(action, &mut common),
+                Screen::ChoosingOrganization(choosing) => choosing.reduce(action, &mut common),
+            },
         };
         let state = State {
             screen: next.screen,
