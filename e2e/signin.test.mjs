@@ -235,6 +235,39 @@ describe("sign in with Microsoft", { timeout: TIMEOUT.test * 14 }, () => {
     await assertNoSignInSecrets(session);
   });
 
+  test("with two elements on the page, only the one whose proxy started the sign-in claims the return", { timeout: TIMEOUT.test }, async () => {
+    // The page's own element uses the token-only proxy; a second one, added on every load (so
+    // also on the page that comes back), uses the sign-in proxy. Pop-ups are blocked.
+    const { page } = await suite.open("widget.html");
+    await page.addInitScript((proxy) => {
+      window.open = () => null;
+      document.addEventListener("DOMContentLoaded", () => {
+        const element = document.createElement("azdo-connect");
+        element.id = "signin";
+        element.setAttribute("proxy-url", proxy);
+        document.querySelector("main").append(element);
+      });
+    }, env.entraProxyUrl);
+    await page.reload();
+    const widget = page.locator("#widget");
+    const signin = page.locator("#signin");
+    await widget.getByLabel("Personal access token", { exact: true }).waitFor({ timeout: TIMEOUT.load });
+    await signin.getByRole("button", { name: SIGN_IN, exact: true }).click({ timeout: TIMEOUT.load });
+    await signin.getByRole("button", { name: "Continue in this window" }).click({ timeout: TIMEOUT.ui });
+    await signInAs(page, ACCOUNTS.MEMBER);
+    // No organization was typed: back on the page, the account's organizations are offered.
+    await signin.getByRole("button", { name: /contoso/ }).click({ timeout: TIMEOUT.ui });
+    await signin.getByRole("heading", { name: /Connected to contoso as/ }).waitFor({ timeout: TIMEOUT.ui });
+    const connected = await nextEvent(page, "azdo-connected");
+    assert.equal(connected.target, "signin");
+    assert.equal(connected.detail.method, "entra");
+    // The other element was left alone: its form, no error, no connection.
+    await widget.getByLabel("Personal access token", { exact: true }).waitFor({ timeout: TIMEOUT.ui });
+    const others = (await events(page)).filter((e) => e.target === "widget" && e.type !== "azdo-ready");
+    assert.deepEqual(others, [], "the token-only element heard nothing of the sign-in");
+    assert.ok(!page.url().includes("azdo-connect-flow"), "the fragment is removed");
+  });
+
   test("a stale return (flow used or expired) is flow_expired", { timeout: TIMEOUT.test }, async () => {
     const { page } = await start();
     const proxy = await page.evaluate((url) => new URL(url, location.href).href.replace(/\/$/, ""), env.entraProxyUrl);

@@ -126,13 +126,9 @@ pub async fn oauth_result(
     flow: &str,
     signal: &AbortSignal,
 ) -> Result<FlowResult, Error> {
-    let url = format!(
-        "{}?flow={}",
-        config.endpoint("oauth/result"),
-        js_sys::encode_uri_component(flow)
-    );
     // A simple GET like `/config`: no custom header, so no CORS preflight on every poll.
-    let response = send(config, "oauth/result", Request::get(&url), None, signal).await?;
+    let request = Request::get(&config.endpoint("oauth/result")).query([("flow", flow)]);
+    let response = send(config, "oauth/result", request, None, signal).await?;
     let status = response.status();
     if status == 202 {
         return Ok(FlowResult::Pending);

@@ -495,12 +495,15 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                                     }
                                 }
                                 SignInWindow::ThisWindow => {
+                                    // The page is leaving: no poll from it, which could take
+                                    // the result (delivered once) just as the page unloads.
                                     if let Some(proxy) = redirect::proxy_key(&config.proxy_url) {
                                         redirect::leave(
                                             &started.flow,
                                             &proxy,
                                             &started.authorize_url,
                                         );
+                                        return;
                                     }
                                 }
                             }
