@@ -148,10 +148,28 @@ impl Entra {
             .timeout(timeout)
             .build()
             .map_err(|e| Error::Config(format!("the HTTP client could not be built: {e}")))?;
-        Ok(Entra {
+        for (what, url) in [
+            ("authority", &config.authority),
+            ("public URL", &config.public_url),
+        ] {
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(Error::Config(format!(
+                    "the Entra {what} must be an http(s) URL: {url}"
+                )));
+            }
+        }
+        if config.client_id.trim().is_empty() || config.client_secret.is_empty() {
+            return Err(Error::Config(
+                "the Entra app needs a client id and a client secret".into(),
+            ));
+        }
+        let entra = Entra {
             config: config.clone(),
             http,
-        })
+        };
+        // Every URL the client builds is checked once, here, rather than on a person's sign-in.
+        entra.client(ORGANIZATIONS)?;
+        Ok(entra)
     }
 
     /// The origin of `--public-url`: the proxy's own, where `returnTo` may point.

@@ -6,6 +6,7 @@
 //! | `oauth:state:{state}` | start | callback, **taken once** | PKCE verifier, nonce, tenant, organization |
 //! | `oauth:flow:{flow}` | start (pending), callback (outcome) | result (outcome **taken once**) | the outcome |
 //! | `oauth:session:{id}` | callback | verify (taken on success) | access and refresh token |
+//! | `oauth:access:{hash}` | projects | projects | an access token for an entra credential, until 5 min before it expires |
 //!
 //! Every value is sealed with the credential key (JWE `dir` + `A256GCM`), so a shared Redis holds
 //! no readable verifier or token.

@@ -68,7 +68,7 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
         #[command(flatten)]
-        entra: EntraArgs,
+        entra: Box<EntraArgs>,
     },
 }
 
@@ -568,6 +568,15 @@ async fn run(
 ) -> Result<(), String> {
     if let Some(url) = &config.upstream_override {
         tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
+    }
+    if let Some(entra) = &config.entra {
+        // The value to register with the Entra app, exactly.
+        tracing::info!(
+            client_id = %entra.client_id,
+            authority = %entra.authority,
+            redirect_uri = %format!("{}/oauth/callback", entra.public_url.as_str().trim_end_matches('/')),
+            "Sign in with Microsoft is on"
+        );
     }
     let base = config.base_path.clone();
     let client_ip_source = config.client_ip_source;

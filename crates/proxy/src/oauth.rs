@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use azdo_connect_core::contract::{
@@ -17,7 +17,7 @@ use azdo_connect_core::{normalize_organization, SecretToken};
 use url::Url;
 
 use crate::aadsts::{self, EntraErrorResponse, Stage};
-use crate::callback_page;
+use crate::callback_page::{self, Lang};
 use crate::entra::{Tokens, ORGANIZATIONS};
 use crate::entra_connect::{connect, organizations, require_hosted, SignedIn};
 use crate::extract::ApiJson;
@@ -184,7 +184,13 @@ fn return_to(text: &str, state: &AppState) -> Result<String, Error> {
 pub(crate) async fn callback(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
+    let lang = Lang::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let params = CallbackParams::parse(query.as_deref().unwrap_or_default());
     let records = records(&state);
     let sign_in = match params.state.as_deref().filter(|s| is_id(s)) {
@@ -195,9 +201,9 @@ pub(crate) async fn callback(
         Ok(Some(sign_in)) => sign_in,
         Ok(None) => {
             tracing::info!("sign-in: callback for an unknown, used or expired state");
-            return page::<()>(&Err(Error::FlowExpired));
+            return page::<()>(&Err(Error::FlowExpired), lang);
         }
-        Err(error) => return page::<()>(&Err(error)),
+        Err(error) => return page::<()>(&Err(error), lang),
     };
     let deadline = state.verify_timeout.saturating_mul(2);
     let outcome = match tokio::time::timeout(deadline, finish(&state, &sign_in, params)).await {
@@ -212,7 +218,7 @@ pub(crate) async fn callback(
         .put(&flow_key(&sign_in.flow), &recorded, FLOW_TTL)
         .await
     {
-        return page::<()>(&Err(error));
+        return page::<()>(&Err(error), lang);
     }
     match &outcome {
         Ok(_) => tracing::info!("sign-in: outcome recorded"),
@@ -233,17 +239,21 @@ pub(crate) async fn callback(
                     ],
                 )
                     .into_response(),
-                Err(_) => page(&outcome.map(|_| ())),
+                Err(_) => page(&outcome.map(|_| ()), lang),
             }
         }
-        None => page(&outcome.map(|_| ())),
+        None => page(&outcome.map(|_| ()), lang),
     }
 }
 
-fn page<T>(outcome: &Result<T, Error>) -> Response {
+fn page<T>(outcome: &Result<T, Error>, lang: Lang) -> Response {
     match outcome {
-        Ok(_) => callback_page::render(StatusCode::OK, Ok(())),
-        Err(error) => callback_page::render(error.status(), Err(error.to_string())),
+        Ok(_) => callback_page::render(StatusCode::OK, Ok(()), lang),
+        Err(error) => callback_page::render(
+            error.status(),
+            Err((error.code().as_str(), error.to_string())),
+            lang,
+        ),
     }
 }
 
@@ -375,7 +385,9 @@ async fn finish(
     responses(
         (status = 200, description = "Connected (the verify body with `method: entra`), or `choose_organization` with `organizations` and `session`. Delivered once.", body = VerifyResponse),
         (status = 202, description = "Still pending: ask again.", body = OAuthPending),
-        (status = 403, description = "`sign_in_cancelled` is 400; `consent_required`, `not_a_member` 403; `sign_in_failed` 401 — the error shape.", body = ErrorBody),
+        (status = 400, description = "`sign_in_cancelled`, `invalid_request`.", body = ErrorBody),
+        (status = 401, description = "`sign_in_failed` (the message names the AADSTS code).", body = ErrorBody),
+        (status = 403, description = "`consent_required`, `not_a_member` or `missing_scopes`.", body = ErrorBody),
         (status = 410, description = "`flow_expired`: unknown, expired, or already collected.", body = ErrorBody),
     )
 )]

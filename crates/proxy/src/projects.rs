@@ -57,7 +57,7 @@ pub(crate) async fn projects(
     let auth = match claims.pat.as_ref() {
         Some(pat) => Auth::Pat(pat),
         None => {
-            access_token = crate::refresh::access_token(state.sign_in.as_ref(), &claims).await?;
+            access_token = crate::refresh::access_token(&state, &claims).await?;
             Auth::Bearer(&access_token)
         }
     };

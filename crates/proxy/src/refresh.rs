@@ -8,9 +8,15 @@ use std::time::Duration;
 use azdo_connect_core::contract::{CredentialClaims, Method};
 use azdo_connect_core::SecretToken;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
 use crate::credential::{now, Sealer};
 use crate::entra::Entra;
-use crate::{EntraConfig, Error};
+use crate::flow::Records;
+use crate::{AppState, EntraConfig, Error};
 
 /// How long one refresh may take.
 const REFRESH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -74,16 +80,47 @@ pub(crate) async fn refresh_with(
     })
 }
 
-/// An access token for an entra credential, for one call to Azure DevOps. The refresh token
-/// stays valid, so the browser's copy of the credential keeps working.
+/// A cached access token: sealed in the shared store under a hash of the refresh token.
+#[derive(Serialize, Deserialize)]
+struct CachedAccess {
+    access_token: SecretToken,
+}
+
+/// An access token for an entra credential, for calls to Azure DevOps. The refresh token stays
+/// valid (the browser's copy of the credential keeps working); the access token is reused from
+/// the shared store until five minutes before it expires, so a picker's pages cost one redemption.
 pub(crate) async fn access_token(
-    entra: Option<&Entra>,
+    state: &AppState,
     claims: &CredentialClaims,
 ) -> Result<SecretToken, Error> {
-    let entra = entra.ok_or(Error::EntraNotConfigured)?;
+    let entra = state.sign_in.as_ref().ok_or(Error::EntraNotConfigured)?;
     let (tenant, refresh_token) = entra_parts(claims)?;
-    Ok(entra.refresh(tenant, refresh_token).await?.access_token)
+    let records = Records {
+        store: state.store.as_ref(),
+        sealer: &state.sealer,
+        keyring: &state.keyring,
+    };
+    // The key is a hash: the store never sees the refresh token, even in a key.
+    let digest = Sha256::digest(format!("{tenant}\n{}", refresh_token.expose()).as_bytes());
+    let key = format!("oauth:access:{}", URL_SAFE_NO_PAD.encode(digest));
+    if let Some(cached) = records.get::<CachedAccess>(&key).await? {
+        return Ok(cached.access_token);
+    }
+    let tokens = entra.refresh(tenant, refresh_token).await?;
+    let ttl = tokens
+        .expires_in
+        .saturating_sub(ACCESS_TOKEN_MARGIN.as_secs());
+    if ttl > 0 {
+        let cached = CachedAccess {
+            access_token: tokens.access_token.clone(),
+        };
+        records.put(&key, &cached, Duration::from_secs(ttl)).await?;
+    }
+    Ok(tokens.access_token)
 }
+
+/// How long before its expiry a cached access token is no longer handed out.
+const ACCESS_TOKEN_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 fn entra_parts(claims: &CredentialClaims) -> Result<(&str, &SecretToken), Error> {
     if claims.kind != Method::Entra {

@@ -75,6 +75,27 @@ async fn a_typed_organization_connects_with_an_entra_credential() {
         .await;
     assert_eq!(projects.status, StatusCode::OK, "{:?}", projects.body);
     assert_eq!(projects.body["projects"].as_array().unwrap().len(), 10);
+    // The next page reuses the access token: one redemption for the whole picker.
+    let token_calls = || {
+        h.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/oauth2/v2.0/token"))
+            .count()
+    };
+    let before = token_calls();
+    let next = h
+        .post(
+            "projects",
+            &json!({"credential": reply.body["credential"], "continuationToken": projects.body["continuationToken"]}),
+        )
+        .await;
+    assert_eq!(next.status, StatusCode::OK, "{:?}", next.body);
+    assert_eq!(token_calls(), before);
+    assert!(
+        before >= 2,
+        "the code and one refresh were redeemed: {before}"
+    );
     h.stop().await;
 }
 
@@ -205,6 +226,19 @@ async fn flows_are_single_use_and_bounded() {
     let unknown = h.get("oauth/callback?code=abc&state=unknownstate").await;
     assert_eq!(unknown.status, StatusCode::GONE);
     assert!(unknown.body.as_str().unwrap().contains("expired"));
+    let german = h
+        .client
+        .get(format!("{}/oauth/callback?state=unknownstate", h.base))
+        .header("accept-language", "de-CH,de;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(german.status(), StatusCode::GONE);
+    let text = german.text().await.unwrap();
+    assert!(
+        text.contains("lang=\"de\"") && text.contains("(flow_expired)"),
+        "{text}"
+    );
 
     // A replayed callback finds its state taken.
     let (flow, url) = h.begin(Some("contoso"), id::MEMBER).await;
@@ -337,4 +371,148 @@ async fn config_says_whether_sign_in_is_on_and_start_refuses_without_it() {
         .await;
     assert_eq!(session.code(), "entra_not_configured");
     plain.stop().await;
+}
+
+#[cfg(feature = "cli")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_refresh_credential_command_reads_stdin_and_prints_the_renewed_credential() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+
+    let h = SignIn::start().await;
+    let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+    let credential = reply.body["credential"].as_str().unwrap().to_owned();
+    let old = open_credential(&credential, &keyring(&h)).unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
+            .args(args)
+            .env_clear()
+            .env("AZDO_CONNECT_SEAL_KEY", h.key.to_base64url())
+            .env("AZDO_CONNECT_KEY_ID", h.key.kid())
+            .env("AZDO_CONNECT_ENTRA_CLIENT_SECRET", id::CLIENT_SECRET)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let authority = h.fake.authority();
+    let public_url = h.base.clone();
+    let args = [
+        "refresh-credential",
+        "--entra-client-id",
+        id::CLIENT_ID,
+        "--entra-authority",
+        &authority,
+        "--public-url",
+        &public_url,
+    ];
+    let (status, stdout, stderr) =
+        tokio::task::block_in_place(|| run(&args, &format!("{credential}\n")));
+    assert_eq!(status, Some(0), "{stdout}{stderr}");
+    let out: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert!(out["expiresAt"].as_i64().unwrap() > old.iat);
+    assert!(!out["accessToken"].as_str().unwrap().is_empty());
+    let renewed = open_credential(out["credential"].as_str().unwrap(), &keyring(&h)).unwrap();
+    assert_ne!(renewed.refresh_token, old.refresh_token);
+    assert!(!stderr.contains(id::CLIENT_SECRET));
+
+    // All or none of the Entra flags.
+    let (status, stdout, _) = tokio::task::block_in_place(|| {
+        run(
+            &["refresh-credential", "--entra-client-id", id::CLIENT_ID],
+            &credential,
+        )
+    });
+    assert_eq!(status, Some(1));
+    assert!(stdout.contains("missing: --public-url"), "{stdout}");
+    // serve refuses to start half-configured, and never prints the secret.
+    let (status, stdout, stderr) = tokio::task::block_in_place(|| {
+        run(
+            &[
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--entra-client-id",
+                id::CLIENT_ID,
+            ],
+            "",
+        )
+    });
+    assert_eq!(status, Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("missing: --public-url"), "{stderr}");
+    assert!(!stderr.contains(id::CLIENT_SECRET));
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_reaches_an_organization_in_another_tenant_the_person_is_a_guest_of() {
+    let h = SignIn::start().await;
+    let choose = h.sign_in(None, id::MULTI_ORG).await;
+    let session = choose.body["session"].as_str().unwrap();
+    // Only the home tenant's organizations are listed; northwind is typed.
+    let verified = h
+        .post(
+            "verify",
+            &json!({"organization": id::NORTHWIND_ORG, "session": session}),
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{:?}", verified.body);
+    let claims =
+        open_credential(verified.body["credential"].as_str().unwrap(), &keyring(&h)).unwrap();
+    assert_eq!(claims.tenant.as_deref(), Some(id::NORTHWIND_TENANT_ID));
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_code_a_refused_secret_and_mfa_on_refresh_are_explained() {
+    let h = SignIn::start().await;
+    // The person took longer than the code lives (ten minutes): the flow has expired.
+    let (flow, url) = h.begin(Some("contoso"), id::MEMBER).await;
+    let answer = h.client.get(&url).send().await.unwrap();
+    let callback = answer.headers()["location"].to_str().unwrap().to_owned();
+    h.fake.advance_clock(Duration::from_secs(11 * 60));
+    let page = h.client.get(&callback).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::GONE);
+    assert_eq!(h.result(&flow).await.code(), "flow_expired");
+
+    // MFA required on every refresh: the credential needs a new interactive sign-in.
+    let reply = h.sign_in(Some("contoso"), id::MFA_ON_REFRESH).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let projects = h
+        .post("projects", &json!({"credential": reply.body["credential"]}))
+        .await;
+    assert_eq!(projects.code(), "token_expired", "{:?}", projects.body);
+    assert!(projects.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("AADSTS50076"));
+    h.stop().await;
+
+    // The vendor's client secret has expired: sign_in_failed naming the code, for the operators.
+    let h = SignIn::start_with(|config| {
+        if let Some(entra) = config.entra.as_mut() {
+            entra.client_secret = azdo_connect_core::SecretToken::new(id::EXPIRED_CLIENT_SECRET);
+        }
+    })
+    .await;
+    let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+    assert_eq!(reply.code(), "sign_in_failed", "{:?}", reply.body);
+    assert!(reply.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("AADSTS7000222"));
+    h.stop().await;
 }
