@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
-import { browserPerSuite, connect, demo, expectFailure, formReady, open, shot, TIMEOUT } from "./support/harness.mjs";
+import { browserPerSuite, connect, demo, env, expectFailure, formReady, open, shot, TIMEOUT } from "./support/harness.mjs";
 
 const AXE = createRequire(new URL("../tools/package.json", import.meta.url)).resolve("axe-core/axe.min.js");
 
@@ -57,6 +57,35 @@ describe("accessibility (axe-core)", { timeout: TIMEOUT.test * 4 }, () => {
         const connected = await audit(page);
         await shot(page, `a11y-${colorScheme}-3-connected`);
         assert.deepEqual(connected, [], `connected:\n${describeViolations(connected)}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+  for (const colorScheme of ["light", "dark"]) {
+    test(`${colorScheme}: sign-in choice, waiting for sign-in and choosing an organization have no violations`, { timeout: TIMEOUT.test }, async () => {
+      const { context, page } = await open(suite.browser, "widget.html", {
+        colorScheme,
+        query: { theme: "auto", "proxy-url": env.entraProxyUrl },
+      });
+      try {
+        const signIn = page.getByRole("button", { name: "Sign in with Microsoft", exact: true });
+        await signIn.waitFor({ timeout: TIMEOUT.load });
+        const choice = await audit(page);
+        assert.deepEqual(choice, [], `sign-in choice:\n${describeViolations(choice)}`);
+
+        const [popup] = await Promise.all([page.waitForEvent("popup", { timeout: TIMEOUT.ui }), signIn.click()]);
+        await page.getByRole("heading", { name: "Waiting for Microsoft sign-in…" }).waitFor({ timeout: TIMEOUT.ui });
+        const waiting = await audit(page);
+        await shot(page, `a11y-${colorScheme}-4-signing-in`);
+        assert.deepEqual(waiting, [], `waiting:\n${describeViolations(waiting)}`);
+
+        await popup.getByRole("button", { name: /morgan@contoso\.example/ }).click({ timeout: TIMEOUT.ui });
+        await popup.getByRole("button", { name: "Accept", exact: true }).click({ timeout: TIMEOUT.ui });
+        await page.getByRole("heading", { name: "Choose an organization" }).waitFor({ timeout: TIMEOUT.ui });
+        const choose = await audit(page);
+        await shot(page, `a11y-${colorScheme}-5-choose-organization`);
+        assert.deepEqual(choose, [], `choose an organization:\n${describeViolations(choose)}`);
       } finally {
         await context.close();
       }

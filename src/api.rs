@@ -1,5 +1,6 @@
-//! Calls to the vendor's proxy: `POST {proxy-url}/verify`, `POST {proxy-url}/projects` and
-//! `GET {proxy-url}/config` (the contract is in `crates/proxy/README.md`).
+//! Calls to the vendor's proxy: `POST {proxy-url}/verify`, `POST {proxy-url}/projects`,
+//! `GET {proxy-url}/config`, and Microsoft sign-in's `POST {proxy-url}/oauth/start` and
+//! `GET {proxy-url}/oauth/result` (the contract is in `crates/proxy/README.md`).
 //!
 //! gloo-net makes every request. Each carries `X-Azdo-Connect: 1` (the proxy refuses POSTs
 //! without it) and, when the host set `csrf-token`, `X-CSRF-Token`. Each takes an `AbortSignal`
@@ -8,8 +9,9 @@
 //! answer off the contract's shape is [`Error::Protocol`], never half-read.
 
 use azdo_connect_core::contract::{
-    ConfigResponse, ErrorBody, ErrorDetail, ProjectsRequest, ProjectsResponse, ScopeStatus,
-    VerifyRequest, VerifyResponse,
+    ChooseOrganization, ConfigResponse, ErrorBody, ErrorDetail, OAuthStartRequest,
+    OAuthStartResponse, ProjectsRequest, ProjectsResponse, ScopeStatus, VerifyRequest,
+    VerifyResponse,
 };
 use azdo_connect_core::ErrorCode;
 use gloo_net::http::{Request, RequestBuilder};
@@ -68,6 +70,80 @@ pub async fn config(config: &Config, signal: &AbortSignal) -> Result<ConfigRespo
         return Err(Error::Protocol { status });
     }
     decode(read_json(&response).await?, status)
+}
+
+/// `POST {proxy-url}/verify` with the `session` of a sign-in that ended with a choice of
+/// organizations: connects the signed-in account to `organization`.
+///
+/// # Errors
+/// As [`verify`].
+pub async fn verify_session(
+    config: &Config,
+    organization: &str,
+    session: &str,
+    signal: &AbortSignal,
+) -> Result<VerifyResponse, Error> {
+    let body = VerifyRequest {
+        organization: organization.to_owned(),
+        token: None,
+        session: Some(session.to_owned()),
+        required_scopes: config.scopes.clone(),
+        expires_at: None,
+    };
+    verify(config, &body, signal).await
+}
+
+/// `POST {proxy-url}/oauth/start`: a sign-in flow and Microsoft's authorize URL.
+///
+/// # Errors
+/// As [`verify`].
+pub async fn oauth_start(
+    config: &Config,
+    body: &OAuthStartRequest,
+    signal: &AbortSignal,
+) -> Result<OAuthStartResponse, Error> {
+    post(config, "oauth/start", body, signal).await
+}
+
+/// What `GET {proxy-url}/oauth/result` said.
+#[derive(Debug)]
+pub enum FlowResult {
+    /// 202: the person has not finished yet; ask again.
+    Pending,
+    /// Signed in and verified against the organization given (`method: "entra"`).
+    Connected(VerifyResponse),
+    /// Signed in without an organization: pick one of theirs.
+    ChooseOrganization(ChooseOrganization),
+}
+
+/// `GET {proxy-url}/oauth/result?flow=…`: one long poll (the proxy holds it up to 25 s).
+///
+/// # Errors
+/// [`Error::Api`] with the sign-in's failure (`sign_in_cancelled`, `flow_expired`, …);
+/// otherwise as [`verify`].
+pub async fn oauth_result(
+    config: &Config,
+    flow: &str,
+    signal: &AbortSignal,
+) -> Result<FlowResult, Error> {
+    // A simple GET like `/config`: no custom header, so no CORS preflight on every poll.
+    let request = Request::get(&config.endpoint("oauth/result")).query([("flow", flow)]);
+    let response = send(config, "oauth/result", request, None, signal).await?;
+    let status = response.status();
+    if status == 202 {
+        return Ok(FlowResult::Pending);
+    }
+    let json = read_json(&response).await?;
+    if !response.ok() {
+        return Err(Error::Api(decode::<ErrorBody>(json, status)?.error));
+    }
+    // A connection has no `status`; a choice says `choose_organization`.
+    let has_status = js_sys::Reflect::has(&json, &JsValue::from_str("status")).unwrap_or(false);
+    if has_status {
+        decode(json, status).map(FlowResult::ChooseOrganization)
+    } else {
+        decode(json, status).map(FlowResult::Connected)
+    }
 }
 
 async fn post<T: DeserializeOwned>(

@@ -5,13 +5,18 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::components::{ConnectForm, Connected, Picker};
+use azdo_connect_core::contract::Method;
+
+use crate::components::{
+    ConnectForm, Connected, OrganizationChoice, Picker, SignInChoice, SigningInView, Waiting,
+};
 use crate::config::{Config, Requirements};
 use crate::state::{
-    Action, ChangingToken, Connection, Failure, Fields, Form, Screen, State, Step, Verifying,
+    Action, ChangingToken, Connection, Failure, Fields, Form, Phase, Screen, SignIn, SignInWindow,
+    State, Step, Verifying,
 };
 use crate::TextMap;
-use crate::{api, hooks};
+use crate::{api, hooks, popup};
 
 /// Properties of [`App`]: everything the custom element knows.
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -47,10 +52,54 @@ pub fn app(props: &AppProps) -> Html {
     hooks::use_picker_pages(&state, &config);
     hooks::use_countdown(&state);
     let (error_ref, success_ref) = hooks::use_outcome_focus(&state);
+    let popup_slot = hooks::use_sign_in(&state, &config);
+    let (heading_ref, sign_in_ref) = hooks::use_sign_in_focus(&state);
+
+    // The pop-up opens here, synchronously in the click (or Enter) handler: pop-up blockers
+    // allow it only during the user activation, which an `await` could outlive.
+    let on_sign_in = {
+        let state = state.clone();
+        let popup_slot = popup_slot.clone();
+        Callback::from(move |()| {
+            let ready =
+                matches!(&state.screen, Screen::Form(form) if form.sign_in_target().is_some());
+            let action = if !ready {
+                // The reducer shows what is wrong with the organization.
+                SignIn::Start(SignInWindow::Popup)
+            } else if let Some(window) = popup::open("") {
+                *popup_slot.borrow_mut() = Some(window);
+                SignIn::Start(SignInWindow::Popup)
+            } else {
+                SignIn::PopupBlocked
+            };
+            state.dispatch(Action::SignIn(action));
+        })
+    };
+    let on_reopen = {
+        let state = state.clone();
+        let popup_slot = popup_slot.clone();
+        Callback::from(move |()| {
+            let Screen::SigningIn(signing) = &state.screen else {
+                return;
+            };
+            if let Some(window) = signing.authorize_url().and_then(popup::open) {
+                *popup_slot.borrow_mut() = Some(window);
+                state.dispatch(Action::SignIn(SignIn::WindowReopened(signing.id)));
+            }
+        })
+    };
+    let sign_in = |action: SignIn| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(Action::SignIn(action.clone())))
+    };
 
     let s = &strings;
     // The form as the Form, Verifying and ChangingToken screens show it.
-    let form = |fields: &Fields, failure: Option<&Failure>, step: Option<Step>, changing: bool| {
+    let form = |fields: &Fields,
+                failure: Option<&Failure>,
+                step: Option<Step>,
+                changing: bool,
+                on_use_sign_in: Option<Callback<()>>| {
         html! {
             <ConnectForm
                 fields={fields.clone()}
@@ -68,6 +117,7 @@ pub fn app(props: &AppProps) -> Html {
                 on_submit={callback(&state, |()| Action::Submit)}
                 on_retry={callback(&state, |()| Action::Submit)}
                 on_cancel_change={callback(&state, |()| Action::CancelChange)}
+                {on_use_sign_in}
             />
         }
     };
@@ -86,16 +136,75 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     let body = match &state.screen {
-        Screen::Form(Form { fields, failure }) => form(fields, failure.as_ref(), None, false),
+        Screen::Form(Form { fields, failure }) if state.method() == Method::Entra => html! {
+            <SignInChoice
+                fields={fields.clone()}
+                failure={failure.clone()}
+                strings={s.clone()}
+                proxy_origin={api::origin(&config.proxy_url)}
+                error_ref={error_ref.clone()}
+                button_ref={sign_in_ref.clone()}
+                on_org={callback(&state, Action::OrgInput)}
+                on_sign_in={on_sign_in.clone()}
+                on_this_window={sign_in(SignIn::Start(SignInWindow::ThisWindow))}
+                on_use_pat={sign_in(SignIn::UseMethod(Method::Pat))}
+            />
+        },
+        Screen::Form(Form { fields, failure }) => {
+            let switch = state
+                .sign_in_offered()
+                .then(|| sign_in(SignIn::UseMethod(Method::Entra)));
+            form(fields, failure.as_ref(), None, false, switch)
+        }
         Screen::Verifying(Verifying {
             fields,
             request,
             changing,
-        }) => form(fields, None, Some(request.step), changing.is_some()),
+        }) => form(fields, None, Some(request.step), changing.is_some(), None),
         Screen::ChangingToken(ChangingToken {
             form: Form { fields, failure },
             ..
-        }) => form(fields, failure.as_ref(), None, true),
+        }) => form(fields, failure.as_ref(), None, true, None),
+        Screen::SigningIn(signing) => {
+            let waiting = match (signing.window, &signing.phase) {
+                (SignInWindow::Popup, _) => Waiting::Popup,
+                (
+                    SignInWindow::ThisWindow,
+                    Phase::Waiting {
+                        authorize_url: None,
+                        ..
+                    },
+                ) => Waiting::Returning,
+                (SignInWindow::ThisWindow, _) => Waiting::Leaving,
+            };
+            html! {
+                <SigningInView
+                    organization={signing.organization.as_ref().map(|o| AttrValue::from(o.organization.clone()))}
+                    {waiting}
+                    window_closed={signing.window_closed}
+                    can_reopen={signing.authorize_url().is_some()}
+                    strings={s.clone()}
+                    heading_ref={heading_ref.clone()}
+                    on_cancel={sign_in(SignIn::Cancel)}
+                    on_reopen={on_reopen.clone()}
+                />
+            }
+        }
+        Screen::ChoosingOrganization(choosing) => html! {
+            <OrganizationChoice
+                organizations={choosing.organizations.clone()}
+                typed={choosing.typed.clone()}
+                pending={choosing.pending.as_ref().map(|c| AttrValue::from(c.organization.clone()))}
+                failure={choosing.failure.clone()}
+                strings={s.clone()}
+                heading_ref={heading_ref.clone()}
+                error_ref={error_ref.clone()}
+                on_pick={callback(&state, |name| Action::SignIn(SignIn::Pick(name)))}
+                on_org={callback(&state, Action::OrgInput)}
+                on_submit={callback(&state, |()| Action::Submit)}
+                on_cancel={sign_in(SignIn::Cancel)}
+            />
+        },
         Screen::Picking(picking) => html! {
             <>
             <p id="picker-connected" class="hint">

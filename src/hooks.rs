@@ -3,21 +3,25 @@
 //! Each effect is keyed by what it depends on, and its cleanup aborts or cancels what it started,
 //! so a superseded request never reports and a removed element leaves nothing running.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ConfigResponse, DisconnectedDetail, ProjectsRequest, ReadyDetail, VerifyRequest,
+    ConfigResponse, DisconnectedDetail, OAuthStartRequest, ProjectsRequest, ReadyDetail,
+    VerifyRequest,
 };
-use azdo_connect_core::AllowedServers;
+use azdo_connect_core::{AllowedServers, Pat, SecretToken};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
+use crate::api::FlowResult;
 use crate::config::{Config, Select};
 use crate::events::{self, emit};
 use crate::i18n::{self, Lang, Strings};
-use crate::state::{Action, Outgoing, PickerList, Screen, State, Step};
-use crate::{api, Error, TextMap, VERSION};
+use crate::state::{
+    Action, Outgoing, Phase, PickerList, Screen, SignIn, SignInWindow, State, Step,
+};
+use crate::{api, popup, redirect, Error, TextMap, VERSION};
 
 /// How long the picker waits after the last keystroke before searching.
 const SEARCH_DEBOUNCE_MS: u32 = 250;
@@ -129,6 +133,15 @@ pub fn use_host_sync(
         .as_ref()
         .map(|p| p.allowed_servers.clone())
         .unwrap_or_default();
+    {
+        // Microsoft sign-in is offered once `/config` says so; until then (and without it) the
+        // token form is all there is.
+        let dispatcher = state.dispatcher();
+        let entra = proxy.as_ref().is_some_and(|p| p.entra);
+        use_effect_with(entra, move |&entra| {
+            dispatcher.dispatch(Action::SignIn(SignIn::Offered(entra)));
+        });
+    }
     let labels = use_memo((*proxy).clone(), |proxy| {
         let labels: TextMap = proxy
             .iter()
@@ -208,34 +221,75 @@ pub fn use_host_sync(
     (*strings).clone()
 }
 
-/// Runs one verify per request id and reports its progress and answer.
+/// Reports request `id` as failed; an aborted request is not a failure and reports nothing.
+fn report_failure(dispatcher: &UseReducerDispatcher<State>, id: u64, error: &Error) {
+    if let Some((detail, scopes)) = error.to_detail() {
+        dispatcher.dispatch(Action::Failed(id, detail, scopes));
+    }
+}
+
+/// An effect's cleanup that aborts the request `controller` signals, if there is one.
+fn abort_on_cleanup(controller: Option<AbortController>) -> impl FnOnce() {
+    move || {
+        if let Some(controller) = controller {
+            controller.abort();
+        }
+    }
+}
+
+/// What a verify sends: a token, or the session of a Microsoft sign-in.
+enum Credential {
+    Token(Pat),
+    Session(SecretToken),
+}
+
+/// Runs one verify per request id and reports its progress and answer: a token's (Verifying) or
+/// a chosen organization's after a Microsoft sign-in (ChoosingOrganization).
 #[hook]
 pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
     // One verify per request id; the cleanup aborts it when the id changes (an edit made it stale).
     let dispatcher = state.dispatcher();
     let config = Rc::clone(config);
     let request = match &state.screen {
-        Screen::Verifying(verifying) => Some((
-            verifying.request.id,
-            verifying.fields.org.clone(),
-            verifying.fields.pat.clone(),
-        )),
+        Screen::Verifying(verifying) => verifying.fields.org.as_ref().ok().map(|org| {
+            (
+                verifying.request.id,
+                org.organization_url.clone(),
+                Credential::Token(verifying.fields.pat.clone()),
+            )
+        }),
+        Screen::ChoosingOrganization(choosing) => choosing.pending.as_ref().map(|choice| {
+            (
+                choice.id,
+                choice.organization.clone(),
+                Credential::Session(choosing.session.clone()),
+            )
+        }),
         _ => None,
     };
     use_effect_with(request.as_ref().map(|(id, ..)| *id), move |_| {
         let controller = request.as_ref().and_then(|_| AbortController::new().ok());
-        if let (Some((id, Ok(org), pat)), Some(controller)) = (request, controller.clone()) {
+        if let (Some((id, organization, credential)), Some(controller)) =
+            (request, controller.clone())
+        {
             let signal = controller.signal();
             wasm_bindgen_futures::spawn_local(async move {
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
-                let body = VerifyRequest {
-                    organization: org.organization_url.clone(),
-                    token: Some(pat),
-                    session: None,
-                    required_scopes: config.scopes.clone(),
-                    expires_at: None,
+                let result = match credential {
+                    Credential::Token(pat) => {
+                        let body = VerifyRequest {
+                            organization,
+                            token: Some(pat),
+                            session: None,
+                            required_scopes: config.scopes.clone(),
+                            expires_at: None,
+                        };
+                        api::verify(&config, &body, &signal).await
+                    }
+                    Credential::Session(session) => {
+                        api::verify_session(&config, &organization, session.expose(), &signal).await
+                    }
                 };
-                let result = api::verify(&config, &body, &signal).await;
                 if signal.aborted() {
                     return;
                 }
@@ -245,19 +299,11 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                         response,
                         pick: config.select != Select::None,
                     }),
-                    Err(error) => {
-                        if let Some((detail, scopes)) = error.to_detail() {
-                            dispatcher.dispatch(Action::Failed(id, detail, scopes));
-                        }
-                    }
+                    Err(error) => report_failure(&dispatcher, id, &error),
                 }
             });
         }
-        move || {
-            if let Some(controller) = controller {
-                controller.abort();
-            }
-        }
+        abort_on_cleanup(controller)
     });
 }
 
@@ -361,4 +407,221 @@ pub fn use_outcome_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) 
         });
     }
     (error_ref, success_ref)
+}
+
+/// The sign-in window the click handler opened, shared with the sign-in's effects.
+pub type PopupSlot = Rc<RefCell<Option<web_sys::Window>>>;
+
+/// How long a pending answer must have taken before polling again at once: a proxy that answers
+/// `pending` without holding the request is asked again only after a pause.
+const POLL_PAUSE_MS: u32 = 1_000;
+/// How often the pop-up is checked for being closed.
+const CLOSED_POLL_MS: u32 = 500;
+
+/// Runs a Microsoft sign-in: `POST oauth/start` (then sends the pop-up, or this page, to
+/// Microsoft), the `oauth/result` long poll, and the watch on the pop-up; claims the return of a
+/// full-page sign-in this element started. Returns the slot the click handler puts the pop-up in.
+#[hook]
+pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> PopupSlot {
+    let popup: PopupSlot = use_mut_ref(|| None);
+    let signing = match &state.screen {
+        Screen::SigningIn(signing) => Some(signing.clone()),
+        _ => None,
+    };
+
+    // Back from a full-page sign-in: resume it, once, in the element whose proxy started it.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
+            let flow = (!proxy_url.is_empty())
+                .then(|| redirect::proxy_key(proxy_url))
+                .flatten()
+                .and_then(|proxy| redirect::claim(&proxy));
+            if let Some(flow) = flow {
+                dispatcher.dispatch(Action::SignIn(SignIn::Resume { flow }));
+            }
+        });
+    }
+
+    // The sign-in window goes when the sign-in ends, however it ends.
+    {
+        let popup = Rc::clone(&popup);
+        use_effect_with(signing.as_ref().map(|s| s.id), move |id| {
+            let ending = id.is_some();
+            move || {
+                if ending {
+                    if let Some(window) = popup.borrow_mut().take() {
+                        popup::close(&window);
+                    }
+                }
+            }
+        });
+    }
+
+    // POST oauth/start, then send the window to Microsoft.
+    {
+        let dispatcher = state.dispatcher();
+        let config = Rc::clone(config);
+        let popup = Rc::clone(&popup);
+        let starting = signing
+            .as_ref()
+            .filter(|s| s.phase == Phase::Starting)
+            .map(|s| (s.id, s.organization.clone(), s.window));
+        use_effect_with(starting.as_ref().map(|(id, ..)| *id), move |_| {
+            let controller = starting.as_ref().and_then(|_| AbortController::new().ok());
+            if let (Some((id, organization, window)), Some(controller)) =
+                (starting, controller.clone())
+            {
+                let signal = controller.signal();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let body = OAuthStartRequest {
+                        organization: organization.map(|o| o.organization_url),
+                        required_scopes: config.scopes.clone(),
+                        login_hint: None,
+                        return_to: (window == SignInWindow::ThisWindow)
+                            .then(redirect::return_to)
+                            .flatten(),
+                    };
+                    let result = api::oauth_start(&config, &body, &signal).await;
+                    if signal.aborted() {
+                        return;
+                    }
+                    match result {
+                        Ok(started) => {
+                            match window {
+                                SignInWindow::Popup => {
+                                    if let Some(window) = popup.borrow().as_ref() {
+                                        popup::navigate(window, &started.authorize_url);
+                                    }
+                                }
+                                SignInWindow::ThisWindow => {
+                                    // The page is leaving: no poll from it, which could take
+                                    // the result (delivered once) just as the page unloads.
+                                    if let Some(proxy) = redirect::proxy_key(&config.proxy_url) {
+                                        redirect::leave(
+                                            &started.flow,
+                                            &proxy,
+                                            &started.authorize_url,
+                                        );
+                                        return;
+                                    }
+                                }
+                            }
+                            dispatcher.dispatch(Action::SignIn(SignIn::Started {
+                                id,
+                                flow: started.flow,
+                                authorize_url: started.authorize_url,
+                            }));
+                        }
+                        Err(error) => report_failure(&dispatcher, id, &error),
+                    }
+                });
+            }
+            abort_on_cleanup(controller)
+        });
+    }
+
+    // GET oauth/result until it is final. The result comes only from the proxy.
+    {
+        let dispatcher = state.dispatcher();
+        let config = Rc::clone(config);
+        let waiting = signing
+            .as_ref()
+            .and_then(|s| s.flow().map(|flow| (s.id, flow.to_owned())));
+        use_effect_with(waiting, move |waiting| {
+            let controller = waiting.as_ref().and_then(|_| AbortController::new().ok());
+            if let (Some((id, flow)), Some(controller)) = (waiting.clone(), controller.clone()) {
+                let signal = controller.signal();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let action = loop {
+                        let asked = js_sys::Date::now();
+                        let result = api::oauth_result(&config, &flow, &signal).await;
+                        if signal.aborted() {
+                            return;
+                        }
+                        match result {
+                            Ok(FlowResult::Pending) => {
+                                if js_sys::Date::now() - asked < f64::from(POLL_PAUSE_MS) {
+                                    gloo_timers::future::TimeoutFuture::new(POLL_PAUSE_MS).await;
+                                }
+                            }
+                            Ok(FlowResult::Connected(response)) => {
+                                break Action::SignIn(SignIn::Connected {
+                                    id,
+                                    response,
+                                    pick: config.select != Select::None,
+                                })
+                            }
+                            Ok(FlowResult::ChooseOrganization(choice)) => {
+                                break Action::SignIn(SignIn::Choose(id, choice))
+                            }
+                            Err(error) => match error.to_detail() {
+                                Some((detail, scopes)) => break Action::Failed(id, detail, scopes),
+                                None => return,
+                            },
+                        }
+                        if signal.aborted() {
+                            return;
+                        }
+                    };
+                    dispatcher.dispatch(action);
+                });
+            }
+            abort_on_cleanup(controller)
+        });
+    }
+
+    // Notice the pop-up closing: the widget then offers to open it again, and keeps polling.
+    {
+        let dispatcher = state.dispatcher();
+        let popup = Rc::clone(&popup);
+        let watched = signing
+            .as_ref()
+            .filter(|s| s.window == SignInWindow::Popup && !s.window_closed)
+            .map(|s| s.id);
+        use_effect_with(watched, move |watched| {
+            let interval = watched.map(|id| {
+                gloo_timers::callback::Interval::new(CLOSED_POLL_MS, move || {
+                    if popup.borrow().as_ref().is_none_or(popup::is_closed) {
+                        dispatcher.dispatch(Action::SignIn(SignIn::WindowClosed(id)));
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+    popup
+}
+
+/// Moves focus along a Microsoft sign-in: to the heading of the wait and of the organization
+/// picker when they appear, and back to "Sign in with Microsoft" when a sign-in was cancelled.
+/// Returns the refs `(heading, sign-in button)`.
+#[hook]
+pub fn use_sign_in_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) {
+    let heading_ref = use_node_ref();
+    let button_ref = use_node_ref();
+    let previous = use_mut_ref(|| 0_u8);
+    // 1: waiting for sign-in, 2: picking an organization, 0: anything else.
+    let kind = match &state.screen {
+        Screen::SigningIn(_) => 1_u8,
+        Screen::ChoosingOrganization(_) => 2,
+        _ => 0,
+    };
+    let failed = state.screen.failure().is_some();
+    {
+        let heading_ref = heading_ref.clone();
+        let button_ref = button_ref.clone();
+        use_effect_with(kind, move |&kind| {
+            let was = std::mem::replace(&mut *previous.borrow_mut(), kind);
+            let target = match kind {
+                0 if was != 0 && !failed => button_ref.cast::<HtmlElement>(),
+                0 => None,
+                _ => heading_ref.cast::<HtmlElement>(),
+            };
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
+    }
+    (heading_ref, button_ref)
 }

@@ -33,6 +33,8 @@ pub mod events;
 mod hooks;
 pub mod i18n;
 pub mod js_value;
+mod popup;
+mod redirect;
 pub mod state;
 mod style;
 pub mod text_map;

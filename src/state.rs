@@ -11,27 +11,32 @@
 //! [`State::transition`], and an arm in the view.
 
 mod changing_token;
+mod choosing_organization;
 mod confirming_disconnect;
 mod connected;
 mod form;
 mod outbox;
 mod picking;
+mod signing_in;
 mod verifying;
 
 use std::rc::Rc;
 
 use azdo_connect_core::contract::{
-    ErrorDetail, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository, VerifyResponse,
+    ErrorDetail, Method, ProjectsResponse, ScopeStatus, SelectedProject, SelectedRepository,
+    VerifyResponse,
 };
 use azdo_connect_core::AllowedServers;
 use yew::Reducible;
 
 pub use changing_token::ChangingToken;
+pub use choosing_organization::{Choice, ChoosingOrganization};
 pub use confirming_disconnect::ConfirmingDisconnect;
 pub use connected::{Connected, Connection};
 pub use form::{Failure, Fields, Form};
 pub use outbox::{Outbox, Outgoing};
 pub use picking::{PickerList, Picking};
+pub use signing_in::{Phase, SignIn, SignInWindow, SigningIn};
 pub use verifying::{InFlight, Step, Verifying};
 
 /// Which screen the widget shows, with the data valid on it.
@@ -49,17 +54,24 @@ pub enum Screen {
     ChangingToken(ChangingToken),
     /// The connected summary asking to confirm a disconnect.
     ConfirmingDisconnect(ConfirmingDisconnect),
+    /// A Microsoft sign-in in progress.
+    SigningIn(SigningIn),
+    /// Signed in with Microsoft; the person picks an organization.
+    ChoosingOrganization(ChoosingOrganization),
 }
 
 impl Screen {
     /// The failure shown under the form, if any.
     pub fn failure(&self) -> Option<&Failure> {
-        self.form().and_then(|form| form.failure.as_ref())
+        match self {
+            Screen::ChoosingOrganization(choosing) => choosing.failure.as_ref(),
+            _ => self.form().and_then(|form| form.failure.as_ref()),
+        }
     }
 
     /// Whether a rate limit still forbids retrying.
     pub fn waiting_to_retry(&self) -> bool {
-        self.form().is_some_and(Form::waiting_to_retry)
+        matches!(self.failure(), Some(Failure { retry_in: Some(s), .. }) if *s > 0)
     }
 
     /// Whether a verify in this session just established the connection shown.
@@ -81,6 +93,10 @@ pub struct Common {
     /// The on-prem servers the organization field accepts.
     pub allowed_servers: AllowedServers,
     next_id: u64,
+    /// Whether the proxy offers Microsoft sign-in (its `/config` says `entra: true`).
+    entra: bool,
+    /// Whether the person chose the token over Microsoft sign-in (or an organization needs one).
+    pat_chosen: bool,
 }
 
 impl Common {
@@ -189,6 +205,8 @@ pub enum Action {
     ConfirmDisconnect,
     /// The host called `preventDefault()` on `azdo-disconnected`: the connection stays.
     DisconnectPrevented(Connection),
+    /// Something in a Microsoft sign-in.
+    SignIn(SignIn),
     /// The host's `organization` / `connected-as` / `verified-at` attributes changed.
     HostConnection {
         /// `organization`.
@@ -210,6 +228,8 @@ impl State {
             common: Common {
                 allowed_servers,
                 next_id: 1,
+                entra: false,
+                pat_chosen: false,
             },
             outbox: Outbox::default(),
         }
@@ -226,13 +246,28 @@ impl State {
         if let Action::AllowedServers(servers) = &action {
             common.allowed_servers = servers.clone();
         }
-        let next = match screen {
-            Screen::Form(form) => form.reduce(action, &mut common),
-            Screen::Verifying(verifying) => verifying.reduce(action, &mut common),
-            Screen::Picking(picking) => picking.reduce(action, &mut common),
-            Screen::Connected(connected) => connected.reduce(action, &mut common),
-            Screen::ChangingToken(changing) => changing.reduce(action, &mut common),
-            Screen::ConfirmingDisconnect(confirming) => confirming.reduce(action, &mut common),
+        // Whether sign-in is offered, and a return from a full-page sign-in, concern every screen.
+        let next = match action {
+            Action::SignIn(SignIn::Offered(entra)) => {
+                // A token already typed keeps the token form in front.
+                let typed = matches!(&screen, Screen::Form(form) if !form.fields.pat.is_empty());
+                common.entra = entra;
+                common.pat_chosen |= typed;
+                Next::to(screen)
+            }
+            Action::SignIn(SignIn::Resume { flow }) => {
+                Next::to(SigningIn::resume(flow, &mut common))
+            }
+            action => match screen {
+                Screen::Form(form) => form.reduce(action, &mut common),
+                Screen::Verifying(verifying) => verifying.reduce(action, &mut common),
+                Screen::Picking(picking) => picking.reduce(action, &mut common),
+                Screen::Connected(connected) => connected.reduce(action, &mut common),
+                Screen::ChangingToken(changing) => changing.reduce(action, &mut common),
+                Screen::ConfirmingDisconnect(confirming) => confirming.reduce(action, &mut common),
+                Screen::SigningIn(signing_in) => signing_in.reduce(action, &mut common),
+                Screen::ChoosingOrganization(choosing) => choosing.reduce(action, &mut common),
+            },
         };
         let state = State {
             screen: next.screen,
@@ -240,6 +275,21 @@ impl State {
             outbox,
         };
         (state, next.events)
+    }
+
+    /// How the form connects: Microsoft sign-in when the proxy offers it and the person has not
+    /// chosen a token instead; otherwise a personal access token.
+    pub fn method(&self) -> Method {
+        if self.common.entra && !self.common.pat_chosen {
+            Method::Entra
+        } else {
+            Method::Pat
+        }
+    }
+
+    /// Whether the proxy offers Microsoft sign-in.
+    pub fn sign_in_offered(&self) -> bool {
+        self.common.entra
     }
 
     /// The events waiting for the app's sender.

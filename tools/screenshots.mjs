@@ -45,6 +45,21 @@ try {
     await page.goto(`${base}/`);
     const org = page.getByLabel("Organization", { exact: true });
     await org.waitFor({ timeout: 60_000 });
+
+    // Sign in with Microsoft leads: the choice, the wait, and the organizations of an account
+    // with two (picked on the fake identity platform's page in the pop-up).
+    const signIn = page.getByRole("button", { name: "Sign in with Microsoft", exact: true });
+    await signIn.waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-6-sign-in`);
+    const [popup] = await Promise.all([page.waitForEvent("popup"), signIn.click()]);
+    await page.locator("azdo-connect #signing-in").waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-7-waiting-for-sign-in`);
+    await popup.getByRole("button", { name: /morgan@contoso\.example/ }).click({ timeout: 30_000 });
+    await popup.getByRole("button", { name: "Accept", exact: true }).click({ timeout: 30_000 });
+    await page.locator("azdo-connect #choose-organization").waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-8-choose-organization`);
+    await page.locator("azdo-connect #choose-cancel").click();
+    await page.getByRole("button", { name: "Use a personal access token instead" }).click();
     await org.fill(ORG_URL);
     await page.getByText("https://dev.azure.com/contoso").first().waitFor();
     await page.getByText("How to create the token").click();

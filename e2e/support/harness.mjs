@@ -26,6 +26,10 @@ export const env = {
   proxyUrl: required("AZDO_E2E_PROXY_URL"),
   // The proxy runs with RUST_LOG=trace, every crate, writing here.
   proxyLog: required("AZDO_E2E_PROXY_LOG"),
+  // A second proxy, configured for "Sign in with Microsoft" against the fake identity platform
+  // (e2e/signin.test.mjs), and its TRACE log.
+  entraProxyUrl: required("AZDO_E2E_ENTRA_PROXY_URL"),
+  entraProxyLog: required("AZDO_E2E_ENTRA_PROXY_LOG"),
   packageDir: required("AZDO_E2E_PACKAGE_DIR"),
   // Where e2e/frameworks.test.mjs builds its apps; the static server serves it under /apps/.
   appsDir: required("AZDO_E2E_APPS_DIR"),

@@ -44,11 +44,15 @@ pub struct ConnectFormProps {
     pub on_retry: Callback<()>,
     /// "Keep the current token" was pressed.
     pub on_cancel_change: Callback<()>,
+    /// "Sign in with Microsoft instead" was pressed; offered only when set (the proxy offers
+    /// sign-in and this is the connect form, not a token change).
+    #[prop_or_default]
+    pub on_use_sign_in: Option<Callback<()>>,
 }
 
 /// The organization error in the element's language: core's English message unless the host
 /// overrides it or the language translates it.
-fn org_error_text(error: &OrgError, s: &Strings) -> String {
+pub(super) fn org_error_text(error: &OrgError, s: &Strings) -> String {
     let (key, args): (&str, Vec<(&str, &str)>) = match error {
         OrgError::Empty => ("org.error.empty", vec![]),
         OrgError::Malformed { .. } => ("org.error.malformed", vec![]),
@@ -130,6 +134,14 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
         </form>
         if let Some(failure) = &props.failure {
             <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_retry.clone()} heading_ref={props.error_ref.clone()} proxy_origin={props.proxy_origin.clone()} />
+        }
+        if let Some(on_use_sign_in) = &props.on_use_sign_in {
+            <p class="alternative">
+                <button id="use-sign-in" type="button" class="link" part="button switch-method"
+                    onclick={on_use_sign_in.reform(|_: MouseEvent| ())}>
+                    { s.get("signin.useSignIn") }
+                </button>
+            </p>
         }
         <Guidance
             organization={org.map(|o| AttrValue::from(o.organization.clone()))}

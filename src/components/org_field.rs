@@ -17,6 +17,9 @@ pub struct OrgFieldProps {
     /// Fixed (while changing the token of a connection).
     #[prop_or_default]
     pub readonly: bool,
+    /// May be left empty (Microsoft sign-in then lists the person's organizations).
+    #[prop_or_default]
+    pub optional: bool,
     /// The words.
     pub strings: Strings,
     /// Called with the new text on every edit.
@@ -51,7 +54,12 @@ pub fn org_field(props: &OrgFieldProps) -> Html {
                 aria-invalid={if props.error.is_some() { "true" } else { "false" }}
                 {oninput}
             />
-            <p id="org-hint" class="hint">{ props.strings.get("org.hint") }</p>
+            <p id="org-hint" class="hint">
+                { props.strings.get("org.hint") }
+                if props.optional {
+                    { " " }{ props.strings.get("org.optional") }
+                }
+            </p>
             if let Some(error) = &props.error {
                 <p id="org-error" class="invalid" part="error">{ error.clone() }</p>
             } else if let Some(url) = &props.preview {

@@ -63,7 +63,8 @@ impl ChangingToken {
             | Action::Disconnect
             | Action::KeepConnection
             | Action::ConfirmDisconnect
-            | Action::DisconnectPrevented(_) => {}
+            | Action::DisconnectPrevented(_)
+            | Action::SignIn(_) => {}
         }
         Next::to(self)
     }

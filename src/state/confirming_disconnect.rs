@@ -51,7 +51,8 @@ impl ConfirmingDisconnect {
             | Action::CancelChange
             | Action::Disconnect
             | Action::DisconnectPrevented(_)
-            | Action::AllowedServers(_) => Next::to(self),
+            | Action::AllowedServers(_)
+            | Action::SignIn(_) => Next::to(self),
         }
     }
 }

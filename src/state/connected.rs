@@ -172,7 +172,8 @@ impl Connected {
             | Action::KeepConnection
             | Action::ConfirmDisconnect
             | Action::DisconnectPrevented(_)
-            | Action::AllowedServers(_) => Next::to(self),
+            | Action::AllowedServers(_)
+            | Action::SignIn(_) => Next::to(self),
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The connect form: its fields, the last failure, and the Form screen's reducer.
 
-use azdo_connect_core::contract::{ErrorDetail, ScopeStatus, VerifyingDetail};
+use azdo_connect_core::contract::{ErrorDetail, Method, ScopeStatus, VerifyingDetail};
 use azdo_connect_core::{
     normalize_organization, AllowedServers, ErrorCode, OrgError, Organization, Pat,
 };
 
-use super::{Action, Common, Connected, Connection, Next, Verifying};
+use super::{Action, Common, Connected, Connection, Next, Outgoing, SignIn, SigningIn, Verifying};
 
 /// The form's fields as typed: what a verify sends.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +166,64 @@ impl Form {
         }
     }
 
+    /// What "Sign in with Microsoft" would sign in to now: `Some(None)` with the organization
+    /// field empty (the person picks one afterwards), `Some(Some(org))` with a valid one, and
+    /// `None` when the field holds something invalid or a rate limit forbids trying. The click
+    /// handler opens the sign-in window only when this is `Some`.
+    pub fn sign_in_target(&self) -> Option<Option<Organization>> {
+        if self.waiting_to_retry() {
+            return None;
+        }
+        match &self.fields.org {
+            Ok(org) => Some(Some(org.clone())),
+            Err(OrgError::Empty) => Some(None),
+            Err(_) => None,
+        }
+    }
+
+    /// The Form screen's part of a Microsoft sign-in.
+    fn sign_in(mut self, action: SignIn, common: &mut Common) -> Next {
+        match action {
+            SignIn::UseMethod(method) => {
+                common.pat_chosen = method == Method::Pat;
+                self.fields.show_errors = false;
+                self.answer_edit();
+            }
+            SignIn::Start(window) if common.entra => match self.sign_in_target() {
+                Some(organization) => {
+                    let fields = self.fields;
+                    return Next::to(SigningIn::start(fields, organization, window, common));
+                }
+                None => self.fields.show_errors = true,
+            },
+            SignIn::PopupBlocked if common.entra => {
+                let detail = ErrorDetail {
+                    code: ErrorCode::PopupBlocked,
+                    message: "The browser blocked the sign-in window. Allow pop-ups for this \
+                              site, or continue in this window."
+                        .to_owned(),
+                    retry_after: None,
+                    missing_scopes: None,
+                };
+                self.failure = Some(Failure::new(detail.clone(), Vec::new()));
+                return Next::to(self).sending(Outgoing::Error(detail));
+            }
+            // Without sign-in on offer, or not the form's to handle.
+            SignIn::Start(_)
+            | SignIn::PopupBlocked
+            | SignIn::Offered(_)
+            | SignIn::Resume { .. }
+            | SignIn::Started { .. }
+            | SignIn::WindowClosed(_)
+            | SignIn::WindowReopened(_)
+            | SignIn::Connected { .. }
+            | SignIn::Choose(..)
+            | SignIn::Pick(_)
+            | SignIn::Cancel => {}
+        }
+        Next::to(self)
+    }
+
     /// The Form screen's reducer.
     pub(super) fn reduce(mut self, action: Action, common: &mut Common) -> Next {
         match action {
@@ -193,6 +251,7 @@ impl Form {
             Action::DisconnectPrevented(connection) => {
                 return Next::to(Connected::restored(connection))
             }
+            Action::SignIn(sign_in) => return self.sign_in(sign_in, common),
             // Answers to requests the form no longer has, and other screens' actions.
             Action::Progress(..)
             | Action::Verified { .. }

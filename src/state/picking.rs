@@ -144,7 +144,8 @@ impl Picking {
             | Action::KeepConnection
             | Action::ConfirmDisconnect
             | Action::DisconnectPrevented(_)
-            | Action::AllowedServers(_) => {}
+            | Action::AllowedServers(_)
+            | Action::SignIn(_) => {}
         }
         Next::to(self)
     }

@@ -970,3 +970,482 @@ fn nothing_changed_keeps_the_same_state() {
     assert!(Rc::ptr_eq(&s, &same), "no render for a second submit");
     assert_eq!(s.outbox().take(), []);
 }
+
+// ---- Microsoft sign-in ------------------------------------------------------------------------
+
+use azdo_connect_core::contract::{ChooseOrganization, FlowStatus, OrganizationChoice};
+
+const FLOW: &str = "flow-1";
+const AUTHORIZE: &str = "http://127.0.0.1:8788/login.microsoftonline.com/organizations/oauth2/v2.0/authorize?client_id=x";
+
+fn sign_in(action: SignIn) -> Action {
+    Action::SignIn(action)
+}
+
+fn signing_in_of(state: &State) -> &SigningIn {
+    match &state.screen {
+        Screen::SigningIn(signing) => signing,
+        other => panic!("not signing in: {other:?}"),
+    }
+}
+
+fn choosing_of(state: &State) -> &ChoosingOrganization {
+    match &state.screen {
+        Screen::ChoosingOrganization(choosing) => choosing,
+        other => panic!("not choosing an organization: {other:?}"),
+    }
+}
+
+/// The form of a proxy that offers Microsoft sign-in.
+fn entra_form() -> State {
+    quiet(State::default(), sign_in(SignIn::Offered(true)))
+}
+
+/// Sign-in with `org` typed (or not) pressed, the pop-up open: request 1 starting.
+fn starting(org: &str) -> State {
+    let s = run(entra_form(), [Action::OrgInput(org.into())]);
+    quiet(s, sign_in(SignIn::Start(SignInWindow::Popup)))
+}
+
+/// `oauth/start` answered: waiting for the person on Microsoft's page.
+fn waiting(org: &str) -> State {
+    quiet(
+        starting(org),
+        sign_in(SignIn::Started {
+            id: 1,
+            flow: FLOW.into(),
+            authorize_url: AUTHORIZE.into(),
+        }),
+    )
+}
+
+fn entra_response() -> VerifyResponse {
+    VerifyResponse {
+        method: Method::Entra,
+        ..response()
+    }
+}
+
+fn orgs(names: &[&str]) -> ChooseOrganization {
+    ChooseOrganization {
+        status: FlowStatus::ChooseOrganization,
+        organizations: names
+            .iter()
+            .map(|n| OrganizationChoice {
+                name: (*n).into(),
+                url: format!("https://dev.azure.com/{n}"),
+            })
+            .collect(),
+        session: "session-secret".into(),
+    }
+}
+
+/// Signed in without an organization: the list of `names`, nothing verifying.
+fn choosing(names: &[&str]) -> State {
+    quiet(waiting(""), sign_in(SignIn::Choose(1, orgs(names))))
+}
+
+#[test]
+fn sign_in_leads_only_when_the_proxy_offers_it() {
+    assert_eq!(State::default().method(), Method::Pat);
+    let s = entra_form();
+    assert_eq!(s.method(), Method::Entra);
+    assert!(s.sign_in_offered());
+    // Without the offer, pressing sign-in does nothing.
+    unchanged(
+        &State::default(),
+        sign_in(SignIn::Start(SignInWindow::Popup)),
+    );
+    unchanged(&State::default(), sign_in(SignIn::PopupBlocked));
+    // Withdrawn, the token form is back.
+    assert_eq!(
+        quiet(s, sign_in(SignIn::Offered(false))).method(),
+        Method::Pat
+    );
+}
+
+#[test]
+fn a_token_already_typed_keeps_the_token_form() {
+    let s = quiet(State::default(), Action::PatInput(PAT.into()));
+    let s = quiet(s, sign_in(SignIn::Offered(true)));
+    assert_eq!(s.method(), Method::Pat);
+    assert!(s.sign_in_offered());
+}
+
+#[test]
+fn switching_between_token_and_sign_in_keeps_the_organization() {
+    let s = run(entra_form(), [Action::OrgInput("contoso".into())]);
+    let s = quiet(s, sign_in(SignIn::UseMethod(Method::Pat)));
+    assert_eq!(s.method(), Method::Pat);
+    assert_eq!(form(&s).fields.org_input, "contoso");
+    let s = quiet(s, sign_in(SignIn::UseMethod(Method::Entra)));
+    assert_eq!(s.method(), Method::Entra);
+    assert_eq!(form(&s).fields.org_input, "contoso");
+}
+
+#[test]
+fn sign_in_starts_with_or_without_an_organization() {
+    let s = starting("https://dev.azure.com/contoso/Proj");
+    let signing = signing_in_of(&s);
+    assert_eq!(signing.id, 1);
+    assert_eq!(signing.window, SignInWindow::Popup);
+    assert_eq!(signing.phase, Phase::Starting);
+    assert_eq!(
+        signing
+            .organization
+            .as_ref()
+            .map(|o| o.organization_url.as_str()),
+        Some("https://dev.azure.com/contoso")
+    );
+    assert_eq!(signing.flow(), None);
+
+    let s = starting("");
+    assert_eq!(signing_in_of(&s).organization, None);
+}
+
+#[test]
+fn sign_in_with_an_invalid_organization_shows_why_and_does_not_start() {
+    let s = run(
+        entra_form(),
+        [Action::OrgInput("github.com/contoso".into())],
+    );
+    assert_eq!(form(&s).sign_in_target(), None);
+    let s = quiet(s, sign_in(SignIn::Start(SignInWindow::Popup)));
+    assert!(form(&s).fields.show_errors);
+    assert!(form(&s).fields.org_error().is_some());
+    // Empty is fine: the person picks after signing in.
+    assert_eq!(form(&entra_form()).sign_in_target(), Some(None));
+}
+
+#[test]
+fn oauth_start_answering_starts_the_wait_and_stale_answers_are_ignored() {
+    let s = waiting("contoso");
+    let signing = signing_in_of(&s);
+    assert_eq!(signing.flow(), Some(FLOW));
+    assert_eq!(signing.authorize_url(), Some(AUTHORIZE));
+    // A second answer, or one for another sign-in, changes nothing.
+    unchanged(
+        &s,
+        sign_in(SignIn::Started {
+            id: 1,
+            flow: "flow-2".into(),
+            authorize_url: AUTHORIZE.into(),
+        }),
+    );
+    unchanged(&s, sign_in(SignIn::WindowClosed(7)));
+    unchanged(
+        &s,
+        sign_in(SignIn::Connected {
+            id: 7,
+            response: entra_response(),
+            pick: false,
+        }),
+    );
+    unchanged(
+        &s,
+        Action::Failed(7, error(ErrorCode::SignInCancelled, None), vec![]),
+    );
+    unchanged(&s, Action::Submit);
+    unchanged(&s, Action::OrgInput("other".into()));
+}
+
+#[test]
+fn a_closed_window_is_noticed_and_can_be_reopened_while_the_wait_goes_on() {
+    let s = quiet(waiting("contoso"), sign_in(SignIn::WindowClosed(1)));
+    assert!(signing_in_of(&s).window_closed);
+    assert_eq!(signing_in_of(&s).flow(), Some(FLOW), "still waiting");
+    let s = quiet(s, sign_in(SignIn::WindowReopened(1)));
+    assert!(!signing_in_of(&s).window_closed);
+    // The result may still arrive after the window closed.
+    let s = quiet(s, sign_in(SignIn::WindowClosed(1)));
+    let (s, events) = s.transition(sign_in(SignIn::Connected {
+        id: 1,
+        response: entra_response(),
+        pick: false,
+    }));
+    assert!(connected_of(&s).just_verified);
+    assert!(matches!(&events[..], [Outgoing::Connected(d)] if d.verified.method == Method::Entra));
+}
+
+#[test]
+fn cancel_returns_to_the_form_with_the_organization_and_sends_nothing() {
+    let s = quiet(waiting("contoso"), sign_in(SignIn::Cancel));
+    assert_eq!(form(&s).fields.org_input, "contoso");
+    assert_eq!(form(&s).failure, None);
+    assert_eq!(s.method(), Method::Entra);
+    // Cancelling while oauth/start is in flight too; its late answer is then ignored.
+    let s = quiet(starting("contoso"), sign_in(SignIn::Cancel));
+    unchanged(
+        &s,
+        sign_in(SignIn::Started {
+            id: 1,
+            flow: FLOW.into(),
+            authorize_url: AUTHORIZE.into(),
+        }),
+    );
+}
+
+#[test]
+fn a_signed_in_organization_connects_with_method_entra() {
+    let (s, events) = waiting("contoso").transition(sign_in(SignIn::Connected {
+        id: 1,
+        response: entra_response(),
+        pick: false,
+    }));
+    assert_eq!(connected_of(&s).connection.organization, "contoso");
+    assert_eq!(
+        events,
+        [Outgoing::Connected(ConnectedDetail {
+            verified: entra_response(),
+            selection: None,
+        })]
+    );
+    // With the picker on, the connection is reported after picking.
+    let (s, events) = waiting("contoso").transition(sign_in(SignIn::Connected {
+        id: 1,
+        response: entra_response(),
+        pick: true,
+    }));
+    assert_eq!(picking_of(&s).response.method, Method::Entra);
+    assert_eq!(events, []);
+}
+
+#[test]
+fn every_sign_in_error_returns_to_the_form_and_is_reported() {
+    for code in [
+        ErrorCode::SignInCancelled,
+        ErrorCode::ConsentRequired,
+        ErrorCode::SignInFailed,
+        ErrorCode::NotAMember,
+        ErrorCode::FlowExpired,
+        ErrorCode::EntraNotConfigured,
+        ErrorCode::ProxyUnreachable,
+    ] {
+        for state in [starting("contoso"), waiting("contoso")] {
+            let (s, events) = failed(state, 1, error(code, None));
+            let form = form(&s);
+            assert_eq!(form.fields.org_input, "contoso", "{code:?}");
+            assert_eq!(form.failure.as_ref().map(|f| f.detail.code), Some(code));
+            assert_eq!(events, [Outgoing::Error(error(code, None))], "{code:?}");
+            assert_eq!(
+                s.method(),
+                Method::Entra,
+                "{code:?}: sign-in stays in front"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_personal_account_organization_switches_to_the_token_form() {
+    let code = ErrorCode::PersonalAccountOrganization;
+    let (s, events) = failed(waiting("fabrikam"), 1, error(code, None));
+    assert_eq!(s.method(), Method::Pat);
+    assert_eq!(form(&s).fields.org_input, "fabrikam");
+    assert_eq!(form(&s).failure.as_ref().map(|f| f.detail.code), Some(code));
+    assert_eq!(events, [Outgoing::Error(error(code, None))]);
+    // The token then works as usual.
+    let s = run(s, [Action::PatInput(PAT.into())]);
+    let (s, events) = s.transition(Action::Submit);
+    assert!(matches!(s.screen, Screen::Verifying(_)));
+    assert!(matches!(&events[..], [Outgoing::Verifying(d)] if d.organization == "fabrikam"));
+}
+
+#[test]
+fn a_blocked_popup_is_reported_and_offers_this_window() {
+    let s = run(entra_form(), [Action::OrgInput("contoso".into())]);
+    let (s, events) = s.transition(sign_in(SignIn::PopupBlocked));
+    let failure = form(&s)
+        .failure
+        .clone()
+        .expect("the blocked pop-up is shown");
+    assert_eq!(failure.detail.code, ErrorCode::PopupBlocked);
+    assert_eq!(events, [Outgoing::Error(failure.detail)]);
+    let s = quiet(s, sign_in(SignIn::Start(SignInWindow::ThisWindow)));
+    let signing = signing_in_of(&s);
+    assert_eq!(signing.window, SignInWindow::ThisWindow);
+    assert_eq!(
+        signing
+            .organization
+            .as_ref()
+            .map(|o| o.organization.as_str()),
+        Some("contoso")
+    );
+    // A full-page sign-in has no window to reopen.
+    let s = quiet(
+        s,
+        sign_in(SignIn::Started {
+            id: 1,
+            flow: FLOW.into(),
+            authorize_url: AUTHORIZE.into(),
+        }),
+    );
+    assert_eq!(signing_in_of(&s).authorize_url(), None);
+}
+
+#[test]
+fn a_return_from_a_full_page_sign_in_resumes_the_wait() {
+    for state in [State::default(), entra_form(), restored()] {
+        let s = quiet(state, sign_in(SignIn::Resume { flow: FLOW.into() }));
+        let signing = signing_in_of(&s);
+        assert_eq!(signing.window, SignInWindow::ThisWindow);
+        assert_eq!(signing.flow(), Some(FLOW));
+        // The host's attributes arriving meanwhile do not interrupt it.
+        let s = quiet(s, host(Some("contoso"), Some("Dana Demo"), None));
+        let id = signing_in_of(&s).id;
+        let (s, events) = s.transition(sign_in(SignIn::Connected {
+            id,
+            response: entra_response(),
+            pick: false,
+        }));
+        assert!(connected_of(&s).just_verified);
+        assert_eq!(events.len(), 1);
+    }
+}
+
+#[test]
+fn choosing_lists_the_organizations_and_keeps_the_session_out_of_debug() {
+    let s = choosing(&["contoso", "contoso-labs"]);
+    let choosing = choosing_of(&s);
+    assert_eq!(choosing.organizations.len(), 2);
+    assert_eq!(choosing.session.expose(), "session-secret");
+    assert!(!format!("{s:?}").contains("session-secret"));
+    assert_eq!(choosing.pending, None);
+}
+
+#[test]
+fn choose_verify_connect() {
+    let s = choosing(&["contoso", "contoso-labs"]);
+    let (s, events) = s.transition(sign_in(SignIn::Pick("contoso-labs".into())));
+    let pending = choosing_of(&s).pending.clone().expect("a verify in flight");
+    assert_eq!(pending.organization, "https://dev.azure.com/contoso-labs");
+    assert_eq!(
+        events,
+        [Outgoing::Verifying(VerifyingDetail {
+            organization: "contoso-labs".into(),
+            organization_url: "https://dev.azure.com/contoso-labs".into(),
+        })]
+    );
+    // One choice at a time; organizations not listed are not picked.
+    unchanged(&s, sign_in(SignIn::Pick("contoso".into())));
+    unchanged(
+        &choosing(&["contoso"]),
+        sign_in(SignIn::Pick("elsewhere".into())),
+    );
+    // A stale answer is ignored; the current one connects.
+    unchanged(
+        &s,
+        Action::Verified {
+            id: pending.id + 1,
+            response: entra_response(),
+            pick: false,
+        },
+    );
+    let (s, events) = s.transition(Action::Verified {
+        id: pending.id,
+        response: entra_response(),
+        pick: false,
+    });
+    assert!(connected_of(&s).just_verified);
+    assert!(matches!(&events[..], [Outgoing::Connected(d)] if d.verified.method == Method::Entra));
+}
+
+#[test]
+fn a_not_a_member_choice_keeps_the_list_for_another() {
+    let s = quiet_events(
+        choosing(&["contoso", "northwind"]),
+        sign_in(SignIn::Pick("northwind".into())),
+    );
+    let id = choosing_of(&s).pending.as_ref().unwrap().id;
+    let detail = error(ErrorCode::NotAMember, None);
+    let (s, events) = failed(s, id, detail.clone());
+    let choosing = choosing_of(&s);
+    assert_eq!(choosing.pending, None);
+    assert_eq!(
+        choosing.failure.as_ref().map(|f| f.detail.code),
+        Some(ErrorCode::NotAMember)
+    );
+    assert_eq!(
+        s.screen.failure().map(|f| f.detail.code),
+        Some(ErrorCode::NotAMember)
+    );
+    assert_eq!(events, [Outgoing::Error(detail)]);
+    // Another choice clears the failure and connects.
+    let (s, _) = s.transition(sign_in(SignIn::Pick("contoso".into())));
+    assert_eq!(choosing_of(&s).failure, None);
+    let id = choosing_of(&s).pending.as_ref().unwrap().id;
+    let (s, events) = s.transition(Action::Verified {
+        id,
+        response: entra_response(),
+        pick: false,
+    });
+    assert!(matches!(s.screen, Screen::Connected(_)));
+    assert_eq!(events.len(), 1);
+}
+
+#[test]
+fn an_expired_session_returns_to_the_form() {
+    let s = quiet_events(
+        choosing(&["contoso"]),
+        sign_in(SignIn::Pick("contoso".into())),
+    );
+    let id = choosing_of(&s).pending.as_ref().unwrap().id;
+    let (s, events) = failed(s, id, error(ErrorCode::FlowExpired, None));
+    assert_eq!(
+        form(&s).failure.as_ref().map(|f| f.detail.code),
+        Some(ErrorCode::FlowExpired)
+    );
+    assert_eq!(
+        events,
+        [Outgoing::Error(error(ErrorCode::FlowExpired, None))]
+    );
+}
+
+#[test]
+fn no_organizations_means_typing_one() {
+    let s = choosing(&[]);
+    assert!(choosing_of(&s).organizations.is_empty());
+    // Submitting nothing shows why.
+    let s = quiet(s, Action::Submit);
+    assert!(choosing_of(&s).typed.org_error().is_some());
+    let s = quiet(
+        s,
+        Action::OrgInput("https://dev.azure.com/northwind/".into()),
+    );
+    let (s, events) = s.transition(Action::Submit);
+    assert_eq!(
+        choosing_of(&s)
+            .pending
+            .as_ref()
+            .map(|c| c.organization.as_str()),
+        Some("https://dev.azure.com/northwind")
+    );
+    assert!(matches!(&events[..], [Outgoing::Verifying(d)] if d.organization == "northwind"));
+}
+
+#[test]
+fn cancel_from_the_list_returns_to_the_sign_in_form() {
+    let s = quiet(choosing(&["contoso"]), sign_in(SignIn::Cancel));
+    assert_eq!(form(&s).failure, None);
+    assert_eq!(s.method(), Method::Entra);
+}
+
+#[test]
+fn other_screens_ignore_sign_in_actions() {
+    for state in [connected(), picking(), in_flight(), restored()] {
+        for action in [
+            sign_in(SignIn::Start(SignInWindow::Popup)),
+            sign_in(SignIn::PopupBlocked),
+            sign_in(SignIn::Pick("contoso".into())),
+            sign_in(SignIn::Cancel),
+            sign_in(SignIn::WindowClosed(1)),
+        ] {
+            unchanged(&state, action);
+        }
+    }
+}
+
+/// Applies `action`, whatever it sends.
+fn quiet_events(state: State, action: Action) -> State {
+    state.transition(action).0
+}

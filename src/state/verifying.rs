@@ -1,6 +1,6 @@
 //! A verify in flight: the Verifying screen's data and reducer.
 
-use azdo_connect_core::contract::{ConnectedDetail, VerifyingDetail};
+use azdo_connect_core::contract::{ConnectedDetail, VerifyResponse, VerifyingDetail};
 
 use super::connected::Followed;
 use super::{
@@ -79,16 +79,7 @@ impl Verifying {
         match action {
             Action::Progress(id, step) if self.is_current(id) => self.request.step = step,
             Action::Verified { id, response, pick } if self.is_current(id) => {
-                return if pick {
-                    Next::to(Picking::start(response, common))
-                } else {
-                    Next::to(Connected::verified(Connection::from(&response))).sending(
-                        Outgoing::Connected(ConnectedDetail {
-                            verified: response,
-                            selection: None,
-                        }),
-                    )
-                };
+                return connect(response, pick, common);
             }
             Action::Failed(id, detail, scopes) if self.is_current(id) => {
                 let failure = Failure::new(detail.clone(), scopes);
@@ -146,9 +137,24 @@ impl Verifying {
             | Action::Disconnect
             | Action::KeepConnection
             | Action::ConfirmDisconnect
-            | Action::DisconnectPrevented(_) => {}
+            | Action::DisconnectPrevented(_)
+            | Action::SignIn(_) => {}
         }
         Next::to(self)
+    }
+}
+
+/// A verify (or sign-in) succeeded: the picker when it is on, else the connection is reported.
+pub(super) fn connect(response: VerifyResponse, pick: bool, common: &mut Common) -> Next {
+    if pick {
+        Next::to(Picking::start(response, common))
+    } else {
+        Next::to(Connected::verified(Connection::from(&response))).sending(Outgoing::Connected(
+            ConnectedDetail {
+                verified: response,
+                selection: None,
+            },
+        ))
     }
 }
 

@@ -26,6 +26,8 @@ pub fn run(port: u16) -> Result {
         quiet: false,
         // The page persists connections here, so the demo survives a reload and a restart.
         demo: servers::DemoDb::Keep(servers::DemoDb::demo()),
+        // Sign in with Microsoft against the fake's identity platform.
+        entra: true,
         ..servers::Options::new(vec![origin.clone(), format!("http://localhost:{port}")])?
     })?;
 
@@ -44,6 +46,9 @@ pub fn run(port: u16) -> Result {
         "Also try:     democode5x5tk3oynuwt7s5jnbpldbesfm7t56xsb57a3lsijdta   (Code (Read) only)"
             .into(),
         "              demoexpiredaqgdcxiddegbfoqzu7aumucj3m2lebwnfi4xvls5d   (expired)".into(),
+        "Sign in with Microsoft: pick a demo account on the fake's page, e.g. dana@contoso.example"
+            .into(),
+        "              (leave Organization empty to choose: morgan@contoso.example has two)".into(),
         "Connections persist in target/demo/connections.sqlite3. Ctrl-C stops everything.".into(),
     ];
     println!();

@@ -35,6 +35,11 @@ pub struct Served {
     _server: Guard,
     /// The fake Azure DevOps and the proxy.
     pub stack: servers::Stack,
+    /// Another fake and a proxy that offers "Sign in with Microsoft" (e2e/signin.test.mjs); the
+    /// widget leads with sign-in there, so the token-form suites use `stack`.
+    pub entra: servers::Stack,
+    /// The sign-in proxy's TRACE log, for the secret-hygiene checks.
+    pub entra_log: PathBuf,
     /// The pages' origin, e.g. `http://127.0.0.1:40123`; the proxy allows it.
     pub origin: String,
     /// Where the package is served, e.g. `/cdn/azdo-connect@0.1.0/`.
@@ -62,6 +67,8 @@ pub fn tests(package: &Path, counts: &mut Counts) -> Result {
         .env("AZDO_E2E_CDN_PATH", &served.cdn_path)
         .env("AZDO_E2E_PROXY_URL", served.stack.proxy_url())
         .env("AZDO_E2E_PROXY_LOG", &served.proxy_log)
+        .env("AZDO_E2E_ENTRA_PROXY_URL", served.entra.proxy_url())
+        .env("AZDO_E2E_ENTRA_PROXY_LOG", &served.entra_log)
         .env("AZDO_E2E_PACKAGE_DIR", package)
         .env("AZDO_E2E_APPS_DIR", &served.apps)
         .env("AZDO_E2E_SCREENSHOTS", &screenshots)
@@ -90,6 +97,13 @@ pub fn serve(package: &Path) -> Result<Served> {
         proxy_trace_log: Some(proxy_log.clone()),
         ..servers::Options::new(vec![origin.clone()])?
     })?;
+    let entra_log = workspace_root().join("target/e2e/entra-proxy-trace.log");
+    let entra = servers::start(&servers::Options {
+        rate_limit: servers::RateLimit::Relaxed,
+        proxy_trace_log: Some(entra_log.clone()),
+        entra: true,
+        ..servers::Options::new(vec![origin.clone()])?
+    })?;
 
     step("end-to-end: static server for the package and the host pages");
     let cdn_path = format!("/cdn/azdo-connect@{}/", package::VERSION);
@@ -109,6 +123,8 @@ pub fn serve(package: &Path) -> Result<Served> {
     Ok(Served {
         _server: server,
         stack,
+        entra,
+        entra_log,
         origin,
         cdn_path,
         proxy_log,

@@ -29,6 +29,8 @@ pub fn run() -> Result {
         demo: servers::DemoDb::Fresh(
             crate::workspace_root().join("target/demo/screenshots.sqlite3"),
         ),
+        // As in `cargo xtask demo`: sign-in against the fake identity platform.
+        entra: true,
         ..servers::Options::new(vec![origin.clone()])?
     })?;
     step("trunk serve");

@@ -181,6 +181,9 @@ pub struct Options {
     /// Write the proxy's log at TRACE level, every crate, to this file: the secret-hygiene test
     /// searches it for the token.
     pub proxy_trace_log: Option<PathBuf>,
+    /// Offer "Sign in with Microsoft" against the fake's identity platform. The widget then leads
+    /// with sign-in, so the token-form suites run against a proxy without it.
+    pub entra: bool,
 }
 
 impl Options {
@@ -194,9 +197,16 @@ impl Options {
             quiet: true,
             demo: DemoDb::Off,
             proxy_trace_log: None,
+            entra: false,
         })
     }
 }
+
+/// The fake identity platform's demo app registration (`azdo_connect_fake::identity::CLIENT_ID`
+/// and `CLIENT_SECRET`; the fake's README lists them). Public test values: they only ever sign in
+/// to the fake.
+const FAKE_ENTRA_CLIENT_ID: &str = "3f9a1c52-7d4e-4b8a-9c61-0e2d5b7a8f14";
+const FAKE_ENTRA_CLIENT_SECRET: &str = "dQ38Q~fakeSecretForTestsOnly.x9Vb2Lm4Nq7R";
 
 /// Starts the fake and a proxy pointed at it, and waits until both listen.
 pub fn start(options: &Options) -> Result<Stack> {
@@ -208,6 +218,7 @@ pub fn start(options: &Options) -> Result<Stack> {
         quiet,
         ref demo,
         ref proxy_trace_log,
+        entra,
     } = *options;
     let fake_addr: SocketAddr = ([127, 0, 0, 1], fake_port).into();
     let proxy_addr: SocketAddr = ([127, 0, 0, 1], proxy_port).into();
@@ -228,6 +239,20 @@ pub fn start(options: &Options) -> Result<Stack> {
     ]);
     for origin in allowed_origins {
         proxy_cmd.args(["--allowed-origin", origin]);
+    }
+    // The fake registers the redirect URI `http://127.0.0.1/api/azdo/oauth/callback` (any port
+    // on loopback).
+    if entra {
+        proxy_cmd
+            .args([
+                "--entra-client-id",
+                FAKE_ENTRA_CLIENT_ID,
+                "--entra-authority",
+                &format!("http://{fake_addr}/login.microsoftonline.com"),
+                "--public-url",
+                &format!("http://{proxy_addr}/api/azdo"),
+            ])
+            .env("AZDO_CONNECT_ENTRA_CLIENT_SECRET", FAKE_ENTRA_CLIENT_SECRET);
     }
     if let RateLimit::Relaxed = rate_limit {
         proxy_cmd.args([
