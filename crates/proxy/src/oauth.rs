@@ -179,6 +179,7 @@ fn return_to(text: &str, state: &AppState) -> Result<String, Error> {
         (status = 200, description = "A small page saying the window can be closed (it closes itself); the outcome waits on `oauth/result`.", content_type = "text/html"),
         (status = 302, description = "The full-page fallback: to `{returnTo}#azdo-connect-flow={flow}`."),
         (status = 410, description = "`flow_expired`: unknown, replayed or expired `state` (a page).", content_type = "text/html"),
+        (status = 429, description = "`rate_limited` (the sign-in GETs' own per-client budget).", body = ErrorBody),
     )
 )]
 pub(crate) async fn callback(
@@ -389,6 +390,7 @@ async fn finish(
         (status = 401, description = "`sign_in_failed` (the message names the AADSTS code).", body = ErrorBody),
         (status = 403, description = "`consent_required`, `not_a_member` or `missing_scopes`.", body = ErrorBody),
         (status = 410, description = "`flow_expired`: unknown, expired, or already collected.", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (the sign-in GETs' own per-client budget).", body = ErrorBody),
     )
 )]
 pub(crate) async fn result(
