@@ -143,7 +143,7 @@ impl Entra {
         let http = reqwest::Client::builder()
             .user_agent(concat!("azdo-connect-proxy/", env!("CARGO_PKG_VERSION")))
             // The token endpoint never redirects; following one would be server-side request
-            // forgery with the client secret attached (the oauth2 crate's own advice).
+            // forgery with the app's credential attached (the oauth2 crate's own advice).
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .timeout(timeout)
