@@ -1,6 +1,6 @@
 //! Certificate credentials at the token endpoint: a `client_assertion` JWT signed with a
 //! certificate registered on the app, checked as
-//! https://learn.microsoft.com/entra/identity-platform/certificate-credentials describes it
+//! <https://learn.microsoft.com/entra/identity-platform/certificate-credentials> describes it
 //! (header `x5t#S256`, or the older SHA-1 `x5t`; `aud` the token endpoint, `iss` = `sub` = the
 //! client id, `exp`/`nbf`, a `jti`). Errors are `invalid_client` (401) with the AADSTS code each
 //! names; where Microsoft's answer is not documented, the comment says so.
