@@ -127,12 +127,14 @@ pub(crate) fn authenticate(
         )
     })?;
     // AADSTS50027, InvalidJwtToken, in the error-code reference.
-    let malformed = |why: &str| refused(50027, format!("JWT token is invalid or malformed. {why}"));
+    let malformed =
+        |why: &str| refused(50027, format!("JWT token is invalid or malformed. {why}"));
     let header =
         jwt::decode_header(assertion).map_err(|_| malformed("The header is unreadable."))?;
     let thumbprint = Thumbprint::of(header.as_ref())
         .ok_or_else(|| malformed("The header has no x5t#S256 or x5t."))?;
-    // Wording observed in many MSAL issues (e.g. AzureAD/microsoft-authentication-library-for-dotnet).
+    // Wording observed in many MSAL issues
+    // (e.g. AzureAD/microsoft-authentication-library-for-dotnet).
     let key = app
         .certificates
         .iter()
