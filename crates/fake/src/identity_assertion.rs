@@ -127,8 +127,7 @@ pub(crate) fn authenticate(
         )
     })?;
     // AADSTS50027, InvalidJwtToken, in the error-code reference.
-    let malformed =
-        |why: &str| refused(50027, format!("JWT token is invalid or malformed. {why}"));
+    let malformed = |why: &str| refused(50027, format!("JWT token is invalid or malformed. {why}"));
     let header =
         jwt::decode_header(assertion).map_err(|_| malformed("The header is unreadable."))?;
     let thumbprint = Thumbprint::of(header.as_ref())
