@@ -39,7 +39,14 @@ pub struct EntraCertificate {
     thumbprint: String,
     /// The RSA private key as a JWK (it holds the private exponent: never logged).
     key: Jwk,
+    /// The certificate's end date, as openssl prints it.
+    not_after: String,
+    /// Whether it ends within [`RENEW_WITHIN_DAYS`] of loading.
+    expires_soon: bool,
 }
+
+/// How long before its end a certificate is reported for renewal.
+const RENEW_WITHIN_DAYS: u32 = 30;
 
 impl EntraCertificate {
     /// Reads the certificate and its private key from PEM text.
@@ -86,9 +93,13 @@ impl EntraCertificate {
         // The same RSA key signs PS256: the JWK must not pin RS256.
         key.set_parameter("alg", None)
             .map_err(|_| bad("the private key is unreadable"))?;
+        let soon = Asn1Time::days_from_now(RENEW_WITHIN_DAYS)
+            .map_err(|_| bad("the clock is unreadable"))?;
         Ok(EntraCertificate {
             thumbprint: URL_SAFE_NO_PAD.encode(Sha256::digest(&der)),
             key,
+            not_after: cert.not_after().to_string(),
+            expires_soon: cert.not_after() < soon,
         })
     }
 
@@ -96,6 +107,16 @@ impl EntraCertificate {
     /// assertion header names it. The app registration shows the SHA-1 thumbprint instead.
     pub fn thumbprint(&self) -> &str {
         &self.thumbprint
+    }
+
+    /// The certificate's end date (e.g. `Nov  8 07:33:29 2126 GMT`).
+    pub fn not_after(&self) -> &str {
+        &self.not_after
+    }
+
+    /// Whether the certificate ends within 30 days of being loaded: time to upload its successor.
+    pub fn expires_soon(&self) -> bool {
+        self.expires_soon
     }
 
     /// A fresh assertion for one request to `token_url`, for the app `client_id`.
@@ -227,5 +248,49 @@ mod tests {
         );
         let secret = crate::EntraCredential::Secret(SecretToken::new("s3cret-value-123"));
         assert!(!format!("{secret:?}").contains("s3cret"), "{secret:?}");
+    }
+
+    /// A self-signed certificate (and its key, PEM) valid from two days ago until `days` from now.
+    fn certificate_ending_in(days: i32) -> String {
+        use openssl::bn::BigNum;
+        use openssl::hash::MessageDigest;
+        use openssl::rsa::Rsa;
+        use openssl::x509::X509NameBuilder;
+        let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+        let mut name = X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "test").unwrap();
+        let name = name.build();
+        let mut builder = X509::builder().unwrap();
+        builder.set_version(2).unwrap();
+        builder
+            .set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+            .unwrap();
+        builder.set_subject_name(&name).unwrap();
+        builder.set_issuer_name(&name).unwrap();
+        builder.set_pubkey(&key).unwrap();
+        let at = |d: i32| {
+            Asn1Time::from_unix(
+                time::OffsetDateTime::now_utc().unix_timestamp() + i64::from(d) * 86_400,
+            )
+            .unwrap()
+        };
+        builder.set_not_before(&at(-2)).unwrap();
+        builder.set_not_after(&at(days)).unwrap();
+        builder.sign(&key, MessageDigest::sha256()).unwrap();
+        let cert = String::from_utf8(builder.build().to_pem().unwrap()).unwrap();
+        cert + &String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn an_expired_certificate_is_refused_and_one_ending_soon_is_flagged() {
+        let message = EntraCertificate::from_pem(certificate_ending_in(-1).as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("expired"), "{message}");
+        let soon = EntraCertificate::from_pem(certificate_ending_in(10).as_bytes()).unwrap();
+        assert!(soon.expires_soon());
+        let later = EntraCertificate::from_pem(certificate_ending_in(90).as_bytes()).unwrap();
+        assert!(!later.expires_soon());
+        assert!(later.not_after().ends_with("GMT"), "{}", later.not_after());
     }
 }

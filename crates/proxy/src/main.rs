@@ -603,8 +603,16 @@ async fn run(
             "Sign in with Microsoft is on"
         );
         match &entra.credential {
+            EntraCredential::Certificate(certificate) if certificate.expires_soon() => {
+                tracing::warn!(
+                    x5t_s256 = certificate.thumbprint(),
+                    not_after = certificate.not_after(),
+                    "the Entra app's certificate expires within 30 days: upload its successor to the app registration and switch --entra-certificate"
+                )
+            }
             EntraCredential::Certificate(certificate) => tracing::info!(
                 x5t_s256 = certificate.thumbprint(),
+                not_after = certificate.not_after(),
                 "client assertions are signed with the certificate of this SHA-256 thumbprint"
             ),
             _ => tracing::warn!(
