@@ -137,18 +137,24 @@ async fn assert_grant_error(r: Response, code: u64) -> Value {
 }
 
 async fn refresh(fake: &FakeAzureDevOps, tenant: &str, rt: &str) -> Response {
-    token(
-        fake,
-        tenant,
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt),
-            ("scope", id::SCOPE),
-        ],
-    )
-    .await
+    refresh_as(fake, tenant, rt, &[("client_secret", CLIENT_SECRET)]).await
+}
+
+/// A refresh authenticated by `credential` (a secret, or an assertion and its type).
+async fn refresh_as(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    rt: &str,
+    credential: &[(&str, &str)],
+) -> Response {
+    let mut form = vec![
+        ("client_id", CLIENT_ID),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", rt),
+        ("scope", id::SCOPE),
+    ];
+    form.extend_from_slice(credential);
+    token(fake, tenant, &form).await
 }
 
 /// Signs in as `hint` at `tenant` and redeems the code: the token response.
@@ -1179,7 +1185,7 @@ fn next_jti() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A refresh authenticated by `assertion` (and `extra` form fields).
+/// A refresh authenticated by `assertion` of type `assertion_type`.
 async fn refresh_with_assertion(
     fake: &FakeAzureDevOps,
     tenant: &str,
@@ -1187,42 +1193,39 @@ async fn refresh_with_assertion(
     assertion: &str,
     assertion_type: &str,
 ) -> Response {
-    token(
-        fake,
-        tenant,
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_assertion_type", assertion_type),
-            ("client_assertion", assertion),
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt),
-            ("scope", id::SCOPE),
-        ],
-    )
-    .await
+    let credential = [
+        ("client_assertion_type", assertion_type),
+        ("client_assertion", assertion),
+    ];
+    refresh_as(fake, tenant, rt, &credential).await
 }
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-#[tokio::test]
-async fn a_certificate_assertion_authenticates_the_app_once() {
+/// The demo fake and a refresh token of Dana's at Contoso, the tenant the assertions are for.
+async fn fake_with_refresh_token() -> (FakeAzureDevOps, String) {
     let fake = start().await;
     let tokens = fake
         .issue_tokens(id::MEMBER, id::CONTOSO_TENANT_ID)
         .unwrap();
+    (fake, tokens.refresh_token)
+}
+
+#[tokio::test]
+async fn a_certificate_assertion_authenticates_the_app_once() {
+    let (fake, rt) = fake_with_refresh_token().await;
     let pem = id::CLIENT_CERTIFICATE_PEM;
     let tenant = id::CONTOSO_TENANT_ID;
     let ps256 = assertion(&fake, tenant, pem, pem, "PS256", &[]);
-    let r = refresh_with_assertion(&fake, tenant, &tokens.refresh_token, &ps256, JWT_BEARER).await;
+    let r = refresh_with_assertion(&fake, tenant, &rt, &ps256, JWT_BEARER).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(json(r).await["access_token"].is_string());
     // The same assertion again: a replay.
-    let again =
-        refresh_with_assertion(&fake, tenant, &tokens.refresh_token, &ps256, JWT_BEARER).await;
+    let again = refresh_with_assertion(&fake, tenant, &rt, &ps256, JWT_BEARER).await;
     assert_error(again, StatusCode::UNAUTHORIZED, "invalid_client", 70002).await;
     // The older form Microsoft still describes: RS256 with the SHA-1 `x5t`.
     let rs256 = assertion(&fake, tenant, pem, pem, "RS256", &[]);
-    let r = refresh_with_assertion(&fake, tenant, &tokens.refresh_token, &rs256, JWT_BEARER).await;
+    let r = refresh_with_assertion(&fake, tenant, &rt, &rs256, JWT_BEARER).await;
     assert_eq!(r.status(), StatusCode::OK);
     // A code redemption with an assertion (no secret anywhere).
     let code = code_for(&fake, "organizations", id::MEMBER).await;
@@ -1237,16 +1240,16 @@ async fn a_certificate_assertion_authenticates_the_app_once() {
 
 #[tokio::test]
 async fn a_bad_assertion_is_refused_as_microsoft_refuses_it() {
-    let fake = start().await;
-    let tokens = fake
-        .issue_tokens(id::MEMBER, id::CONTOSO_TENANT_ID)
-        .unwrap();
+    let (fake, rt) = fake_with_refresh_token().await;
     let (tenant, pem, other) = (
         id::CONTOSO_TENANT_ID,
         id::CLIENT_CERTIFICATE_PEM,
         id::UNREGISTERED_CERTIFICATE_PEM,
     );
     let now = fake.now().unix_timestamp();
+    // A good assertion but for one claim.
+    let signed_with =
+        |claim: &str, value: Value| assertion(&fake, tenant, pem, pem, "PS256", &[(claim, value)]);
     let cases: Vec<(&str, String, &str, u64)> = vec![
         (
             "an unregistered certificate",
@@ -1268,40 +1271,19 @@ async fn a_bad_assertion_is_refused_as_microsoft_refuses_it() {
         ),
         (
             "another app as issuer",
-            assertion(
-                &fake,
-                tenant,
-                pem,
-                pem,
-                "PS256",
-                &[("iss", "someone-else".into())],
-            ),
+            signed_with("iss", "someone-else".into()),
             JWT_BEARER,
             700021,
         ),
         (
             "expired",
-            assertion(
-                &fake,
-                tenant,
-                pem,
-                pem,
-                "PS256",
-                &[("exp", (now - 60).into())],
-            ),
+            signed_with("exp", (now - 60).into()),
             JWT_BEARER,
             700024,
         ),
         (
             "not yet valid",
-            assertion(
-                &fake,
-                tenant,
-                pem,
-                pem,
-                "PS256",
-                &[("nbf", (now + 600).into())],
-            ),
+            signed_with("nbf", (now + 600).into()),
             JWT_BEARER,
             700024,
         ),
@@ -1314,7 +1296,7 @@ async fn a_bad_assertion_is_refused_as_microsoft_refuses_it() {
         ("not a JWT", "garbage".to_owned(), JWT_BEARER, 50027),
     ];
     for (what, jwt, kind, code) in cases {
-        let r = refresh_with_assertion(&fake, tenant, &tokens.refresh_token, &jwt, kind).await;
+        let r = refresh_with_assertion(&fake, tenant, &rt, &jwt, kind).await;
         let body = assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", code).await;
         assert!(
             !body.to_string().contains(&jwt),
@@ -1324,7 +1306,7 @@ async fn a_bad_assertion_is_refused_as_microsoft_refuses_it() {
     // An assertion outlived by the fake's clock.
     let late = assertion(&fake, tenant, pem, pem, "PS256", &[]);
     fake.advance_clock(Duration::from_secs(11 * 60));
-    let r = refresh_with_assertion(&fake, tenant, &tokens.refresh_token, &late, JWT_BEARER).await;
+    let r = refresh_with_assertion(&fake, tenant, &rt, &late, JWT_BEARER).await;
     assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", 700024).await;
 }
 

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use azdo_connect_fake::identity as id;
@@ -18,45 +16,9 @@ use azdo_connect_proxy::{
 use common::sign_in::SignIn;
 use reqwest::StatusCode;
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-/// Every log line of this process at TRACE, for every target.
-fn logs() -> &'static Buffer {
-    static LOGS: OnceLock<Buffer> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Buffer::default();
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-            .with_writer(buffer.clone())
-            .with_ansi(false)
-            .try_init()
-            .expect("the only subscriber in this process");
-        buffer
-    })
-}
 
 fn logged() -> String {
-    String::from_utf8(logs().0.lock().unwrap().clone()).unwrap()
+    common::log_capture::install().text()
 }
 
 fn certificate(pem: &str) -> EntraCredential {
@@ -65,7 +27,7 @@ fn certificate(pem: &str) -> EntraCredential {
 
 /// A proxy whose Entra app authenticates with `pem`'s certificate.
 async fn start(pem: &'static str, tweak: impl FnOnce(&mut ProxyConfig)) -> SignIn {
-    logs();
+    common::log_capture::install();
     SignIn::start_with(|config| {
         if let Some(entra) = config.entra.as_mut() {
             entra.credential = certificate(pem);
