@@ -96,7 +96,8 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         .route_layer(security::rate_limit_layer(
             sign_in_get_limit(config.rate_limit),
             config.client_ip_source,
-        )?);
+        )?)
+        .route_layer(from_fn(crate::oauth::callback_rate_limit_page));
     let api = OpenApiRouter::default()
         .routes(routes!(get_config))
         .routes(routes!(openapi_json))

@@ -155,9 +155,21 @@ async fn result_polling_has_its_own_rate_limit() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.code(), "rate_limited");
     assert!(limited.headers.contains_key("retry-after"));
-    // The callback shares that budget.
-    let callback = h.get("oauth/callback?state=x&code=y").await;
-    assert_eq!(callback.status, StatusCode::TOO_MANY_REQUESTS);
+    // The callback shares that budget, and says so with a page in the sign-in window.
+    let callback = h
+        .client
+        .get(format!("{}/oauth/callback?state=x&code=y", h.base))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(callback.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(callback.headers().contains_key("retry-after"));
+    let html = callback.text().await.unwrap();
+    assert!(
+        html.contains("lang=\"de\"") && html.contains("(rate_limited)"),
+        "{html}"
+    );
     h.stop().await;
 }
 
