@@ -41,6 +41,9 @@ pub struct App {
     /// Client secrets; an expired one is refused with AADSTS7000222.
     #[serde(default)]
     pub secrets: Vec<ClientSecret>,
+    /// Certificates (public part) whose key may sign a `client_assertion` instead of a secret.
+    #[serde(default)]
+    pub certificates: Vec<crate::identity_assertion::AppCertificate>,
     /// Web redirect URIs. For `http://localhost` and `http://127.0.0.1` the port is ignored.
     pub redirect_uris: Vec<String>,
     /// Delegated Azure DevOps permissions the app registered (what `.default` grants), e.g.
@@ -58,6 +61,7 @@ impl std::fmt::Debug for App {
             .field("client_id", &self.client_id)
             .field("display_name", &self.display_name)
             .field("secrets", &self.secrets.len())
+            .field("certificates", &self.certificates.len())
             .field("redirect_uris", &self.redirect_uris)
             .finish_non_exhaustive()
     }

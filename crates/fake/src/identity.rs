@@ -13,6 +13,17 @@ pub const CLIENT_ID: &str = "3f9a1c52-7d4e-4b8a-9c61-0e2d5b7a8f14";
 pub const CLIENT_SECRET: &str = "dQ38Q~fakeSecretForTestsOnly.x9Vb2Lm4Nq7R";
 /// A secret of the app that has expired: 401 `invalid_client`, AADSTS7000222.
 pub const EXPIRED_CLIENT_SECRET: &str = "Xy71Q~expiredFakeSecret.Zk3Wp9Ld2Hs6Tq8Mb";
+/// The registered app's certificate and its private key (PEM, both blocks), for
+/// `--entra-certificate`. A self-signed test certificate generated once with
+/// `openssl req -x509 -newkey rsa:2048 -nodes -days 36500` (`fixtures/app-certificate.pem`):
+/// its key is public, so it must never be uploaded to a real app registration.
+pub const CLIENT_CERTIFICATE_PEM: &str = include_str!("../fixtures/app-certificate.pem");
+/// The `x5t#S256` thumbprint of [`CLIENT_CERTIFICATE_PEM`] (base64url SHA-256 of its DER form).
+pub const CLIENT_CERTIFICATE_THUMBPRINT: &str = "cqE3-mlOZVLelEwhx_tmrxxUPvpUWEj_WgzXZzns4Yw";
+/// A certificate and key made the same way but not registered on the app: assertions signed
+/// with it are refused with AADSTS700027 (`fixtures/unregistered-certificate.pem`, test only).
+pub const UNREGISTERED_CERTIFICATE_PEM: &str =
+    include_str!("../fixtures/unregistered-certificate.pem");
 /// The registered app's display name (consent page, error messages).
 pub const APP_NAME: &str = "Azure DevOps Connect (demo)";
 /// The registered redirect URIs; on loopback any port matches.

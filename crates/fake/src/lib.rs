@@ -31,6 +31,7 @@ mod faults;
 mod fixture;
 mod id_token;
 pub mod identity;
+mod identity_assertion;
 mod issued;
 mod pages;
 mod pkce;
@@ -49,4 +50,5 @@ pub use fixture::{
     BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, Server, ServerRelease,
     SignIn, Token, UnknownOrgResponse, User,
 };
+pub use identity_assertion::AppCertificate;
 pub use server::{FakeAzureDevOps, RecordedRequest};

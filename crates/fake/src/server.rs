@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     /// Codes, tokens, sign-ins, run-time revocations and the clock.
     pub(crate) issued: Issued,
+    /// Client assertions already accepted (replays are refused).
+    pub(crate) assertions: crate::identity_assertion::SeenAssertions,
     stats: Mutex<Stats>,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
@@ -91,6 +93,7 @@ impl FakeAzureDevOps {
             fixture,
             base_url: format!("http://{addr}"),
             issued: Issued::default(),
+            assertions: Default::default(),
             stats: Mutex::default(),
             shutdown: rx.clone(),
         });

@@ -18,7 +18,7 @@ use crate::issued::{Grant, ACCESS_TOKEN_SECS, CODE_LIFETIME, REFRESH_IDLE};
 use crate::respond::guid;
 use crate::server::Shared;
 use crate::tenant_segment::{self, Audience};
-use crate::{id_token, pkce, scope_param};
+use crate::{id_token, identity_assertion, pkce, scope_param};
 
 type Params = HashMap<String, String>;
 
@@ -69,7 +69,7 @@ fn answer(
         Params::new()
     };
     let grant_type = param(&params, "grant_type").ok_or_else(|| AadError::missing("grant_type"))?;
-    let app = authenticate(shared, &audience, headers, &params)?;
+    let app = authenticate(shared, segment, &audience, headers, &params)?;
     match grant_type {
         "authorization_code" => redeem_code(shared, &audience, app, &params),
         "refresh_token" => redeem_refresh(shared, &audience, app, &params),
@@ -109,11 +109,13 @@ fn basic(headers: &HeaderMap) -> Option<(String, String)> {
     Some((unescape(id), unescape(secret)))
 }
 
-/// The app, once its secret checks out: in the body or HTTP Basic; missing, wrong or expired →
-/// 401 `invalid_client` (AADSTS7000218, 7000215, 7000222). A secret sent with an `Origin` header
-/// is a browser redeeming a web app's code: AADSTS9002326.
+/// The app, once its credential checks out: a `client_assertion` signed with one of its
+/// certificates (see `identity_assertion`), or its secret in the body or HTTP Basic; missing,
+/// wrong or expired → 401 `invalid_client` (AADSTS7000218, 7000215, 7000222). A credential sent
+/// with an `Origin` header is a browser redeeming a web app's code: AADSTS9002326.
 fn authenticate<'s>(
     shared: &'s Shared,
+    segment: &str,
     audience: &Audience,
     headers: &HeaderMap,
     params: &Params,
@@ -141,6 +143,20 @@ fn authenticate<'s>(
             9002326,
             format!("Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '{origin}'."),
         ));
+    }
+    let assertion_type = param(params, "client_assertion_type");
+    let assertion = param(params, "client_assertion");
+    if assertion_type.is_some() || assertion.is_some() {
+        let token_url = format!("{}/{segment}/oauth2/v2.0/token", shared.authority());
+        identity_assertion::authenticate(
+            app,
+            &token_url,
+            assertion_type,
+            assertion,
+            &shared.assertions,
+            shared.issued.now(),
+        )?;
+        return Ok(app);
     }
     let secret = param(params, "client_secret")
         .map(str::to_owned)

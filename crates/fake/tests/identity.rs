@@ -137,18 +137,24 @@ async fn assert_grant_error(r: Response, code: u64) -> Value {
 }
 
 async fn refresh(fake: &FakeAzureDevOps, tenant: &str, rt: &str) -> Response {
-    token(
-        fake,
-        tenant,
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt),
-            ("scope", id::SCOPE),
-        ],
-    )
-    .await
+    refresh_as(fake, tenant, rt, &[("client_secret", CLIENT_SECRET)]).await
+}
+
+/// A refresh authenticated by `credential` (a secret, or an assertion and its type).
+async fn refresh_as(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    rt: &str,
+    credential: &[(&str, &str)],
+) -> Response {
+    let mut form = vec![
+        ("client_id", CLIENT_ID),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", rt),
+        ("scope", id::SCOPE),
+    ];
+    form.extend_from_slice(credential);
+    token(fake, tenant, &form).await
 }
 
 /// Signs in as `hint` at `tenant` and redeems the code: the token response.
@@ -1112,4 +1118,223 @@ fn every_scripted_behaviour_is_documented_in_the_readme() {
             "README misses `{name}`"
         );
     }
+}
+
+// ---------------------------------------------------------------- certificate credentials
+
+/// A client assertion as Microsoft documents it, signed with the key in `pem` and named by the
+/// thumbprint of the certificate in `named_by` (`x5t#S256` for PS256, the SHA-1 `x5t` for RS256);
+/// `claims` override the defaults (`aud` the token endpoint at `tenant`, five minutes' life).
+fn assertion(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    pem: &str,
+    named_by: &str,
+    alg: &str,
+    claims: &[(&str, Value)],
+) -> String {
+    use josekit::jws::{JwsHeader, PS256, RS256};
+    use josekit::jwt::{self, JwtPayload};
+    use openssl::hash::MessageDigest;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let cert = openssl::x509::X509::from_pem(named_by.as_bytes()).unwrap();
+    let mut header = JwsHeader::new();
+    header.set_token_type("JWT");
+    let (name, digest) = match alg {
+        "PS256" => ("x5t#S256", MessageDigest::sha256()),
+        _ => ("x5t", MessageDigest::sha1()),
+    };
+    header
+        .set_claim(name, Some(b64(&cert.digest(digest).unwrap()).into()))
+        .unwrap();
+    let now = fake.now().unix_timestamp();
+    let mut payload = JwtPayload::new();
+    let defaults = [
+        (
+            "aud",
+            Value::from(format!("{}/{tenant}/oauth2/v2.0/token", fake.authority())),
+        ),
+        ("iss", CLIENT_ID.into()),
+        ("sub", CLIENT_ID.into()),
+        ("jti", format!("jti-{}", next_jti()).into()),
+        ("nbf", now.into()),
+        ("iat", now.into()),
+        ("exp", (now + 300).into()),
+    ];
+    for (k, v) in defaults.into_iter().chain(claims.iter().cloned()) {
+        payload.set_claim(k, Some(v)).unwrap();
+    }
+    let key = openssl::pkey::PKey::private_key_from_pem(pem.as_bytes())
+        .unwrap()
+        .private_key_to_pem_pkcs8()
+        .unwrap();
+    let mut jwk = RS256.key_pair_from_pem(key).unwrap().to_jwk_key_pair();
+    jwk.set_parameter("alg", None).unwrap();
+    match alg {
+        "PS256" => {
+            jwt::encode_with_signer(&payload, &header, &PS256.signer_from_jwk(&jwk).unwrap())
+        }
+        _ => jwt::encode_with_signer(&payload, &header, &RS256.signer_from_jwk(&jwk).unwrap()),
+    }
+    .unwrap()
+}
+
+fn next_jti() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A refresh authenticated by `assertion` of type `assertion_type`.
+async fn refresh_with_assertion(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    rt: &str,
+    assertion: &str,
+    assertion_type: &str,
+) -> Response {
+    let credential = [
+        ("client_assertion_type", assertion_type),
+        ("client_assertion", assertion),
+    ];
+    refresh_as(fake, tenant, rt, &credential).await
+}
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// The demo fake and a refresh token of Dana's at Contoso, the tenant the assertions are for.
+async fn fake_with_refresh_token() -> (FakeAzureDevOps, String) {
+    let fake = start().await;
+    let tokens = fake
+        .issue_tokens(id::MEMBER, id::CONTOSO_TENANT_ID)
+        .unwrap();
+    (fake, tokens.refresh_token)
+}
+
+#[tokio::test]
+async fn a_certificate_assertion_authenticates_the_app_once() {
+    let (fake, rt) = fake_with_refresh_token().await;
+    let pem = id::CLIENT_CERTIFICATE_PEM;
+    let tenant = id::CONTOSO_TENANT_ID;
+    let ps256 = assertion(&fake, tenant, pem, pem, "PS256", &[]);
+    let r = refresh_with_assertion(&fake, tenant, &rt, &ps256, JWT_BEARER).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(json(r).await["access_token"].is_string());
+    // The same assertion again: a replay.
+    let again = refresh_with_assertion(&fake, tenant, &rt, &ps256, JWT_BEARER).await;
+    assert_error(again, StatusCode::UNAUTHORIZED, "invalid_client", 70002).await;
+    // The older form Microsoft still describes: RS256 with the SHA-1 `x5t`.
+    let rs256 = assertion(&fake, tenant, pem, pem, "RS256", &[]);
+    let r = refresh_with_assertion(&fake, tenant, &rt, &rs256, JWT_BEARER).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // A code redemption with an assertion (no secret anywhere).
+    let code = code_for(&fake, "organizations", id::MEMBER).await;
+    let mut form = redemption(&code);
+    form.retain(|(k, _)| *k != "client_secret");
+    form.push(("client_assertion_type", JWT_BEARER.to_owned()));
+    let fresh = assertion(&fake, "organizations", pem, pem, "PS256", &[]);
+    form.push(("client_assertion", fresh));
+    let r = token(&fake, "organizations", &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_bad_assertion_is_refused_as_microsoft_refuses_it() {
+    let (fake, rt) = fake_with_refresh_token().await;
+    let (tenant, pem, other) = (
+        id::CONTOSO_TENANT_ID,
+        id::CLIENT_CERTIFICATE_PEM,
+        id::UNREGISTERED_CERTIFICATE_PEM,
+    );
+    let now = fake.now().unix_timestamp();
+    // A good assertion but for one claim.
+    let signed_with =
+        |claim: &str, value: Value| assertion(&fake, tenant, pem, pem, "PS256", &[(claim, value)]);
+    let cases: Vec<(&str, String, &str, u64)> = vec![
+        (
+            "an unregistered certificate",
+            assertion(&fake, tenant, other, other, "PS256", &[]),
+            JWT_BEARER,
+            700027,
+        ),
+        (
+            "the registered thumbprint, another key",
+            assertion(&fake, tenant, other, pem, "PS256", &[]),
+            JWT_BEARER,
+            700027,
+        ),
+        (
+            "the token endpoint of another tenant",
+            assertion(&fake, "organizations", pem, pem, "PS256", &[]),
+            JWT_BEARER,
+            700023,
+        ),
+        (
+            "another app as issuer",
+            signed_with("iss", "someone-else".into()),
+            JWT_BEARER,
+            700021,
+        ),
+        (
+            "expired",
+            signed_with("exp", (now - 60).into()),
+            JWT_BEARER,
+            700024,
+        ),
+        (
+            "not yet valid",
+            signed_with("nbf", (now + 600).into()),
+            JWT_BEARER,
+            700024,
+        ),
+        (
+            "another assertion type",
+            assertion(&fake, tenant, pem, pem, "PS256", &[]),
+            "urn:ietf:params:oauth:client-assertion-type:saml2-bearer",
+            70002,
+        ),
+        ("not a JWT", "garbage".to_owned(), JWT_BEARER, 50027),
+    ];
+    for (what, jwt, kind, code) in cases {
+        let r = refresh_with_assertion(&fake, tenant, &rt, &jwt, kind).await;
+        let body = assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", code).await;
+        assert!(
+            !body.to_string().contains(&jwt),
+            "{what}: echoes the assertion"
+        );
+    }
+    // An assertion outlived by the fake's clock.
+    let late = assertion(&fake, tenant, pem, pem, "PS256", &[]);
+    fake.advance_clock(Duration::from_secs(11 * 60));
+    let r = refresh_with_assertion(&fake, tenant, &rt, &late, JWT_BEARER).await;
+    assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", 700024).await;
+}
+
+#[test]
+fn the_demo_app_registers_the_fixture_certificate() {
+    use openssl::hash::MessageDigest;
+    let fixture = Fixture::demo();
+    let app = fixture.identity.app(CLIENT_ID).unwrap();
+    let fixture_cert =
+        openssl::x509::X509::from_pem(id::CLIENT_CERTIFICATE_PEM.as_bytes()).unwrap();
+    let registered: Vec<_> = app
+        .certificates
+        .iter()
+        .map(|c| openssl::x509::X509::from_pem(c.pem.as_bytes()).unwrap())
+        .collect();
+    assert_eq!(registered.len(), 1);
+    assert_eq!(
+        registered[0].to_der().unwrap(),
+        fixture_cert.to_der().unwrap()
+    );
+    assert!(!app.certificates[0].pem.contains("PRIVATE KEY"));
+    let s256 = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(fixture_cert.digest(MessageDigest::sha256()).unwrap());
+    assert_eq!(s256, id::CLIENT_CERTIFICATE_THUMBPRINT);
+    let unregistered =
+        openssl::x509::X509::from_pem(id::UNREGISTERED_CERTIFICATE_PEM.as_bytes()).unwrap();
+    assert_ne!(
+        unregistered.to_der().unwrap(),
+        fixture_cert.to_der().unwrap()
+    );
 }

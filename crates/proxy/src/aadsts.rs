@@ -110,7 +110,8 @@ pub(crate) enum Problem {
     Lapsed,
     /// 70008, 54005: the authorization code expired or was already redeemed.
     CodeUsed,
-    /// 7000215, 7000222, 7000218, `invalid_client`: the vendor's app credential is wrong or
+    /// 7000215, 7000222, 7000218 (secret), 700027, 700024, 700023, 700021, 50027, 70002
+    /// (certificate assertion), `invalid_client`: the vendor's app credential is wrong or
     /// expired. The operators must act; the person can only retry later.
     VendorCredential,
     /// 700016, 50011, 50194, 500112, 700054, 9002325, 9002326, 9002327, 70011, 28002, 28003,
@@ -132,7 +133,9 @@ impl Problem {
             Some(50076 | 50079 | 50078 | 70043 | 50058) => Problem::Interaction,
             Some(700082 | 700084 | 50173) => Problem::Lapsed,
             Some(70008 | 54005) => Problem::CodeUsed,
-            Some(7000215 | 7000222 | 7000218) => Problem::VendorCredential,
+            Some(
+                7000215 | 7000222 | 7000218 | 700027 | 700024 | 700023 | 700021 | 50027 | 70002,
+            ) => Problem::VendorCredential,
             Some(
                 700016 | 50011 | 50194 | 500112 | 700054 | 9002325 | 9002326 | 9002327 | 70011
                 | 28002 | 28003 | 90009 | 501481 | 700005,
@@ -145,6 +148,17 @@ impl Problem {
                 _ => Problem::Other,
             },
         }
+    }
+}
+
+/// What the operators should do about a refused app credential.
+fn credential_hint(code: Option<u32>) -> &'static str {
+    match code {
+        Some(700027) => "the certificate is not uploaded to the app registration, or the key in --entra-certificate is not its key: upload the certificate (public part) under Certificates & secrets",
+        Some(700024) => "the client assertion was outside its valid time range: check this host's clock (NTP)",
+        Some(700023) => "the client assertion's audience is not the token endpoint Microsoft expected: check --entra-authority",
+        Some(7000222) => "the client secret has expired: create a new one, or better, switch to --entra-certificate",
+        _ => "renew the client secret or certificate of the Entra app, then restart",
     }
 }
 
@@ -189,7 +203,8 @@ pub(crate) fn to_error(response: &EntraErrorResponse, stage: Stage) -> Error {
             // The one case the person cannot fix: the vendor's operators must renew the secret.
             tracing::error!(
                 aadsts = %tag,
-                "Microsoft refused this proxy's Entra app credential: renew the client secret (or certificate) and restart"
+                hint = credential_hint(code),
+                "Microsoft refused this proxy's Entra app credential"
             );
             Error::SignInFailed(format!(
                 "This service's Microsoft app credential was refused ({tag}); its operators have been alerted. Try again later, or use a personal access token."
@@ -222,7 +237,7 @@ mod tests {
 
     #[test]
     fn every_actionable_case_has_its_code_and_names_the_aadsts_number() {
-        let cases: [(&str, u32, Stage, &str); 16] = [
+        let cases: [(&str, u32, Stage, &str); 20] = [
             ("access_denied", 65004, Stage::SignIn, "sign_in_cancelled"),
             ("access_denied", 90094, Stage::SignIn, "consent_required"),
             ("access_denied", 90095, Stage::SignIn, "consent_required"),
@@ -246,6 +261,10 @@ mod tests {
             ),
             ("invalid_client", 7000215, Stage::SignIn, "sign_in_failed"),
             ("invalid_client", 7000222, Stage::Refresh, "sign_in_failed"),
+            ("invalid_client", 700027, Stage::SignIn, "sign_in_failed"),
+            ("invalid_client", 700024, Stage::Refresh, "sign_in_failed"),
+            ("invalid_client", 700023, Stage::SignIn, "sign_in_failed"),
+            ("invalid_client", 70002, Stage::Refresh, "sign_in_failed"),
             ("invalid_grant", 54005, Stage::SignIn, "flow_expired"),
             ("invalid_grant", 70008, Stage::SignIn, "flow_expired"),
             ("server_error", 90033, Stage::SignIn, "sign_in_failed"),

@@ -11,6 +11,7 @@ use rand::RngCore as _;
 use url::Url;
 
 use crate::client_ip::ClientIpSource;
+use crate::entra_certificate::EntraCertificate;
 use crate::readiness::Draining;
 use crate::store::{MemoryStore, SharedStore};
 use crate::Error;
@@ -149,18 +150,32 @@ pub struct ProxyConfig {
 
 /// The vendor's Microsoft Entra app registration, for "Sign in with Microsoft".
 ///
-/// `Debug` never shows the client secret.
+/// `Debug` never shows the client secret or the certificate's private key.
 #[derive(Debug, Clone)]
 pub struct EntraConfig {
     /// The app's (client) id.
     pub client_id: String,
-    /// The app's client secret.
-    pub client_secret: SecretToken,
+    /// How the proxy proves it is the app: a certificate in production, or a client secret.
+    pub credential: EntraCredential,
     /// The identity platform's base URL, `https://login.microsoftonline.com` unless a fake's.
     pub authority: Url,
     /// Where browsers reach the proxy's base path, e.g. `https://app.example.com/api/azdo`. The
     /// redirect URI is `{public_url}/oauth/callback`.
     pub public_url: Url,
+}
+
+/// The Entra app's credential. Microsoft recommends certificates and says client secrets
+/// "should not be used in production"; a secret is fine for a first try or a test tenant.
+///
+/// `Debug` shows neither the secret nor the private key.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum EntraCredential {
+    /// A client secret, sent in the token request's body.
+    Secret(SecretToken),
+    /// A certificate uploaded to the app registration: every token request carries a fresh
+    /// `client_assertion` JWT signed with its private key.
+    Certificate(EntraCertificate),
 }
 
 impl Default for ProxyConfig {

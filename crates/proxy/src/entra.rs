@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::aadsts::{self, EntraErrorResponse, Stage};
-use crate::config::EntraConfig;
+use crate::config::{EntraConfig, EntraCredential};
+use crate::entra_certificate::ASSERTION_TYPE;
 use crate::Error;
 
 /// Azure DevOps' resource id with `.default`: every Azure DevOps permission the app registration
@@ -142,7 +143,7 @@ impl Entra {
         let http = reqwest::Client::builder()
             .user_agent(concat!("azdo-connect-proxy/", env!("CARGO_PKG_VERSION")))
             // The token endpoint never redirects; following one would be server-side request
-            // forgery with the client secret attached (the oauth2 crate's own advice).
+            // forgery with the app's credential attached (the oauth2 crate's own advice).
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .timeout(timeout)
@@ -158,9 +159,10 @@ impl Entra {
                 )));
             }
         }
-        if config.client_id.trim().is_empty() || config.client_secret.is_empty() {
+        let no_secret = matches!(&config.credential, EntraCredential::Secret(s) if s.is_empty());
+        if config.client_id.trim().is_empty() || no_secret {
             return Err(Error::Config(
-                "the Entra app needs a client id and a client secret".into(),
+                "the Entra app needs a client id and a client secret or certificate".into(),
             ));
         }
         let entra = Entra {
@@ -182,21 +184,43 @@ impl Entra {
         redirect_uri(&self.config.public_url)
     }
 
-    fn client(&self, tenant: &str) -> Result<EntraClient, Error> {
+    /// `{authority}/{tenant}/oauth2/v2.0/{name}`.
+    fn endpoint(&self, tenant: &str, name: &str) -> String {
         let base = self.config.authority.as_str().trim_end_matches('/');
-        let endpoint = |name: &str| format!("{base}/{tenant}/oauth2/v2.0/{name}");
+        format!("{base}/{tenant}/oauth2/v2.0/{name}")
+    }
+
+    fn client(&self, tenant: &str) -> Result<EntraClient, Error> {
         let bad = |e: url::ParseError| Error::Config(format!("the Entra authority URL: {e}"));
-        Ok(
-            oauth2::Client::new(ClientId::new(self.config.client_id.clone()))
-                .set_client_secret(ClientSecret::new(
-                    self.config.client_secret.expose().to_owned(),
-                ))
-                // In the form body, as Microsoft's examples do (Basic works too).
-                .set_auth_type(AuthType::RequestBody)
-                .set_auth_uri(AuthUrl::new(endpoint("authorize")).map_err(bad)?)
-                .set_token_uri(TokenUrl::new(endpoint("token")).map_err(bad)?)
-                .set_redirect_uri(RedirectUrl::new(self.redirect_uri()).map_err(bad)?),
-        )
+        let client = oauth2::Client::new(ClientId::new(self.config.client_id.clone()))
+            // In the form body, as Microsoft's examples do (Basic works too). Without a secret
+            // the body carries the client id, and the assertion goes next to it.
+            .set_auth_type(AuthType::RequestBody)
+            .set_auth_uri(AuthUrl::new(self.endpoint(tenant, "authorize")).map_err(bad)?)
+            .set_token_uri(TokenUrl::new(self.endpoint(tenant, "token")).map_err(bad)?)
+            .set_redirect_uri(RedirectUrl::new(self.redirect_uri()).map_err(bad)?);
+        Ok(match &self.config.credential {
+            EntraCredential::Secret(secret) => {
+                client.set_client_secret(ClientSecret::new(secret.expose().to_owned()))
+            }
+            EntraCredential::Certificate(_) => client,
+        })
+    }
+
+    /// The form fields that authenticate one token request at `tenant`: none with a secret (the
+    /// client sends it), a fresh `client_assertion` with a certificate.
+    fn assertion_params(&self, tenant: &str) -> Result<Vec<(&'static str, String)>, Error> {
+        match &self.config.credential {
+            EntraCredential::Secret(_) => Ok(Vec::new()),
+            EntraCredential::Certificate(certificate) => {
+                let token_url = self.endpoint(tenant, "token");
+                let assertion = certificate.assertion(&self.config.client_id, &token_url)?;
+                Ok(vec![
+                    ("client_assertion_type", ASSERTION_TYPE.to_owned()),
+                    ("client_assertion", assertion.expose().to_owned()),
+                ])
+            }
+        }
     }
 
     /// Microsoft's authorize URL at `tenant`: `prompt=select_account` unless a `login_hint` names
@@ -238,9 +262,12 @@ impl Entra {
         nonce: &str,
     ) -> Result<Tokens, Error> {
         let client = self.client(tenant)?;
-        let request = client
+        let mut request = client
             .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
             .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()));
+        for (name, value) in self.assertion_params(tenant)? {
+            request = request.add_extra_param(name, value);
+        }
         let http = self.hook();
         let response = request
             .request_async(&http)
@@ -265,9 +292,12 @@ impl Entra {
     ) -> Result<Tokens, Error> {
         let client = self.client(tenant)?;
         let token = RefreshToken::new(refresh_token.expose().to_owned());
-        let request = client
+        let mut request = client
             .exchange_refresh_token(&token)
             .add_scopes(REFRESH_SCOPES.map(|s| Scope::new(s.to_owned())));
+        for (name, value) in self.assertion_params(tenant)? {
+            request = request.add_extra_param(name, value);
+        }
         let http = self.hook();
         let response = request
             .request_async(&http)
@@ -441,7 +471,7 @@ mod tests {
         Entra::new(
             &EntraConfig {
                 client_id: "app-id".into(),
-                client_secret: SecretToken::new("s3cret"),
+                credential: EntraCredential::Secret(SecretToken::new("s3cret")),
                 authority: Url::parse("https://login.example/").unwrap(),
                 public_url: Url::parse("https://vendor.example/api/azdo/").unwrap(),
             },

@@ -53,6 +53,7 @@ pub mod credential;
 #[cfg(feature = "demo")]
 mod demo_store;
 mod entra;
+mod entra_certificate;
 mod entra_connect;
 mod error;
 mod extract;
@@ -77,10 +78,11 @@ mod upstream;
 mod verify;
 
 pub use client_ip::{ClientIpSource, UnknownClientIpSource};
-pub use config::{EntraConfig, ProxyConfig, RateLimit, SealKey};
+pub use config::{EntraConfig, EntraCredential, ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};
 #[cfg(feature = "demo")]
 pub use demo_store::{DemoStore, StoredConnection};
+pub use entra_certificate::EntraCertificate;
 pub use error::Error;
 pub use origin::CSRF_HEADER;
 pub use readiness::Draining;

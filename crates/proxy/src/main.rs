@@ -8,8 +8,8 @@ use azdo_connect_core::contract::ErrorBody;
 use azdo_connect_core::SecretToken;
 use azdo_connect_core::{normalize_organization, AllowedServers};
 use azdo_connect_proxy::{
-    open_credential, refresh_credential, router, ClientIpSource, EntraConfig, Keyring, ProxyConfig,
-    RateLimit, SealKey, Sealer, StoreUrl,
+    open_credential, refresh_credential, router, ClientIpSource, EntraCertificate, EntraConfig,
+    EntraCredential, Keyring, ProxyConfig, RateLimit, SealKey, Sealer, StoreUrl,
 };
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -72,8 +72,8 @@ enum Command {
     },
 }
 
-/// The Entra app for "Sign in with Microsoft": all of --entra-client-id, --entra-client-secret
-/// and --public-url, or none.
+/// The Entra app for "Sign in with Microsoft": --entra-client-id, one credential
+/// (--entra-certificate or --entra-client-secret) and --public-url, or none of them.
 #[derive(Debug, Clone, Args)]
 struct EntraArgs {
     /// The Entra app's (client) id. Turns on "Sign in with Microsoft".
@@ -89,6 +89,10 @@ struct EntraArgs {
         allow_hyphen_values = true
     )]
     entra_client_secret: Option<String>,
+    /// A PEM file with the certificate uploaded to the Entra app and its unencrypted private key
+    /// (both blocks in one file). Microsoft's recommended credential, instead of a secret.
+    #[arg(long, env = "AZDO_CONNECT_ENTRA_CERTIFICATE", value_name = "PATH")]
+    entra_certificate: Option<std::path::PathBuf>,
     /// The Microsoft identity platform's base URL (a fake's in tests and the demo).
     #[arg(
         long,
@@ -110,9 +114,10 @@ impl EntraArgs {
             .entra_client_secret
             .as_deref()
             .filter(|s| !s.trim().is_empty());
-        match (&self.entra_client_id, secret, &self.public_url) {
-            (None, None, None) => Ok(None),
-            (Some(id), Some(secret), Some(public_url)) => {
+        let given = secret.is_some() || self.entra_certificate.is_some();
+        match (&self.entra_client_id, given, &self.public_url) {
+            (None, false, None) => Ok(None),
+            (Some(id), true, Some(public_url)) => {
                 for (flag, url) in [
                     ("--entra-authority", &self.entra_authority),
                     ("--public-url", public_url),
@@ -126,17 +131,17 @@ impl EntraArgs {
                 }
                 Ok(Some(EntraConfig {
                     client_id: id.trim().to_owned(),
-                    client_secret: SecretToken::new(secret.trim()),
+                    credential: self.credential(secret)?,
                     authority: self.entra_authority.clone(),
                     public_url: public_url.clone(),
                 }))
             }
-            (id, secret, public_url) => {
+            (id, given, public_url) => {
                 let missing: Vec<&str> = [
                     (id.is_none(), "--entra-client-id"),
                     (
-                        secret.is_none(),
-                        "--entra-client-secret (or AZDO_CONNECT_ENTRA_CLIENT_SECRET)",
+                        !given,
+                        "--entra-certificate or --entra-client-secret (or their environment variables)",
                     ),
                     (public_url.is_none(), "--public-url"),
                 ]
@@ -144,10 +149,30 @@ impl EntraArgs {
                 .filter_map(|(absent, flag)| absent.then_some(flag))
                 .collect();
                 Err(format!(
-                    "Sign in with Microsoft needs --entra-client-id, --entra-client-secret and --public-url together; missing: {}",
+                    "Sign in with Microsoft needs --entra-client-id, a credential (--entra-certificate or --entra-client-secret) and --public-url together; missing: {}",
                     missing.join(", ")
                 ))
             }
+        }
+    }
+
+    /// Exactly one of the certificate and the secret.
+    fn credential(&self, secret: Option<&str>) -> Result<EntraCredential, String> {
+        match (&self.entra_certificate, secret) {
+            (Some(_), Some(_)) => Err(
+                "give the Entra app one credential: --entra-certificate or --entra-client-secret, not both"
+                    .into(),
+            ),
+            (Some(path), None) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    format!("--entra-certificate {}: {e}", path.display())
+                })?;
+                EntraCertificate::from_pem(&pem)
+                    .map(EntraCredential::Certificate)
+                    .map_err(|e| format!("--entra-certificate {}: {e}", path.display()))
+            }
+            (None, Some(secret)) => Ok(EntraCredential::Secret(SecretToken::new(secret.trim()))),
+            (None, None) => Err("the Entra app needs a credential".into()),
         }
     }
 }
@@ -385,7 +410,7 @@ fn refresh(token: Option<&str>, key: &KeyArgs, entra: &EntraArgs) -> ExitCode {
     let entra = match entra.config() {
         Ok(Some(entra)) => entra,
         Ok(None) => {
-            return fail("refresh-credential needs the Entra app: --entra-client-id, --entra-client-secret and --public-url".into())
+            return fail("refresh-credential needs the Entra app: --entra-client-id, --entra-certificate or --entra-client-secret, and --public-url".into())
         }
         Err(message) => return fail(message),
     };
@@ -613,6 +638,23 @@ async fn run(
             redirect_uri = %format!("{}/oauth/callback", entra.public_url.as_str().trim_end_matches('/')),
             "Sign in with Microsoft is on"
         );
+        match &entra.credential {
+            EntraCredential::Certificate(certificate) if certificate.expires_soon() => {
+                tracing::warn!(
+                    x5t_s256 = certificate.thumbprint(),
+                    not_after = certificate.not_after(),
+                    "the Entra app's certificate expires within 30 days: upload its successor to the app registration and switch --entra-certificate"
+                )
+            }
+            EntraCredential::Certificate(certificate) => tracing::info!(
+                x5t_s256 = certificate.thumbprint(),
+                not_after = certificate.not_after(),
+                "client assertions are signed with the certificate of this SHA-256 thumbprint"
+            ),
+            _ => tracing::warn!(
+                "the Entra app authenticates with a client secret: Microsoft recommends a certificate (--entra-certificate) in production"
+            ),
+        }
     }
     let base = config.base_path.clone();
     let client_ip_source = config.client_ip_source;

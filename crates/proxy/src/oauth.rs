@@ -179,6 +179,7 @@ fn return_to(text: &str, state: &AppState) -> Result<String, Error> {
         (status = 200, description = "A small page saying the window can be closed (it closes itself); the outcome waits on `oauth/result`.", content_type = "text/html"),
         (status = 302, description = "The full-page fallback: to `{returnTo}#azdo-connect-flow={flow}`."),
         (status = 410, description = "`flow_expired`: unknown, replayed or expired `state` (a page).", content_type = "text/html"),
+        (status = 429, description = "`rate_limited` (the sign-in GETs' own per-client budget; a page).", content_type = "text/html"),
     )
 )]
 pub(crate) async fn callback(
@@ -244,6 +245,36 @@ pub(crate) async fn callback(
         }
         None => page(&outcome.map(|_| ()), lang),
     }
+}
+
+/// Over the sign-in GETs' rate limit the callback, shown in the sign-in window, answers with the
+/// same page as its other outcomes (in the browser's language, `Retry-After` kept) rather than
+/// the JSON the widget reads from `oauth/result`.
+pub(crate) async fn callback_rate_limit_page(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_callback = request.uri().path().ends_with("/oauth/callback");
+    let lang = Lang::from_accept_language(
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let response = next.run(request).await;
+    if !is_callback || response.status() != StatusCode::TOO_MANY_REQUESTS {
+        return response;
+    }
+    let wait = response.headers().get(header::RETRY_AFTER).cloned();
+    let retry_after = wait
+        .as_ref()
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(1);
+    let mut page = page(&Err::<(), _>(Error::RateLimited { retry_after }), lang);
+    if let Some(wait) = wait {
+        page.headers_mut().insert(header::RETRY_AFTER, wait);
+    }
+    page
 }
 
 fn page<T>(outcome: &Result<T, Error>, lang: Lang) -> Response {
@@ -389,6 +420,7 @@ async fn finish(
         (status = 401, description = "`sign_in_failed` (the message names the AADSTS code).", body = ErrorBody),
         (status = 403, description = "`consent_required`, `not_a_member` or `missing_scopes`.", body = ErrorBody),
         (status = 410, description = "`flow_expired`: unknown, expired, or already collected.", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (the sign-in GETs' own per-client budget).", body = ErrorBody),
     )
 )]
 pub(crate) async fn result(

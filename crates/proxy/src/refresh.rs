@@ -49,7 +49,8 @@ pub struct RefreshedCredential {
 ///   for 90 days (AADSTS700082), revoked (50173), or a new interactive sign-in needed (50076…);
 ///   the person must sign in again;
 /// - [`Error::ConsentRequired`], [`Error::SignInFailed`] for the other identity-platform
-///   answers (the vendor's app secret refused is `sign_in_failed` and logged at ERROR).
+///   answers (the vendor's app secret or certificate refused is `sign_in_failed` and logged at
+///   ERROR).
 pub async fn refresh_credential(
     entra: &EntraConfig,
     sealer: &Sealer,

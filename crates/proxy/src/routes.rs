@@ -19,14 +19,15 @@ use crate::extract::BodyLimit;
 use crate::origin::Origins;
 use crate::security;
 use crate::upstream::Upstream;
-use crate::{AppState, Error, ProxyConfig};
+use crate::{AppState, Error, ProxyConfig, RateLimit};
 
 /// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `GET {base}/config`,
 /// `GET {base}/openapi.json`, `GET /healthz` and `GET /readyz`.
 ///
 /// Mount it in your own axum app with `Router::merge` (it already carries its base path), or serve
-/// it alone. The `POST` endpoints are rate limited per client IP address, which axum only knows
-/// when the app is served with connect info:
+/// it alone. The `POST` endpoints, and apart from them the sign-in `GET`s (`oauth/callback`,
+/// `oauth/result`, with four times the rate), are rate limited per client IP address, which axum
+/// only knows when the app is served with connect info:
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -81,16 +82,26 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
             config.verify_timeout,
             security::deadline,
         ));
-    let calls = security::rate_limited(calls, &config)?
+    let calls = security::rate_limited(calls, &config, config.rate_limit, "api")?
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(Extension(BodyLimit(config.max_body_bytes)));
+    // Outside the deadline (a 25 s long poll) and the CSRF header check (the callback is a
+    // top-level navigation from Microsoft); both are GETs that change nothing a forger wants.
+    // They have their own per-client budget, apart from the POSTs'.
+    let sign_in_gets = OpenApiRouter::default()
+        .routes(routes!(crate::oauth::callback))
+        .routes(routes!(crate::oauth::result));
+    let sign_in_gets = security::rate_limited(
+        sign_in_gets,
+        &config,
+        sign_in_get_limit(config.rate_limit),
+        "sign-in",
+    )?
+    .route_layer(from_fn(crate::oauth::callback_rate_limit_page));
     let api = OpenApiRouter::default()
         .routes(routes!(get_config))
         .routes(routes!(openapi_json))
-        // Outside the deadline (a 25 s long poll) and the CSRF header check (the callback is a
-        // top-level navigation from Microsoft); both are GETs that change nothing a forger wants.
-        .routes(routes!(crate::oauth::callback))
-        .routes(routes!(crate::oauth::result))
+        .merge(sign_in_gets)
         .merge(calls)
         .merge(OpenApiRouter::from(extra))
         .layer(from_fn_with_state(origins.clone(), security::guard))
@@ -153,6 +164,16 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
             })
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     ))
+}
+
+/// The budget of `oauth/callback` and `oauth/result`: four times the POSTs' rate and twice their
+/// burst. A sign-in costs one callback and a result poll every 25 s (the long poll), so a
+/// person, or a few behind one address, never reach it; a client hammering `wait=0` does.
+fn sign_in_get_limit(posts: RateLimit) -> RateLimit {
+    RateLimit {
+        per_minute: posts.per_minute.saturating_mul(4),
+        burst: posts.burst.saturating_mul(2),
+    }
 }
 
 /// What the widget may know: the on-prem allowlist, the scope catalogue and the limits.

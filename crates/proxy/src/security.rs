@@ -85,26 +85,27 @@ impl KeyExtractor for ClientKey {
     }
 }
 
-/// Puts `routes` behind the per-client rate limit: counted in the store when it is shared by
-/// every instance ([`SharedStore::counts_requests`]), otherwise in this process by `governor`.
+/// Puts `routes` behind a per-client rate limit of `limit`: counted in the store when it is
+/// shared by every instance ([`SharedStore::counts_requests`]), otherwise in this process by
+/// `governor`. Each `bucket` (`"api"`, `"sign-in"`, …) is a budget of its own.
 pub(crate) fn rate_limited<S>(
     routes: OpenApiRouter<S>,
     config: &ProxyConfig,
+    limit: RateLimit,
+    bucket: &'static str,
 ) -> Result<OpenApiRouter<S>, Error>
 where
     S: Clone + Send + Sync + 'static,
 {
     if !config.store.counts_requests() {
-        return Ok(routes.route_layer(rate_limit_layer(
-            config.rate_limit,
-            config.client_ip_source,
-        )?));
+        return Ok(routes.route_layer(rate_limit_layer(limit, config.client_ip_source)?));
     }
     let shared = SharedLimit {
         store: config.store.clone(),
-        interval: Duration::from_secs(60) / config.rate_limit.per_minute,
-        burst: config.rate_limit.burst,
+        interval: Duration::from_secs(60) / limit.per_minute,
+        burst: limit.burst,
         source: config.client_ip_source,
+        bucket,
     };
     Ok(routes.route_layer(axum::middleware::from_fn_with_state(
         shared,
@@ -119,6 +120,7 @@ struct SharedLimit {
     interval: Duration,
     burst: u32,
     source: ClientIpSource,
+    bucket: &'static str,
 }
 
 /// The same answers as the in-memory limiter: 429 `rate_limited` with `Retry-After` over the
@@ -130,9 +132,9 @@ async fn shared_rate_limit(
     next: Next,
 ) -> Response {
     let key = match limit.source.client_ip(&request) {
-        Ok(Some(ip)) => format!("rate:{ip}"),
+        Ok(Some(ip)) => format!("rate:{}:{ip}", limit.bucket),
         // Without connect info every client shares one key, as with the in-memory limiter.
-        Ok(None) => "rate:shared".to_owned(),
+        Ok(None) => format!("rate:{}:shared", limit.bucket),
         Err(message) => return Error::InvalidRequest(message).into_response(),
     };
     match limit

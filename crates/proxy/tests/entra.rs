@@ -504,7 +504,9 @@ async fn an_expired_code_a_refused_secret_and_mfa_on_refresh_are_explained() {
     // The vendor's client secret has expired: sign_in_failed naming the code, for the operators.
     let h = SignIn::start_with(|config| {
         if let Some(entra) = config.entra.as_mut() {
-            entra.client_secret = azdo_connect_core::SecretToken::new(id::EXPIRED_CLIENT_SECRET);
+            entra.credential = azdo_connect_proxy::EntraCredential::Secret(
+                azdo_connect_core::SecretToken::new(id::EXPIRED_CLIENT_SECRET),
+            );
         }
     })
     .await;

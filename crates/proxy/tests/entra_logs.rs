@@ -6,45 +6,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use azdo_connect_fake::identity as id;
 use azdo_connect_proxy::{open_credential, refresh_credential, Keyring, Sealer};
 use common::sign_in::SignIn;
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_sign_in_secret_ever_reaches_the_logs() {
-    let buffer = Buffer::default();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .with_target(true)
-        .try_init()
-        .expect("the only subscriber in this process");
+    let buffer = common::log_capture::install();
 
     let h = SignIn::start().await;
     let keyring = Keyring::new(&h.key, &[]);
@@ -105,7 +74,7 @@ async fn no_sign_in_secret_ever_reaches_the_logs() {
         .is_err());
     h.stop().await;
 
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = buffer.text();
     // The capture covers the proxy's sign-in steps, both HTTP stacks and the request spans.
     for expected in [
         "sign-in: started",

@@ -6,45 +6,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use common::{demo, Harness};
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_ever_reaches_the_logs() {
-    let buffer = Buffer::default();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .with_target(true)
-        .try_init()
-        .expect("the only subscriber in this process");
+    let buffer = common::log_capture::install();
 
     let h = Harness::start().await;
     let garbage = "garbagegarbagegarbagegarbagegarbagegarbagegarbage234";
@@ -93,7 +62,7 @@ async fn no_token_ever_reaches_the_logs() {
 
     // Proves a secret logged at TRACE by a dependency would be caught.
     tracing::trace!(target: "hyper::canary", "canary-secret-value");
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = buffer.text();
     assert!(logs.contains("canary-secret-value"));
     // The capture really covers the proxy, the HTTP stacks on both sides, and the request path.
     for expected in [

@@ -277,7 +277,9 @@ async fn sign_in_instances(
         .collect();
     let entra = EntraConfig {
         client_id: identity::CLIENT_ID.into(),
-        client_secret: SecretToken::new(identity::CLIENT_SECRET),
+        credential: azdo_connect_proxy::EntraCredential::Secret(SecretToken::new(
+            identity::CLIENT_SECRET,
+        )),
         authority: fake.authority().parse().unwrap(),
         public_url: bases[1].parse().unwrap(),
     };

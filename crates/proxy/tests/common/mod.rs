@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 pub use azdo_connect_fake::demo;
 
+pub mod log_capture;
 pub mod sign_in;
 
 /// A running fake plus a running proxy pointed at it.

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use azdo_connect_core::SecretToken;
 use azdo_connect_fake::identity::{CLIENT_ID, CLIENT_SECRET};
 use azdo_connect_fake::{FakeAzureDevOps, Fixture};
-use azdo_connect_proxy::{router, EntraConfig, ProxyConfig, SealKey};
+use azdo_connect_proxy::{router, EntraConfig, EntraCredential, ProxyConfig, SealKey};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -39,13 +39,14 @@ impl SignIn {
         let origin = format!("http://{}", listener.local_addr().unwrap());
         let entra = EntraConfig {
             client_id: CLIENT_ID.into(),
-            client_secret: SecretToken::new(CLIENT_SECRET),
+            credential: EntraCredential::Secret(SecretToken::new(CLIENT_SECRET)),
             authority: fake.authority().parse().unwrap(),
             public_url: format!("{origin}/api/azdo").parse().unwrap(),
         };
         let mut config = test_config(&fake, &key);
         config.entra = Some(entra.clone());
         tweak(&mut config);
+        let entra = config.entra.clone().unwrap_or(entra);
         let app = router(config).expect("valid config");
         let server = tokio::spawn(async move {
             axum::serve(
