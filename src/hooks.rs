@@ -229,6 +229,9 @@ fn report_failure(dispatcher: &UseReducerDispatcher<State>, id: u64, error: &Err
     }
 }
 
+/// An effect that returns its cleanup, both boxed.
+type BoxedEffect<T> = Box<dyn FnOnce(&T) -> Box<dyn FnOnce()>>;
+
 /// An effect and its cleanup, boxed: what each effect does stays its own, but yew's effect
 /// machinery is compiled once per dependency type rather than once per call site, which keeps
 /// the widget's wasm smaller (`docs/architecture.md`, Bundle size). Otherwise `use_effect_with`.
@@ -237,7 +240,7 @@ where
     T: PartialEq + 'static,
     D: TearDown,
 {
-    let effect: Box<dyn FnOnce(&T) -> Box<dyn FnOnce()>> = Box::new(move |deps: &T| {
+    let effect: BoxedEffect<T> = Box::new(move |deps: &T| {
         let cleanup = effect(deps);
         Box::new(move || cleanup.tear_down())
     });
