@@ -738,8 +738,9 @@ mod tests {
     use super::*;
     use crate::{DeploymentType, ErrorCode};
 
-    /// The widget reads and writes these enums by `as_str` (without serde): strum's names must
-    /// agree with serde's, variant by variant, both ways.
+    /// serde reads and writes these enums by strum's names (`wire_name.rs`), and the widget by
+    /// `as_str`: every variant must go out as its name and come back from it. The names
+    /// themselves are pinned by `tests/typescript.rs` against `packaging/contract.d.ts`.
     #[test]
     fn wire_names_are_what_serde_writes() {
         fn check<T>(all: &[T], name: fn(T) -> &'static str)
