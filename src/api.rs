@@ -152,9 +152,21 @@ async fn post<T: DeserializeOwned>(
     body: &impl Serialize,
     signal: &AbortSignal,
 ) -> Result<T, Error> {
+    let (json, status) = post_json(config, path, to_js(body)?, signal).await?;
+    decode(json, status)
+}
+
+/// `post` without the types: not generic, so one copy of this future serves every endpoint and
+/// only the serializing and the decoding are per type.
+async fn post_json(
+    config: &Config,
+    path: &str,
+    body: JsValue,
+    signal: &AbortSignal,
+) -> Result<(JsValue, u16), Error> {
     // The browser's JSON.stringify of the serialized body: serde-wasm-bindgen is already in the
     // wasm for the events, and a second serializer (serde_json) would only add weight.
-    let text = js_sys::JSON::stringify(&to_js(body)?)
+    let text = js_sys::JSON::stringify(&body)
         .map_err(|_| Error::Serialize("the request body is not JSON".to_owned()))?;
     let mut request = Request::post(&config.endpoint(path))
         .header("Content-Type", "application/json")
@@ -166,7 +178,7 @@ async fn post<T: DeserializeOwned>(
     let status = response.status();
     let json = read_json(&response).await?;
     if response.ok() {
-        decode(json, status)
+        Ok((json, status))
     } else {
         Err(Error::Api(decode::<ErrorBody>(json, status)?.error))
     }

@@ -12,6 +12,7 @@ use azdo_connect_core::contract::{
 };
 use azdo_connect_core::{AllowedServers, Pat, SecretToken};
 use web_sys::{AbortController, HtmlElement};
+use yew::functional::{Hook, TearDown};
 use yew::prelude::*;
 
 use crate::api::FlowResult;
@@ -30,7 +31,7 @@ const SEARCH_DEBOUNCE_MS: u32 = 250;
 #[hook]
 pub fn use_ready(host: &HtmlElement) {
     let host = host.clone();
-    use_effect_with((), move |_| {
+    use_effect_on((), move |_| {
         emit(
             &host,
             events::READY,
@@ -102,12 +103,12 @@ pub fn use_host_sync(
     {
         let proxy = proxy.setter();
         let config = Rc::clone(config);
-        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
+        use_effect_on(config.proxy_url.clone(), move |proxy_url| {
             let controller = (!proxy_url.is_empty())
                 .then(|| AbortController::new().ok())
                 .flatten();
             if let Some(controller) = controller.clone() {
-                wasm_bindgen_futures::spawn_local(async move {
+                spawn(async move {
                     match api::config(&config, &controller.signal()).await {
                         Ok(answer) => proxy.set(Some(Rc::new(answer))),
                         // The same message the verify will carry, for the developer, now.
@@ -138,7 +139,7 @@ pub fn use_host_sync(
         // token form is all there is.
         let dispatcher = state.dispatcher();
         let entra = proxy.as_ref().is_some_and(|p| p.entra);
-        use_effect_with(entra, move |&entra| {
+        use_effect_on(entra, move |&entra| {
             dispatcher.dispatch(Action::SignIn(SignIn::Offered(entra)));
         });
     }
@@ -157,11 +158,11 @@ pub fn use_host_sync(
     let table = use_state(|| None::<(Lang, Rc<TextMap>)>);
     {
         let table = table.setter();
-        use_effect_with(lang, move |&lang| {
+        use_effect_on(lang, move |&lang| {
             let current = Rc::new(Cell::new(true));
             if lang != Lang::En {
                 let current = Rc::clone(&current);
-                wasm_bindgen_futures::spawn_local(async move {
+                spawn(async move {
                     match i18n::load(lang).await {
                         Ok(words) if current.get() => table.set(Some((lang, words))),
                         Ok(_) => {}
@@ -196,7 +197,7 @@ pub fn use_host_sync(
                 .iter()
                 .chain(proxy_servers.iter()),
         );
-        use_effect_with(servers, move |servers| {
+        use_effect_on(servers, move |servers| {
             dispatcher.dispatch(Action::AllowedServers(servers.clone()));
         });
     }
@@ -207,7 +208,7 @@ pub fn use_host_sync(
             config.connected_as.clone(),
             config.verified_at.clone(),
         );
-        use_effect_with(
+        use_effect_on(
             host_connection,
             move |(organization, connected_as, verified_at)| {
                 dispatcher.dispatch(Action::HostConnection {
@@ -226,6 +227,31 @@ fn report_failure(dispatcher: &UseReducerDispatcher<State>, id: u64, error: &Err
     if let Some((detail, scopes)) = error.to_detail() {
         dispatcher.dispatch(Action::Failed(id, detail, scopes));
     }
+}
+
+/// An effect that returns its cleanup, both boxed.
+type BoxedEffect<T> = Box<dyn FnOnce(&T) -> Box<dyn FnOnce()>>;
+
+/// An effect and its cleanup, boxed: what each effect does stays its own, but yew's effect
+/// machinery is compiled once per dependency type rather than once per call site, which keeps
+/// the widget's wasm smaller (`docs/architecture.md`, Bundle size). Otherwise `use_effect_with`.
+fn use_effect_on<T, D>(deps: T, effect: impl FnOnce(&T) -> D + 'static) -> impl Hook<Output = ()>
+where
+    T: PartialEq + 'static,
+    D: TearDown,
+{
+    let effect: BoxedEffect<T> = Box::new(move |deps: &T| {
+        let cleanup = effect(deps);
+        Box::new(move || cleanup.tear_down())
+    });
+    use_effect_with(deps, effect)
+}
+
+/// Runs `future` on the page's event loop, boxed so that the executor's spawn is compiled once
+/// rather than once per request (smaller wasm). Otherwise `spawn_local`.
+fn spawn(future: impl std::future::Future<Output = ()> + 'static) {
+    let future: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(future);
+    wasm_bindgen_futures::spawn_local(future);
 }
 
 /// An effect's cleanup that aborts the request `controller` signals, if there is one.
@@ -267,13 +293,13 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
         }),
         _ => None,
     };
-    use_effect_with(request.as_ref().map(|(id, ..)| *id), move |_| {
+    use_effect_on(request.as_ref().map(|(id, ..)| *id), move |_| {
         let controller = request.as_ref().and_then(|_| AbortController::new().ok());
         if let (Some((id, organization, credential)), Some(controller)) =
             (request, controller.clone())
         {
             let signal = controller.signal();
-            wasm_bindgen_futures::spawn_local(async move {
+            spawn(async move {
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
                 let result = match credential {
                     Credential::Token(pat) => {
@@ -320,7 +346,7 @@ pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
         ),
         _ => (None, PickerList::default()),
     };
-    use_effect_with(picker.loading, move |id| {
+    use_effect_on(picker.loading, move |id| {
         let controller = id.and_then(|_| AbortController::new().ok());
         let mut debounce = None;
         let is_search = !picker.append && !picker.search.trim().is_empty();
@@ -334,7 +360,7 @@ pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                 search: Some(picker.search.trim().to_owned()).filter(|s| !s.is_empty()),
             };
             let load = move || {
-                wasm_bindgen_futures::spawn_local(async move {
+                spawn(async move {
                     let result = api::projects(&config, &body, &signal).await;
                     if signal.aborted() {
                         return;
@@ -373,7 +399,7 @@ pub fn use_picker_pages(state: &UseReducerHandle<State>, config: &Rc<Config>) {
 #[hook]
 pub fn use_countdown(state: &UseReducerHandle<State>) {
     let dispatcher = state.dispatcher();
-    use_effect_with(state.screen.waiting_to_retry(), move |waiting| {
+    use_effect_on(state.screen.waiting_to_retry(), move |waiting| {
         let interval = waiting.then(|| {
             gloo_timers::callback::Interval::new(1_000, move || dispatcher.dispatch(Action::Tick))
         });
@@ -393,7 +419,7 @@ pub fn use_outcome_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) 
         let success_ref = success_ref.clone();
         let failed = state.screen.failure().is_some();
         let connected = state.screen.just_verified();
-        use_effect_with((failed, connected), move |(failed, connected)| {
+        use_effect_on((failed, connected), move |(failed, connected)| {
             let target = if *failed {
                 error_ref.cast::<HtmlElement>()
             } else if *connected {
@@ -432,7 +458,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
     // Back from a full-page sign-in: resume it, once, in the element whose proxy started it.
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(config.proxy_url.clone(), move |proxy_url| {
+        use_effect_on(config.proxy_url.clone(), move |proxy_url| {
             let flow = (!proxy_url.is_empty())
                 .then(|| redirect::proxy_key(proxy_url))
                 .flatten()
@@ -446,7 +472,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
     // The sign-in window goes when the sign-in ends, however it ends.
     {
         let popup = Rc::clone(&popup);
-        use_effect_with(signing.as_ref().map(|s| s.id), move |id| {
+        use_effect_on(signing.as_ref().map(|s| s.id), move |id| {
             let ending = id.is_some();
             move || {
                 if ending {
@@ -467,13 +493,13 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
             .as_ref()
             .filter(|s| s.phase == Phase::Starting)
             .map(|s| (s.id, s.organization.clone(), s.window));
-        use_effect_with(starting.as_ref().map(|(id, ..)| *id), move |_| {
+        use_effect_on(starting.as_ref().map(|(id, ..)| *id), move |_| {
             let controller = starting.as_ref().and_then(|_| AbortController::new().ok());
             if let (Some((id, organization, window)), Some(controller)) =
                 (starting, controller.clone())
             {
                 let signal = controller.signal();
-                wasm_bindgen_futures::spawn_local(async move {
+                spawn(async move {
                     let body = OAuthStartRequest {
                         organization: organization.map(|o| o.organization_url),
                         required_scopes: config.scopes.clone(),
@@ -528,11 +554,11 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
         let waiting = signing
             .as_ref()
             .and_then(|s| s.flow().map(|flow| (s.id, flow.to_owned())));
-        use_effect_with(waiting, move |waiting| {
+        use_effect_on(waiting, move |waiting| {
             let controller = waiting.as_ref().and_then(|_| AbortController::new().ok());
             if let (Some((id, flow)), Some(controller)) = (waiting.clone(), controller.clone()) {
                 let signal = controller.signal();
-                wasm_bindgen_futures::spawn_local(async move {
+                spawn(async move {
                     let action = loop {
                         let asked = js_sys::Date::now();
                         let result = api::oauth_result(&config, &flow, &signal).await;
@@ -579,7 +605,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
             .as_ref()
             .filter(|s| s.window == SignInWindow::Popup && !s.window_closed)
             .map(|s| s.id);
-        use_effect_with(watched, move |watched| {
+        use_effect_on(watched, move |watched| {
             let interval = watched.map(|id| {
                 gloo_timers::callback::Interval::new(CLOSED_POLL_MS, move || {
                     if popup.borrow().as_ref().is_none_or(popup::is_closed) {
@@ -611,7 +637,7 @@ pub fn use_sign_in_focus(state: &UseReducerHandle<State>) -> (NodeRef, NodeRef) 
     {
         let heading_ref = heading_ref.clone();
         let button_ref = button_ref.clone();
-        use_effect_with(kind, move |&kind| {
+        use_effect_on(kind, move |&kind| {
             let was = std::mem::replace(&mut *previous.borrow_mut(), kind);
             let target = match kind {
                 0 if was != 0 && !failed => button_ref.cast::<HtmlElement>(),

@@ -40,8 +40,16 @@ pub struct VerifyRequest {
 
 /// How a connection was made: a personal access token or Microsoft sign-in (Entra ID). The
 /// `method` of a verify answer and the `kind` of a sealed credential.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoMethod"))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "lowercase")
+)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoMethod", rename_all = "lowercase")
+)]
 #[derive(
     Debug,
     Clone,
@@ -50,12 +58,10 @@ pub struct VerifyRequest {
     PartialEq,
     Eq,
     Hash,
-    Serialize,
-    Deserialize,
     IntoStaticStr,
     VariantArray,
+    strum::VariantNames,
 )]
-#[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Method {
     /// A personal access token. Credentials sealed before sign-in existed have no `kind` and
@@ -65,6 +71,8 @@ pub enum Method {
     /// Microsoft sign-in: the credential holds a refresh token, never an access token.
     Entra,
 }
+
+crate::wire_name::serde_by_wire_name!(Method);
 
 impl Method {
     /// Both methods.
@@ -93,12 +101,19 @@ pub struct User {
 }
 
 /// What the proxy could observe about one scope.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoScopeState"))]
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "camelCase")
 )]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoScopeState", rename_all = "camelCase")
+)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, VariantArray, strum::VariantNames,
+)]
 #[strum(serialize_all = "camelCase")]
 pub enum ScopeState {
     /// A read-only probe for this scope succeeded.
@@ -108,6 +123,8 @@ pub enum ScopeState {
     /// The scope can't be observed without writing, or the probe was inconclusive.
     Unknown,
 }
+
+crate::wire_name::serde_by_wire_name!(ScopeState);
 
 impl ScopeState {
     /// Every state.
@@ -243,12 +260,19 @@ pub struct ProjectsRequest {
 }
 
 /// Whether a repository is Git or TFVC.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoRepositoryKind"))]
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "lowercase")
 )]
-#[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoRepositoryKind", rename_all = "lowercase")
+)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, VariantArray, strum::VariantNames,
+)]
 #[strum(serialize_all = "lowercase")]
 pub enum RepositoryKind {
     /// An Azure Repos Git repository.
@@ -256,6 +280,8 @@ pub enum RepositoryKind {
     /// A Team Foundation Version Control repository (one per project at most).
     Tfvc,
 }
+
+crate::wire_name::serde_by_wire_name!(RepositoryKind);
 
 impl RepositoryKind {
     /// Both kinds.
@@ -476,12 +502,19 @@ pub struct OAuthStartResponse {
 }
 
 /// The `status` of a sign-in result that is not (yet) a connection.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoFlowStatus"))]
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "snake_case")
 )]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoFlowStatus", rename_all = "snake_case")
+)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, VariantArray, strum::VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum FlowStatus {
     /// The person has not finished signing in yet (202).
@@ -489,6 +522,8 @@ pub enum FlowStatus {
     /// Signed in without an organization: pick one of `organizations`.
     ChooseOrganization,
 }
+
+crate::wire_name::serde_by_wire_name!(FlowStatus);
 
 /// `GET {base}/oauth/result` 202 body: `{"status":"pending"}`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -703,8 +738,9 @@ mod tests {
     use super::*;
     use crate::{DeploymentType, ErrorCode};
 
-    /// The widget reads and writes these enums by `as_str` (without serde): strum's names must
-    /// agree with serde's, variant by variant, both ways.
+    /// serde reads and writes these enums by strum's names (`wire_name.rs`), and the widget by
+    /// `as_str`: every variant must go out as its name and come back from it. The names
+    /// themselves are pinned by `tests/typescript.rs` against `packaging/contract.d.ts`.
     #[test]
     fn wire_names_are_what_serde_writes() {
         fn check<T>(all: &[T], name: fn(T) -> &'static str)

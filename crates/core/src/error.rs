@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 
 /// Every error code of the public contract, as it appears in the proxy's `{"error":{"code"}}`
@@ -10,12 +9,19 @@ use strum::{IntoStaticStr, VariantArray};
 ///
 /// New codes may be added in minor versions: handle a code you don't know (in Rust, with a
 /// wildcard arm).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoErrorCode"))]
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "snake_case")
 )]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoErrorCode", rename_all = "snake_case")
+)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, VariantArray, strum::VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -70,6 +76,8 @@ pub enum ErrorCode {
     /// Widget only: an unexpected internal failure (a bug); the widget stays usable.
     Internal,
 }
+
+crate::wire_name::serde_by_wire_name!(ErrorCode);
 
 impl ErrorCode {
     /// Every code, in declaration order.

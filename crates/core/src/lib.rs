@@ -62,6 +62,7 @@ pub mod scopes;
 mod secret;
 #[cfg(feature = "ts")]
 pub mod typescript;
+mod wire_name;
 
 pub use error::{ErrorCode, NameRule, OrgError};
 pub use org::{

@@ -8,12 +8,19 @@ use crate::parsed_url::{self, HostKind, ParsedUrl};
 use crate::{NameRule, OrgError};
 
 /// Azure DevOps Services (hosted) or Azure DevOps Server (on-premises).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AzdoDeploymentType"))]
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "camelCase")
 )]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "AzdoDeploymentType", rename_all = "camelCase")
+)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, VariantArray, strum::VariantNames,
+)]
 #[strum(serialize_all = "camelCase")]
 pub enum DeploymentType {
     /// Azure DevOps Services: `https://dev.azure.com/{org}`.
@@ -21,6 +28,8 @@ pub enum DeploymentType {
     /// Azure DevOps Server: `https://host[:port][/tfs]/{collection}`.
     OnPremises,
 }
+
+crate::wire_name::serde_by_wire_name!(DeploymentType);
 
 impl DeploymentType {
     /// Both kinds.
