@@ -104,10 +104,47 @@ pub(crate) fn serve(
             Caller::Anonymous => ctx.empty(StatusCode::UNAUTHORIZED),
         },
         Route::Entitlements => api.entitlements(),
-        Route::GlobalProfile | Route::Pats | Route::NotFound => {
+        Route::GlobalProfile | Route::Accounts | Route::Pats | Route::NotFound => {
             ctx.plain(StatusCode::NOT_FOUND, "Not Found")
         }
     }
+}
+
+/// `app.vssps.visualstudio.com/_apis/accounts?memberId=`: the organizations of tenant `tid` the
+/// user belongs to (only the token's tenant is listed: microsoft/vscode-remote-repositories-github#241,
+/// github/app#3304). Shape from vsts-rest-api-specs `specification/account/7.1/accounts.json`;
+/// without `memberId` or `ownerId` it is 400 (MicrosoftDocs/vsts-rest-api-specs#240). Another
+/// user's id lists nothing (no public source shows that answer), and `ownerId` is read like
+/// `memberId` (the fixture has no owners).
+pub(crate) fn accounts(fixture: &Fixture, req: &Req, user: &User, tid: &str) -> Response {
+    let ctx = &req.ctx;
+    let Some(member) = req.query("memberId").or_else(|| req.query("ownerId")) else {
+        let body = respond::wrapped(
+            "Either memberId or ownerId must be specified.",
+            "System.ArgumentException, mscorlib",
+            "ArgumentException",
+            0,
+        );
+        return ctx.json(StatusCode::BAD_REQUEST, &body);
+    };
+    let value: Vec<Value> = fixture
+        .organizations
+        .iter()
+        .filter(|o| o.server.is_none() && member.eq_ignore_ascii_case(&user.id))
+        .filter(|o| o.tenant_id.eq_ignore_ascii_case(tid) && o.is_member(&user.id))
+        .map(|o| {
+            json!({
+                "accountId": o.instance_id,
+                "accountUri": format!("https://vssps.dev.azure.com/{}/", Target::seg(&o.name)),
+                "accountName": o.name,
+                "properties": {},
+            })
+        })
+        .collect();
+    ctx.json(
+        StatusCode::OK,
+        &json!({"count": value.len(), "value": value}),
+    )
 }
 
 fn profile(user: &User) -> Value {

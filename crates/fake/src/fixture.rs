@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::directory::Identity;
 use crate::Error;
 
 /// Everything the fake knows: organizations with their tokens and projects, and the users.
@@ -20,6 +21,9 @@ pub struct Fixture {
     /// The organizations: hosted ones, and Azure DevOps Server collections (those with a
     /// [`Org::server`]).
     pub organizations: Vec<Org>,
+    /// The fake Microsoft identity platform: apps, tenants and accounts.
+    #[serde(default)]
+    pub identity: Identity,
 }
 
 /// A user identity.
@@ -66,6 +70,10 @@ pub struct Org {
     /// The personal access tokens of this organization (PATs are organization-scoped).
     #[serde(default)]
     pub tokens: Vec<Token>,
+    /// Ids of the users who belong to the organization, besides the owners of its tokens (who
+    /// always do): what decides whether an Entra access token may call it.
+    #[serde(default)]
+    pub members: Vec<String>,
     /// The projects, in listing order.
     #[serde(default)]
     pub projects: Vec<Project>,
@@ -471,6 +479,58 @@ impl Fixture {
                 }
             }
         }
+        self.validate_identity(&users)
+    }
+
+    fn validate_identity(&self, users: &HashSet<&str>) -> Result<(), Error> {
+        let invalid = |why: String| Err(Error::Invalid(why));
+        for org in &self.organizations {
+            if let Some(unknown) = org.members.iter().find(|m| !users.contains(m.as_str())) {
+                return invalid(format!(
+                    "organization {} lists unknown member {unknown}",
+                    org.name
+                ));
+            }
+        }
+        let mut names = HashSet::new();
+        for account in &self.identity.accounts {
+            if !names.insert(account.username.to_ascii_lowercase()) {
+                return invalid(format!("account {} is listed twice", account.username));
+            }
+            if let Some(user) = &account.azure_devops_user {
+                if !users.contains(user.as_str()) {
+                    return invalid(format!(
+                        "account {} maps to unknown user {user}",
+                        account.username
+                    ));
+                }
+            }
+            let known = |t: &String| {
+                self.identity.tenant(t).is_some()
+                    || t.eq_ignore_ascii_case(crate::directory::CONSUMERS_TENANT_ID)
+            };
+            if let Some(t) = std::iter::once(&account.home_tenant)
+                .chain(&account.guest_in)
+                .find(|t| !known(t))
+            {
+                return invalid(format!(
+                    "account {} names unknown tenant {t}",
+                    account.username
+                ));
+            }
+        }
+        for app in &self.identity.apps {
+            if let Some(bad) = app
+                .redirect_uris
+                .iter()
+                .find(|u| url::Url::parse(u).is_err())
+            {
+                return invalid(format!(
+                    "app {} has an invalid redirect URI {bad:?}",
+                    app.client_id
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -521,6 +581,14 @@ impl Fixture {
 }
 
 impl Org {
+    /// Whether user `id` belongs to the organization: a listed member or a token owner.
+    pub fn is_member(&self, id: &str) -> bool {
+        self.members
+            .iter()
+            .chain(self.tokens.iter().map(|t| &t.user))
+            .any(|m| m.eq_ignore_ascii_case(id))
+    }
+
     /// This organization's token `pat`, if any.
     pub fn token(&self, pat: &str) -> Option<&Token> {
         self.tokens.iter().find(|t| t.token == pat)

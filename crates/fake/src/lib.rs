@@ -4,7 +4,9 @@
 //! Requests arrive as `/{original-host}/{path}`, the shape the proxy's `--upstream-override`
 //! produces, e.g. `GET http://127.0.0.1:PORT/dev.azure.com/contoso/_apis/connectionData`.
 //! Behaviour is driven by a JSON [`Fixture`]; the values of the embedded demo fixture are in
-//! [`demo`].
+//! [`demo`]. The same server is a fake Microsoft identity platform at
+//! `/login.microsoftonline.com/{tenant}/oauth2/v2.0/{authorize,token}` (values in [`identity`]),
+//! whose access tokens the fake Azure DevOps accepts as `Authorization: Bearer`.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -17,16 +19,30 @@
 //! ```
 #![deny(missing_docs)]
 
+mod aadsts;
 mod api;
+mod authorize;
+mod bearer;
+mod control;
 pub mod demo;
+mod directory;
 mod error;
 mod faults;
 mod fixture;
+mod id_token;
+pub mod identity;
+mod issued;
+mod pages;
+mod pkce;
 mod request;
 mod respond;
 mod routes;
+mod scope_param;
 mod server;
+mod tenant_segment;
+mod token_endpoint;
 
+pub use directory::{Account, App, ClientSecret, Identity, Script, Tenant};
 pub use error::Error;
 pub use fixture::{
     BadTokenBody, Faults, Fixture, Org, Project, RateLimit, Repo, Scopes, Server, ServerRelease,

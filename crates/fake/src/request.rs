@@ -4,8 +4,10 @@
 use axum::http::{header, HeaderMap, Method};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use std::borrow::Cow;
+
 use crate::fixture::{Org, Server, Token, User};
-use crate::respond::Ctx;
+use crate::respond::{Ctx, Wrapped};
 
 /// Characters kept as-is in path segments of the URLs the fake hands out.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -121,6 +123,18 @@ impl<'f> Target<'f> {
     }
 }
 
+/// What the `Authorization` header amounts to.
+pub(crate) enum Credential<'f> {
+    Missing,
+    Bad,
+    /// An expired PAT or Entra access token.
+    Expired(Cow<'f, Token>),
+    /// A usable token, its user, and for an Entra token the tenant it was issued for.
+    Valid(Cow<'f, Token>, &'f User, Option<String>),
+    /// A valid Entra token this organization refuses: 401 with this body.
+    Refused(Wrapped),
+}
+
 /// Who is calling, once authenticated.
 #[derive(Clone, Copy)]
 pub(crate) enum Caller<'f> {
@@ -146,6 +160,8 @@ pub(crate) enum Route {
     Hooks,
     Profile,
     GlobalProfile,
+    /// `app.vssps.visualstudio.com/_apis/accounts`: the caller's organizations.
+    Accounts,
     Entitlements,
     Pats,
     NotFound,
@@ -164,7 +180,7 @@ impl Route {
             Route::Teams => Some(&["vso.project"]),
             Route::WitFields | Route::WitField(_) => Some(&["vso.work"]),
             Route::Hooks => Some(&["vso.work", "vso.build", "vso.code"]),
-            Route::Profile => Some(&["vso.profile"]),
+            Route::Profile | Route::Accounts => Some(&["vso.profile"]),
             Route::Entitlements => Some(&["vso.memberentitlementmanagement"]),
         }
     }

@@ -38,10 +38,12 @@ pub(crate) fn guid() -> String {
 pub(crate) struct Ctx {
     session: String,
     activity: String,
+    /// Where the identity platform is, for `WWW-Authenticate: Bearer authorization_uri=…`.
+    authority: String,
 }
 
 impl Ctx {
-    pub(crate) fn new(request_headers: &HeaderMap) -> Ctx {
+    pub(crate) fn new(request_headers: &HeaderMap, authority: String) -> Ctx {
         // Clients may send their own X-TFS-Session; the service echoes it.
         let session = request_headers
             .get("x-tfs-session")
@@ -51,6 +53,7 @@ impl Ctx {
         Ctx {
             session,
             activity: guid(),
+            authority,
         }
     }
 
@@ -114,7 +117,8 @@ impl Ctx {
         h.insert(
             header::WWW_AUTHENTICATE,
             value(&format!(
-                "Bearer authorization_uri=https://login.microsoftonline.com/{tenant}, Basic realm=\"https://tfsprodweusu4.app.visualstudio.com/\", TFS-Federated"
+                "Bearer authorization_uri={}/{tenant}, Basic realm=\"https://tfsprodweusu4.app.visualstudio.com/\", TFS-Federated",
+                self.authority
             )),
         );
         h.insert("x-vss-resourcetenant", value(tenant));
@@ -293,6 +297,17 @@ pub(crate) fn expired_body() -> Wrapped {
 pub(crate) fn tf400813(user: &str) -> Wrapped {
     wrapped(
         &format!("TF400813: The user '{user}' is not authorized to access this resource."),
+        "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server",
+        "UnauthorizedRequestException",
+        3000,
+    )
+}
+
+/// TF400813 for an Entra identity that never signed in to Azure DevOps, with the TF401444 hint
+/// (MicrosoftDocs/azure-devops-docs#8900).
+pub(crate) fn tf401444(principal: &str) -> Wrapped {
+    wrapped(
+        &format!("TF400813: The user '{principal}' is not authorized to access this resource. TF401444: Please sign-in at least once as {principal} in a web browser to enable access to the service."),
         "Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server",
         "UnauthorizedRequestException",
         3000,

@@ -3,53 +3,109 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
-use axum::response::Response;
+use std::borrow::Cow;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
 use axum::Router;
 use base64::Engine as _;
 use percent_encoding::percent_decode_str;
 
-use crate::api;
-use crate::faults;
-use crate::fixture::{BadTokenBody, Faults, Fixture, Server, SignIn, Token, User};
-use crate::request::{Caller, Req, Route, Service, Target};
+use crate::fixture::{BadTokenBody, Faults, Fixture, Server, SignIn};
+use crate::issued::PatOverride;
+use crate::request::{Caller, Credential, Req, Route, Service, Target};
 use crate::respond::{self, Ctx};
 use crate::server::{RecordedRequest, Shared};
+use crate::{api, authorize, bearer, control, faults, id_token, tenant_segment, token_endpoint};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(handle).with_state(shared)
+    const LOGIN: &str = "/login.microsoftonline.com/{tenant}";
+    Router::new()
+        .route(
+            &format!("{LOGIN}/oauth2/v2.0/authorize"),
+            get(authorize::authorize),
+        )
+        .route(
+            &format!("{LOGIN}/oauth2/v2.0/token"),
+            any(token_endpoint::token),
+        )
+        .route(&format!("{LOGIN}/login"), post(authorize::login))
+        .route(&format!("{LOGIN}/Consent/Set"), post(authorize::consent))
+        .route(&format!("{LOGIN}/discovery/v2.0/keys"), get(keys))
+        .route(
+            &format!("{LOGIN}/v2.0/.well-known/openid-configuration"),
+            get(openid_configuration),
+        )
+        .merge(control::router())
+        .fallback(handle)
+        .layer(middleware::from_fn_with_state(shared.clone(), record))
+        .with_state(shared)
 }
 
-/// What the `Authorization` header amounts to.
-enum Credential<'f> {
-    Missing,
-    Bad,
-    Expired(&'f Token),
-    Valid(&'f Token, &'f User),
+/// Splits `/{host}/{path}`.
+fn host_and_path(uri_path: &str) -> (String, String) {
+    let raw = uri_path.trim_start_matches('/');
+    match raw.split_once('/') {
+        Some((host, rest)) => (host.to_owned(), format!("/{rest}")),
+        None => (raw.to_owned(), "/".to_owned()),
+    }
+}
+
+fn suppressed(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-tfs-fedauthredirect")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("suppress"))
+}
+
+/// Counts and records every request to the fakes (not the test controls under `/_fake`).
+async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let (host, path) = host_and_path(request.uri().path());
+    if host != control::HOST {
+        shared.record(RecordedRequest {
+            method: request.method().to_string(),
+            host,
+            path,
+            query: request.uri().query().map(str::to_owned),
+            had_authorization: request.headers().contains_key(header::AUTHORIZATION),
+            had_suppress: suppressed(request.headers()),
+        });
+    }
+    next.run(request).await
+}
+
+/// `/{tenant}/discovery/v2.0/keys`: the key that signs id_tokens.
+async fn keys(State(shared): State<Arc<Shared>>, Path(segment): Path<String>) -> Response {
+    match tenant_segment::resolve(&shared.fixture.identity, &segment) {
+        Ok(_) => axum::Json(id_token::jwks()).into_response(),
+        Err(e) => e.json(shared.issued.now()),
+    }
+}
+
+/// `/{tenant}/v2.0/.well-known/openid-configuration`.
+async fn openid_configuration(
+    State(shared): State<Arc<Shared>>,
+    Path(segment): Path<String>,
+) -> Response {
+    match tenant_segment::resolve(&shared.fixture.identity, &segment) {
+        Ok(audience) => axum::Json(id_token::openid_configuration(
+            &shared.authority(),
+            &segment,
+            &audience,
+        ))
+        .into_response(),
+        Err(e) => e.json(shared.issued.now()),
+    }
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, _body) = request.into_parts();
-    let raw = parts.uri.path().trim_start_matches('/');
-    let (host, path) = match raw.split_once('/') {
-        Some((host, rest)) => (host.to_owned(), format!("/{rest}")),
-        None => (raw.to_owned(), "/".to_owned()),
-    };
-    let suppress = parts
-        .headers
-        .get("x-tfs-fedauthredirect")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("suppress"));
+    let (host, path) = host_and_path(parts.uri.path());
+    let suppress = suppressed(&parts.headers);
     let had_authorization = parts.headers.contains_key(header::AUTHORIZATION);
-    shared.record(RecordedRequest {
-        method: parts.method.to_string(),
-        host: host.clone(),
-        path: path.clone(),
-        query: parts.uri.query().map(str::to_owned),
-        had_authorization,
-        had_suppress: suppress,
-    });
     // Only the shape of the credential is logged, never the header.
     tracing::debug!(method = %parts.method, %host, %path, query = parts.uri.query(), had_authorization, suppress, "request");
     let req = Req {
@@ -57,7 +113,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         host,
         path,
         query: parse_query(parts.uri.query().unwrap_or("")),
-        ctx: Ctx::new(&parts.headers),
+        ctx: Ctx::new(&parts.headers, shared.authority()),
         headers: parts.headers,
         suppress,
     };
@@ -111,15 +167,15 @@ async fn dispatch(shared: &Shared, req: &Req) -> Response {
     }
 
     let route = route(&target);
-    let credential = credential(fixture, req, &target);
+    let credential = credential(shared, req, &target);
 
     let token_faults = match &credential {
-        Credential::Valid(t, _) | Credential::Expired(t) => Some(&t.faults),
+        Credential::Valid(t, ..) | Credential::Expired(t) => Some(&t.faults),
         _ => None,
     };
     let org_faults = match target.service {
         Service::GlobalSps => match &credential {
-            Credential::Valid(t, _) | Credential::Expired(t) => fixture
+            Credential::Valid(t, ..) | Credential::Expired(t) => fixture
                 .find_token(&t.token)
                 .map(|(org, _)| org.faults.clone())
                 .unwrap_or_default(),
@@ -170,8 +226,21 @@ fn authorize_and_serve(
         return ctx.json(StatusCode::BAD_REQUEST, &body);
     }
 
+    // An unauthenticated `HEAD` (or `GET`) of the organization URL is how clients discover its
+    // tenant: 401 with the challenge whatever the Suppress header (GCM's
+    // `AzureDevOpsRestApi.GetAuthorityAsync` reads these headers).
+    if target.rest.is_empty()
+        && target.service == Service::Tfs
+        && target.server().is_none()
+        && matches!(credential, Credential::Missing)
+        && (req.method == Method::HEAD || req.method == Method::GET)
+    {
+        return ctx.unauthorized(tenant, &issuer, None);
+    }
+
     let caller = match credential {
-        Credential::Valid(token, user) => Caller::User(token, user),
+        Credential::Valid(token, user, _) => Caller::User(token, user),
+        Credential::Refused(body) => return ctx.unauthorized(tenant, &issuer, Some(body)),
         Credential::Expired(_) if target.server().is_some() => {
             return challenge(req, target, Some(&respond::expired_body()))
         }
@@ -186,7 +255,7 @@ fn authorize_and_serve(
         }
     };
 
-    if let (Caller::User(token, user), Route::GlobalProfile) = (caller, route) {
+    if let (Caller::User(token, user), Route::GlobalProfile | Route::Accounts) = (caller, route) {
         if !token.global {
             // Organization-scoped PATs are refused here, yet the user is still identified.
             let mut r = ctx.unauthorized(tenant, &issuer, None);
@@ -205,7 +274,18 @@ fn authorize_and_serve(
         }
     }
 
-    let mut response = api::serve(fixture, req, target, route, caller);
+    let mut response = match (route, caller, credential) {
+        (Route::Accounts, Caller::User(token, user), Credential::Valid(.., entra_tenant)) => {
+            // A PAT lists the organizations of its own organization's tenant.
+            let tid = entra_tenant.clone().or_else(|| {
+                fixture
+                    .find_token(&token.token)
+                    .map(|(org, _)| org.tenant_id.clone())
+            });
+            api::accounts(fixture, req, user, tid.as_deref().unwrap_or_default())
+        }
+        _ => api::serve(fixture, req, target, route, caller),
+    };
     if let Caller::User(_, user) = caller {
         respond::add_user_data(&mut response, user);
     }
@@ -465,13 +545,16 @@ fn route(target: &Target<'_>) -> Route {
         (Service::Sps, ["_apis", "profile", "profiles", "me"]) => Route::Profile,
         (Service::Sps, ["_apis", "tokens", "pats"]) => Route::Pats,
         (Service::GlobalSps, ["_apis", "profile", "profiles", "me"]) => Route::GlobalProfile,
+        (Service::GlobalSps, ["_apis", "accounts"]) => Route::Accounts,
         (Service::Aex, ["_apis", "userentitlements"]) => Route::Entitlements,
         _ => Route::NotFound,
     }
 }
 
-/// Reads `Authorization: Basic base64(user:PAT)` and looks the PAT up.
-fn credential<'f>(fixture: &'f Fixture, req: &Req, target: &Target<'f>) -> Credential<'f> {
+/// Reads `Authorization: Basic base64(user:PAT)` and looks the PAT up, or hands a Bearer token
+/// to [`bearer`].
+fn credential<'f>(shared: &'f Shared, req: &Req, target: &Target<'f>) -> Credential<'f> {
+    let fixture = &shared.fixture;
     let Some(value) = req
         .headers
         .get(header::AUTHORIZATION)
@@ -483,15 +566,17 @@ fn credential<'f>(fixture: &'f Fixture, req: &Req, target: &Target<'f>) -> Crede
             Credential::Missing
         };
     };
-    let Some(encoded) = value
-        .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
-        .map(|(_, rest)| rest.trim())
-    else {
+    let Some((scheme, rest)) = value.split_once(' ') else {
         return Credential::Bad;
     };
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return bearer::credential(shared, rest.trim(), target);
+    }
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Credential::Bad;
+    }
     let Some(decoded) = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
+        .decode(rest.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
     else {
@@ -507,12 +592,14 @@ fn credential<'f>(fixture: &'f Fixture, req: &Req, target: &Target<'f>) -> Crede
         Some(org) => org.token(&pat),
         None => fixture.find_token(&pat).map(|(_, t)| t),
     };
-    match found {
-        None => Credential::Bad,
-        Some(t) if t.revoked => Credential::Bad,
-        Some(t) if t.expired => Credential::Expired(t),
-        Some(t) => match fixture.user(&t.user) {
-            Some(user) => Credential::Valid(t, user),
+    let Some(t) = found else {
+        return Credential::Bad;
+    };
+    match (t.revoked, t.expired, shared.issued.pat_override(&t.token)) {
+        (true, ..) | (_, _, PatOverride::Revoked) => Credential::Bad,
+        (_, true, _) | (_, _, PatOverride::Expired) => Credential::Expired(Cow::Borrowed(t)),
+        _ => match fixture.user(&t.user) {
+            Some(user) => Credential::Valid(Cow::Borrowed(t), user, None),
             None => Credential::Bad,
         },
     }

@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::issued::Issued;
 use crate::Fixture;
 
 /// One request as the fake saw it. The token itself is never stored.
@@ -38,11 +39,20 @@ struct Stats {
 /// State shared by every request handler.
 pub(crate) struct Shared {
     pub(crate) fixture: Fixture,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) base_url: String,
+    /// Codes, tokens, sign-ins, run-time revocations and the clock.
+    pub(crate) issued: Issued,
     stats: Mutex<Stats>,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
 impl Shared {
+    /// Where the fake identity platform is: `{base_url}/login.microsoftonline.com`.
+    pub(crate) fn authority(&self) -> String {
+        format!("{}/login.microsoftonline.com", self.base_url)
+    }
+
     pub(crate) fn record(&self, request: RecordedRequest) {
         let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
         *stats.by_host.entry(request.host.clone()).or_default() += 1;
@@ -79,6 +89,8 @@ impl FakeAzureDevOps {
         let (tx, rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             fixture,
+            base_url: format!("http://{addr}"),
+            issued: Issued::default(),
             stats: Mutex::default(),
             shutdown: rx.clone(),
         });
@@ -143,6 +155,41 @@ impl FakeAzureDevOps {
     /// Forgets every counted and recorded request.
     pub fn reset_counters(&self) {
         *self.shared.stats.lock().unwrap_or_else(|e| e.into_inner()) = Stats::default();
+    }
+
+    /// `{base_url}/login.microsoftonline.com`: the value for the proxy's `--entra-authority`.
+    pub fn authority(&self) -> String {
+        self.shared.authority()
+    }
+
+    /// Revokes a token after it was handed out: a fixture PAT (by value or label, e.g. `FULL`;
+    /// then answered like garbage), an Entra access token (then answered like garbage) or an
+    /// Entra refresh token (then `invalid_grant`, AADSTS50173). Whether one matched.
+    pub fn revoke_token(&self, token_or_label: &str) -> bool {
+        crate::control::change_token(&self.shared, token_or_label, crate::control::Change::Revoke)
+    }
+
+    /// Expires a token: a fixture PAT (by value or label; then 401 AccessCheckException), an
+    /// Entra access token (now) or refresh token (as if unused for 90 days: AADSTS700082).
+    /// Whether one matched.
+    pub fn expire_token(&self, token_or_label: &str) -> bool {
+        crate::control::change_token(&self.shared, token_or_label, crate::control::Change::Expire)
+    }
+
+    /// Revokes every refresh token issued to the account signing in as `username` ("Revoke
+    /// sessions" in the Entra admin center): how many, or `None` for an unknown account.
+    pub fn revoke_account(&self, username: &str) -> Option<usize> {
+        crate::control::revoke_account(&self.shared, username)
+    }
+
+    /// Moves the fake's clock forward (codes, access and refresh tokens age with it).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.issued.advance_clock(by);
+    }
+
+    /// The fake's current time.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.shared.issued.now()
     }
 
     /// Stops accepting, ends hanging/trickling answers and waits (briefly) for connections to close.

@@ -65,7 +65,8 @@ async fn row03_no_authorization_on_private_org_is_401_with_tenant_challenge() {
     let www = header(&r, "www-authenticate").unwrap();
     assert!(
         www.starts_with(&format!(
-            "Bearer authorization_uri=https://login.microsoftonline.com/{}",
+            "Bearer authorization_uri={}/{}",
+            fake.authority(),
             demo::TENANT_ID
         )),
         "{www}"
