@@ -21,7 +21,8 @@ use crate::security;
 use crate::upstream::Upstream;
 use crate::{AppState, Error, ProxyConfig};
 
-/// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `GET {base}/config`,
+/// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `POST {base}/check`,
+/// `GET {base}/config`,
 /// `GET {base}/openapi.json` and `GET /healthz`.
 ///
 /// Mount it in your own axum app with `Router::merge` (it already carries its base path), or serve
@@ -85,10 +86,25 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         )?)
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(Extension(BodyLimit(config.max_body_bytes)));
+    // A vendor's backend checks its stored connections in bulk: its own limit, so neither starves
+    // the other.
+    let checks = OpenApiRouter::default()
+        .routes(routes!(crate::check::check))
+        .route_layer(from_fn_with_state(
+            config.verify_timeout,
+            security::deadline,
+        ))
+        .route_layer(security::rate_limit_layer(
+            config.check_rate_limit,
+            config.client_ip_source,
+        )?)
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(Extension(BodyLimit(config.max_body_bytes)));
     let api = OpenApiRouter::default()
         .routes(routes!(get_config))
         .routes(routes!(openapi_json))
         .merge(calls)
+        .merge(checks)
         .merge(OpenApiRouter::from(extra))
         .layer(from_fn_with_state(origins.clone(), security::guard))
         .layer(origins.cors());
