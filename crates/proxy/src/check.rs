@@ -62,7 +62,7 @@ impl Checker {
 /// [`Error::EntraNotConfigured`]: this version cannot redeem its refresh token, and never guesses
 /// that it works.
 pub async fn check_credential(checker: &Checker, credential: &str) -> Result<CheckResponse, Error> {
-    let run = check_claims(
+    let run = check_sealed(
         &checker.upstream,
         &checker.keyring,
         &checker.allowed_servers,
@@ -95,7 +95,7 @@ pub(crate) async fn check(
     State(state): State<Arc<AppState>>,
     ApiJson(request): ApiJson<CheckRequest>,
 ) -> Result<Json<CheckResponse>, Error> {
-    check_claims(
+    check_sealed(
         &state.upstream,
         &state.keyring,
         &state.allowed_servers,
@@ -105,7 +105,9 @@ pub(crate) async fn check(
     .map(Json)
 }
 
-async fn check_claims(
+/// The check of one sealed credential, shared by the endpoint, [`check_credential`] and the
+/// demo backend.
+pub(crate) async fn check_sealed(
     upstream: &Upstream,
     keyring: &Keyring,
     allowed_servers: &AllowedServers,

@@ -195,6 +195,23 @@ struct ServeArgs {
         value_name = "N"
     )]
     rate_limit_burst: u32,
+    /// Sustained POST /check requests per minute per client IP: a backend's health sweep counts
+    /// apart from the browsers' limit.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CHECK_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        value_name = "N"
+    )]
+    check_rate_limit_per_minute: u32,
+    /// POST /check requests a client may send at once before the sustained rate applies.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CHECK_RATE_LIMIT_BURST",
+        default_value_t = 100,
+        value_name = "N"
+    )]
+    check_rate_limit_burst: u32,
     /// Where the rate limiter reads the client's IP address: `peer` (the TCP peer; forwarding
     /// headers are ignored), or behind a reverse proxy the header it sets: `x-forwarded-for`
     /// (rightmost address), `x-real-ip`, `cf-connecting-ip` or `forwarded`. Pick a header only
@@ -535,6 +552,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         rate_limit: RateLimit {
             per_minute: args.rate_limit_per_minute,
             burst: args.rate_limit_burst,
+        },
+        check_rate_limit: RateLimit {
+            per_minute: args.check_rate_limit_per_minute,
+            burst: args.check_rate_limit_burst,
         },
         max_body_bytes: args.max_body_bytes,
         client_ip_source: args.client_ip_source,

@@ -52,7 +52,8 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
 
 /// [`router`] plus the demo backend routes of `azdo-connect-proxy serve --demo`, which persist the
 /// connection the demo page reports in `store` (see [`crate::DemoStore`]):
-/// `POST {base}/demo/connections`, `GET` and `DELETE {base}/demo/connections/current`.
+/// `POST {base}/demo/connections`, `GET` and `DELETE {base}/demo/connections/current`,
+/// `POST {base}/demo/check` and `POST {base}/demo/break`.
 ///
 /// They stand in for a vendor's own backend in the demo and are not part of the public contract.
 /// They sit behind the same origin and `X-Azdo-Connect` guard as the contract's endpoints.
@@ -61,7 +62,11 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
 /// As [`router`].
 #[cfg(feature = "demo")]
 pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<Router, Error> {
-    let demo = crate::demo_store::routes(store, config.max_body_bytes);
+    let demo = crate::demo_store::routes(
+        store,
+        config.max_body_bytes,
+        config.upstream_override.clone(),
+    );
     build(config, demo)
 }
 
