@@ -60,7 +60,11 @@ fn send(host: &HtmlElement, event: Outgoing) -> Option<Action> {
     let name = event.name();
     match event {
         Outgoing::Verifying(detail) => emit(host, name, &detail),
-        Outgoing::Connected(detail) => emit(host, name, &detail),
+        Outgoing::Connected(detail) => {
+            emit(host, name, &detail);
+            // The connection works again: the host's health report no longer applies.
+            let _ = host.remove_attribute("reconnect");
+        }
         Outgoing::Error(detail) => emit(host, name, &detail),
         Outgoing::SelectionChanged(detail) => emit(host, name, &detail),
         Outgoing::Disconnected(connection) => {
@@ -219,12 +223,15 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
             verifying.request.id,
             verifying.fields.org.clone(),
             verifying.fields.pat.clone(),
+            verifying.fields.expires_at(),
         )),
         _ => None,
     };
     use_effect_with(request.as_ref().map(|(id, ..)| *id), move |_| {
         let controller = request.as_ref().and_then(|_| AbortController::new().ok());
-        if let (Some((id, Ok(org), pat)), Some(controller)) = (request, controller.clone()) {
+        if let (Some((id, Ok(org), pat, expires_at)), Some(controller)) =
+            (request, controller.clone())
+        {
             let signal = controller.signal();
             wasm_bindgen_futures::spawn_local(async move {
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
@@ -233,7 +240,7 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
                     token: Some(pat),
                     session: None,
                     required_scopes: config.scopes.clone(),
-                    expires_at: None,
+                    expires_at,
                 };
                 let result = api::verify(&config, &body, &signal).await;
                 if signal.aborted() {

@@ -144,6 +144,8 @@ pub enum Action {
     OrgInput(String),
     /// The token field changed (pasted text is trimmed).
     PatInput(String),
+    /// The optional "Expires on" date changed (`2027-03-01`, or empty).
+    ExpiryInput(String),
     /// Show or hide the token.
     ToggleReveal,
     /// Connect was pressed (or Enter), or Try again. Ignored while a verify is in flight.

@@ -38,6 +38,9 @@ pub struct ConnectFormProps {
     pub on_pat: Callback<String>,
     /// Show/hide was pressed.
     pub on_toggle: Callback<()>,
+    /// The "Expires on" date changed.
+    #[prop_or_default]
+    pub on_expiry: Callback<String>,
     /// Connect was pressed (or Enter).
     pub on_submit: Callback<()>,
     /// "Try again" was pressed.
@@ -113,6 +116,8 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 strings={s.clone()}
                 on_input={props.on_pat.clone()}
                 on_toggle={props.on_toggle.clone()}
+                expiry={AttrValue::from(fields.expiry.clone())}
+                on_expiry={props.on_expiry.clone()}
             />
             <div class="actions">
                 <button id="connect" type="submit" class="primary" part="button connect"

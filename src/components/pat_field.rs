@@ -1,4 +1,5 @@
-//! The Personal access token field: a password input with a show/hide toggle and a format hint.
+//! The Personal access token field: a password input with a show/hide toggle and a format hint,
+//! and the token's optional expiry date.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,6 +23,12 @@ pub struct PatFieldProps {
     pub on_input: Callback<String>,
     /// Called when show/hide is pressed.
     pub on_toggle: Callback<()>,
+    /// The "Expires on" date (`2027-03-01`, or empty).
+    #[prop_or_default]
+    pub expiry: AttrValue,
+    /// Called with the new date (or empty) when it changes.
+    #[prop_or_default]
+    pub on_expiry: Callback<String>,
 }
 
 /// The Personal access token field.
@@ -31,6 +38,15 @@ pub fn pat_field(props: &PatFieldProps) -> Html {
         .on_input
         .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     let onclick = props.on_toggle.reform(|_: MouseEvent| ());
+    let on_expiry = props
+        .on_expiry
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value());
+    // The browser's picker offers no past date; the proxy refuses one too.
+    let today = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .and_then(|iso| iso.get(..10).map(str::to_owned))
+        .unwrap_or_default();
     let s = &props.strings;
     let (toggle_text, toggle_label) = if props.reveal {
         (s.get("pat.hide"), s.get("pat.hide.label"))
@@ -72,6 +88,18 @@ pub fn pat_field(props: &PatFieldProps) -> Html {
             if let Some(error) = &props.error {
                 <p id="pat-error" class="invalid" part="error">{ error.clone() }</p>
             }
+            <label for="pat-expiry">{ s.get("pat.expiry.label") }</label>
+            <input
+                id="pat-expiry"
+                name="expiresAt"
+                type="date"
+                part="input expiry"
+                min={today}
+                value={props.expiry.clone()}
+                aria-describedby="pat-expiry-hint"
+                onchange={on_expiry}
+            />
+            <p id="pat-expiry-hint" class="hint">{ s.get("pat.expiry.hint") }</p>
         </div>
     }
 }

@@ -81,5 +81,14 @@ export default {
   "org.error.notAzureDevOps": "{host} ist keine Azure-DevOps-Adresse. Verwenden Sie https://dev.azure.com/ihre-org oder https://ihre-org.visualstudio.com.",
   "org.error.missingOrganization": "Diese Adresse enthält keine Organisation. Fügen Sie sie nach dem Host an, etwa https://dev.azure.com/ihre-org.",
   "org.error.invalidName": "„{name}“ ist kein gültiger Organisationsname: höchstens 50 Zeichen, nur Buchstaben, Ziffern und Bindestriche, nicht am Anfang oder Ende.",
-  "org.error.serverNotAllowed": "{host} sieht nach einem Azure DevOps Server aus, aber dieser Dienst darf sich nicht damit verbinden. Fragen Sie den Administrator des Dienstes."
+  "org.error.serverNotAllowed": "{host} sieht nach einem Azure DevOps Server aus, aber dieser Dienst darf sich nicht damit verbinden. Fragen Sie den Administrator des Dienstes.",
+  "pat.expiry.label": "Läuft ab am (optional)",
+  "pat.expiry.hint": "Azure DevOps zeigt dieses Datum beim Erstellen des Tokens an. Damit erinnern wir Sie, bevor das Token nicht mehr funktioniert.",
+  "expiry.today": "Läuft heute ab",
+  "expiry.days.one": "Läuft in {days} Tag ab",
+  "expiry.days.other": "Läuft in {days} Tagen ab",
+  "expiry.expired": "Abgelaufen am {date}",
+  "reconnect.heading": "Diese Verbindung braucht Ihre Aufmerksamkeit",
+  "reconnect.unknown": "Diese Verbindung funktioniert nicht mehr. Verbinden Sie sie erneut, um den Zugriff wiederherzustellen.",
+  "reconnect.sign_in": "Erneut anmelden"
 };

@@ -81,5 +81,14 @@ export default {
   "org.error.notAzureDevOps": "{host} n’est pas une adresse Azure DevOps. Utilisez https://dev.azure.com/votre-org ou https://votre-org.visualstudio.com.",
   "org.error.missingOrganization": "Cette adresse ne contient pas d’organisation. Ajoutez-la après l’hôte, comme https://dev.azure.com/votre-org.",
   "org.error.invalidName": "« {name} » n’est pas un nom d’organisation valide : 50 caractères au plus, uniquement lettres, chiffres et tirets, sans tiret au début ni à la fin.",
-  "org.error.serverNotAllowed": "{host} ressemble à un Azure DevOps Server, mais ce service n’est pas autorisé à s’y connecter. Demandez à l’administrateur du service."
+  "org.error.serverNotAllowed": "{host} ressemble à un Azure DevOps Server, mais ce service n’est pas autorisé à s’y connecter. Demandez à l’administrateur du service.",
+  "pat.expiry.label": "Date d’expiration (facultatif)",
+  "pat.expiry.hint": "Azure DevOps affiche cette date lorsque vous créez le jeton. Nous l’utilisons pour vous prévenir avant qu’il cesse de fonctionner.",
+  "expiry.today": "Expire aujourd’hui",
+  "expiry.days.one": "Expire dans {days} jour",
+  "expiry.days.other": "Expire dans {days} jours",
+  "expiry.expired": "Expiré le {date}",
+  "reconnect.heading": "Cette connexion demande votre attention",
+  "reconnect.unknown": "Cette connexion ne fonctionne plus. Reconnectez-la pour rétablir l’accès.",
+  "reconnect.sign_in": "Se reconnecter"
 };

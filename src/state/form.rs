@@ -20,6 +20,8 @@ pub struct Fields {
     pub reveal: bool,
     /// Whether to show "required" messages (after the first submit attempt).
     pub show_errors: bool,
+    /// The optional "Expires on" date, as the date input gives it (`2027-03-01`, or empty).
+    pub expiry: String,
 }
 
 impl Fields {
@@ -50,6 +52,11 @@ impl Fields {
         }
         self.pat = pat;
         true
+    }
+
+    /// The expiry date to send with the token, when one was given.
+    pub fn expires_at(&self) -> Option<String> {
+        Some(self.expiry.trim().to_owned()).filter(|date| !date.is_empty())
     }
 
     /// Normalizes the organization field again, for another allowlist.
@@ -103,6 +110,7 @@ impl Form {
                 pat: Pat::default(),
                 reveal: false,
                 show_errors: false,
+                expiry: String::new(),
             },
             failure: None,
         }
@@ -171,6 +179,7 @@ impl Form {
         match action {
             Action::OrgInput(input) => self.org_input(input, &common.allowed_servers),
             Action::PatInput(input) => self.pat_input(input),
+            Action::ExpiryInput(input) => self.fields.expiry = input,
             Action::ToggleReveal => self.fields.reveal = !self.fields.reveal,
             Action::Tick => self.tick(),
             Action::AllowedServers(servers) => self.fields.renormalize(&servers),

@@ -970,3 +970,74 @@ fn nothing_changed_keeps_the_same_state() {
     assert!(Rc::ptr_eq(&s, &same), "no render for a second submit");
     assert_eq!(s.outbox().take(), []);
 }
+
+// ---- connection health: the expiry date and reconnecting ---------------------------------------
+
+#[test]
+fn the_expiry_date_is_sent_with_the_token_and_kept_on_the_connection() {
+    let state = run(ready_form(), [Action::ExpiryInput("2027-03-01".into())]);
+    assert_eq!(
+        form(&state).fields.expires_at().as_deref(),
+        Some("2027-03-01")
+    );
+    let (state, _) = state.transition(Action::Submit);
+    let id = verifying(&state).request.id;
+    assert_eq!(
+        verifying(&state).fields.expires_at().as_deref(),
+        Some("2027-03-01")
+    );
+    let answer = VerifyResponse {
+        expires_at: Some("2027-03-01".into()),
+        ..response()
+    };
+    let (state, events) = state.transition(Action::Verified {
+        id,
+        response: answer.clone(),
+        pick: false,
+    });
+    assert_eq!(
+        connected_of(&state).connection.expires_at.as_deref(),
+        Some("2027-03-01")
+    );
+    // azdo-connected carries the date in its detail.
+    assert!(
+        matches!(&events[..], [Outgoing::Connected(d)] if d.verified.expires_at.as_deref() == Some("2027-03-01"))
+    );
+}
+
+#[test]
+fn an_emptied_expiry_date_sends_none_and_an_edit_abandons_the_verify() {
+    let state = run(
+        ready_form(),
+        [
+            Action::ExpiryInput("2027-03-01".into()),
+            Action::ExpiryInput(" ".into()),
+        ],
+    );
+    assert_eq!(form(&state).fields.expires_at(), None);
+    let (state, _) = state.transition(Action::Submit);
+    let state = quiet(state, Action::ExpiryInput("2027-04-01".into()));
+    assert_eq!(form(&state).fields.expiry, "2027-04-01");
+    // A restored connection has no date of its own: only the host's attribute can give one.
+    assert_eq!(connected_of(&restored()).connection.expires_at, None);
+}
+
+#[test]
+fn reconnecting_changes_the_token_of_the_same_organization() {
+    // The host set `reconnect`; the connected view's one primary action is "Change token".
+    let (state, _) = restored().transition(Action::ChangeToken);
+    let changing = changing_of(&state);
+    assert_eq!(changing.form.fields.org_input, "contoso");
+    assert!(changing.form.fields.org.is_ok());
+    let state = run(state, [Action::PatInput(OTHER_PAT.into())]);
+    let (state, events) = state.transition(Action::Submit);
+    assert!(matches!(&events[..], [Outgoing::Verifying(d)] if d.organization == "contoso"));
+    let id = verifying(&state).request.id;
+    let (state, events) = state.transition(Action::Verified {
+        id,
+        response: response(),
+        pick: false,
+    });
+    assert!(connected_of(&state).just_verified);
+    assert!(matches!(&events[..], [Outgoing::Connected(_)]));
+}

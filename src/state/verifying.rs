@@ -105,6 +105,12 @@ impl Verifying {
                     return Next::to(self.back(None));
                 }
             }
+            Action::ExpiryInput(input) => {
+                if input != self.fields.expiry {
+                    self.fields.expiry = input;
+                    return Next::to(self.back(None));
+                }
+            }
             Action::ToggleReveal => self.fields.reveal = !self.fields.reveal,
             Action::AllowedServers(servers) => self.fields.renormalize(&servers),
             Action::CancelChange => {
