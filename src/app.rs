@@ -65,7 +65,7 @@ pub fn app(props: &AppProps) -> Html {
                 on_org={callback(&state, Action::OrgInput)}
                 on_pat={callback(&state, Action::PatInput)}
                 on_toggle={callback(&state, |()| Action::ToggleReveal)}
-                on_expiry={callback(&state, Action::ExpiryInput)}
+                on_expiry={callback(&state, |(date, past)| Action::ExpiryInput { date, past })}
                 on_submit={callback(&state, |()| Action::Submit)}
                 on_retry={callback(&state, |()| Action::Submit)}
                 on_cancel_change={callback(&state, |()| Action::CancelChange)}

@@ -273,6 +273,7 @@ const EN: &[(&str, &str)] = &[
     // Connection health: the token's expiry date and the host's `reconnect` report. The plural
     // keys end in the `Intl.PluralRules` category of the number.
     ("pat.expiry.label", "Expires on (optional)"),
+    ("pat.expiry.past", "This date has passed, so the token has already expired. Create a new token, or leave the date empty."),
     ("pat.expiry.hint", "Azure DevOps shows this date when you create the token. We use it to remind you before the token stops working."),
     ("expiry.today", "Expires today"),
     ("expiry.days.one", "Expires in {days} day"),

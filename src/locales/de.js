@@ -83,6 +83,7 @@ export default {
   "org.error.invalidName": "„{name}“ ist kein gültiger Organisationsname: höchstens 50 Zeichen, nur Buchstaben, Ziffern und Bindestriche, nicht am Anfang oder Ende.",
   "org.error.serverNotAllowed": "{host} sieht nach einem Azure DevOps Server aus, aber dieser Dienst darf sich nicht damit verbinden. Fragen Sie den Administrator des Dienstes.",
   "pat.expiry.label": "Läuft ab am (optional)",
+  "pat.expiry.past": "Dieses Datum liegt in der Vergangenheit: Das Token ist bereits abgelaufen. Erstellen Sie ein neues Token oder lassen Sie das Datum leer.",
   "pat.expiry.hint": "Azure DevOps zeigt dieses Datum beim Erstellen des Tokens an. Damit erinnern wir Sie, bevor das Token nicht mehr funktioniert.",
   "expiry.today": "Läuft heute ab",
   "expiry.days.one": "Läuft in {days} Tag ab",

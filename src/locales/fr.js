@@ -83,6 +83,7 @@ export default {
   "org.error.invalidName": "« {name} » n’est pas un nom d’organisation valide : 50 caractères au plus, uniquement lettres, chiffres et tirets, sans tiret au début ni à la fin.",
   "org.error.serverNotAllowed": "{host} ressemble à un Azure DevOps Server, mais ce service n’est pas autorisé à s’y connecter. Demandez à l’administrateur du service.",
   "pat.expiry.label": "Date d’expiration (facultatif)",
+  "pat.expiry.past": "Cette date est passée : le jeton a déjà expiré. Créez un nouveau jeton ou laissez la date vide.",
   "pat.expiry.hint": "Azure DevOps affiche cette date lorsque vous créez le jeton. Nous l’utilisons pour vous prévenir avant qu’il cesse de fonctionner.",
   "expiry.today": "Expire aujourd’hui",
   "expiry.days.one": "Expire dans {days} jour",

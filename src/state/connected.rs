@@ -160,7 +160,7 @@ impl Connected {
             // Other screens' actions, and answers to requests this screen does not have.
             Action::OrgInput(_)
             | Action::PatInput(_)
-            | Action::ExpiryInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

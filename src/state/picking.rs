@@ -132,7 +132,7 @@ impl Picking {
             | Action::PickerFailed(..)
             | Action::OrgInput(_)
             | Action::PatInput(_)
-            | Action::ExpiryInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

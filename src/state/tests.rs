@@ -973,9 +973,29 @@ fn nothing_changed_keeps_the_same_state() {
 
 // ---- connection health: the expiry date and reconnecting ---------------------------------------
 
+fn expiry(date: &str, past: bool) -> Action {
+    Action::ExpiryInput {
+        date: date.into(),
+        past,
+    }
+}
+
+#[test]
+fn a_past_expiry_date_blocks_connect_until_it_is_changed_or_cleared() {
+    let state = run(ready_form(), [expiry("2020-01-01", true)]);
+    assert!(form(&state).fields.expiry_past);
+    assert!(!form(&state).can_submit());
+    let (state, events) = state.transition(Action::Submit);
+    assert_eq!(events, [], "nothing is verified");
+    assert!(form(&state).fields.show_errors);
+    let state = run(state, [expiry("", true)]);
+    assert!(!form(&state).fields.expiry_past, "an empty date is no date");
+    assert!(form(&state).can_submit());
+}
+
 #[test]
 fn the_expiry_date_is_sent_with_the_token_and_kept_on_the_connection() {
-    let state = run(ready_form(), [Action::ExpiryInput("2027-03-01".into())]);
+    let state = run(ready_form(), [expiry("2027-03-01", false)]);
     assert_eq!(
         form(&state).fields.expires_at().as_deref(),
         Some("2027-03-01")
@@ -1009,14 +1029,11 @@ fn the_expiry_date_is_sent_with_the_token_and_kept_on_the_connection() {
 fn an_emptied_expiry_date_sends_none_and_an_edit_abandons_the_verify() {
     let state = run(
         ready_form(),
-        [
-            Action::ExpiryInput("2027-03-01".into()),
-            Action::ExpiryInput(" ".into()),
-        ],
+        [expiry("2027-03-01", false), expiry(" ", false)],
     );
     assert_eq!(form(&state).fields.expires_at(), None);
     let (state, _) = state.transition(Action::Submit);
-    let state = quiet(state, Action::ExpiryInput("2027-04-01".into()));
+    let state = quiet(state, expiry("2027-04-01", false));
     assert_eq!(form(&state).fields.expiry, "2027-04-01");
     // A restored connection has no date of its own: only the host's attribute can give one.
     assert_eq!(connected_of(&restored()).connection.expires_at, None);

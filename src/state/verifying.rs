@@ -105,9 +105,8 @@ impl Verifying {
                     return Next::to(self.back(None));
                 }
             }
-            Action::ExpiryInput(input) => {
-                if input != self.fields.expiry {
-                    self.fields.expiry = input;
+            Action::ExpiryInput { date, past } => {
+                if self.fields.set_expiry(date, past) {
                     return Next::to(self.back(None));
                 }
             }
