@@ -311,6 +311,19 @@ async fn verify_validates_and_carries_the_expiry_date() {
 }
 
 #[tokio::test]
+async fn the_openapi_document_describes_check() {
+    let h = Harness::start().await;
+    let doc = h.get("openapi.json").await.body;
+    let check = &doc["paths"]["/api/azdo/check"]["post"];
+    assert!(check["requestBody"].is_object(), "{check}");
+    for status in ["200", "401", "403", "429"] {
+        assert!(check["responses"][status].is_object(), "{status}: {check}");
+    }
+    assert!(doc["components"]["schemas"]["CheckResponse"].is_object());
+    h.stop().await;
+}
+
+#[tokio::test]
 async fn the_library_function_checks_like_the_endpoint_within_its_deadline() {
     let h = Harness::start().await;
     let credential = connect(&h, demo::FULL).await;
