@@ -30,7 +30,8 @@ describe("connection health", { timeout: TIMEOUT.test * 8 }, () => {
 
   async function connectedPage(query, options) {
     const { page, log } = await suite.open("widget.html", { query: { ...PERSISTED, ...query }, ...options });
-    await page.getByRole("heading", { name: /Connected to contoso as Dana Demo/ }).waitFor({ timeout: TIMEOUT.load });
+    // By id: the heading's words follow `lang`.
+    await page.locator("azdo-connect #connected-heading").filter({ hasText: "Dana Demo" }).waitFor({ timeout: TIMEOUT.load });
     return { page, log };
   }
 
