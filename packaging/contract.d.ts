@@ -323,7 +323,14 @@ requiredScopes?: Array<string>,
 /**
  * A username to pre-fill on Microsoft's sign-in page.
  */
-loginHint?: string, };
+loginHint?: string,
+/**
+ * The full-page redirect fallback (when no popup can open): after sign-in the browser is sent
+ * to `{returnTo}#azdo-connect-flow={flow}`, and the page collects the result with
+ * `GET {base}/oauth/result` as usual. Must be an http(s) URL on an allowed origin or on the
+ * proxy's own.
+ */
+returnTo?: string, };
 
 /**
  * `POST {base}/oauth/start` 200 body.

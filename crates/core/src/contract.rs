@@ -453,6 +453,13 @@ pub struct OAuthStartRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub login_hint: Option<String>,
+    /// The full-page redirect fallback (when no popup can open): after sign-in the browser is sent
+    /// to `{returnTo}#azdo-connect-flow={flow}`, and the page collects the result with
+    /// `GET {base}/oauth/result` as usual. Must be an http(s) URL on an allowed origin or on the
+    /// proxy's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub return_to: Option<String>,
 }
 
 /// `POST {base}/oauth/start` 200 body.

@@ -286,6 +286,7 @@ fn samples() -> Vec<(&'static str, Value)> {
                         vec![]
                     },
                     login_hint: full.then(|| "dana@contoso.example".into()),
+                    return_to: full.then(|| "https://app.example.com/settings".into()),
                 }),
             ),
             (

@@ -194,20 +194,22 @@ fn sign_in_page(shared: &Shared, v: &Validated, flow: &str, problem: Option<&str
     )
 }
 
+/// A form field, empty when absent.
+fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+    fields.get(name).map(String::as_str).unwrap_or_default()
+}
+
 /// `POST /{tenant}/login`: the person picked an account on the sign-in page.
 pub(crate) async fn login(
     State(shared): State<Arc<Shared>>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
-    let flow = fields
-        .get("flowToken")
-        .map(String::as_str)
-        .unwrap_or_default();
+    let flow = field(&fields, "flowToken");
     let Some(pending) = shared.issued.sign_in(flow) else {
         return flow_expired().page(shared.issued.now());
     };
     let v = &pending.request;
-    let username = fields.get("login").map(String::as_str).unwrap_or_default();
+    let username = field(&fields, "login");
     let Some(account) = shared.fixture.identity.account(username) else {
         return sign_in_page(
             &shared,
@@ -234,10 +236,7 @@ pub(crate) async fn consent(
     State(shared): State<Arc<Shared>>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
-    let flow = fields
-        .get("flowToken")
-        .map(String::as_str)
-        .unwrap_or_default();
+    let flow = field(&fields, "flowToken");
     let pending = shared.issued.sign_in(flow);
     let account = pending
         .as_ref()
@@ -248,7 +247,7 @@ pub(crate) async fn consent(
     };
     shared.issued.finish_sign_in(flow);
     let v = &pending.request;
-    if fields.get("decision").map(String::as_str) != Some("accept") {
+    if field(&fields, "decision") != "accept" {
         return deliver(v, cancelled().redirect_params(shared.issued.now()));
     }
     match precheck(&shared, v, account) {
@@ -257,7 +256,7 @@ pub(crate) async fn consent(
     }
 }
 
-/// "Authentication failed due to flow token expired" (reference-error-codes, 50089).
+/// "Authentication failed due to flow token expired" (AADSTS50089 in https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
 fn flow_expired() -> AadError {
     AadError::new(
         "invalid_request",
@@ -286,14 +285,17 @@ fn precheck(shared: &Shared, v: &Validated, account: &Account) -> Result<String,
         &app.display_name,
     )?;
     let refusal = match account.script {
-        Script::Approve | Script::Cancel | Script::MfaOnRefresh => return Ok(tid),
+        Script::Approve
+        | Script::Cancel
+        | Script::MfaOnRefresh
+        | Script::AzureDevOpsNotInTenant => return Ok(tid),
         Script::ConsentRequired => AadError::new(
             "consent_required",
             65001,
             format!("The user or administrator has not consented to use the application with ID '{}' named '{}'. Send an interactive authorization request for this user and resource.", app.client_id, app.display_name),
         ),
         // The redirect after "Need admin approval" is not documented; the code is what the
-        // sign-in page shows (reference-error-codes: "The grant requires admin permission").
+        // sign-in page shows ("The grant requires admin permission", https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
         Script::AdminApprovalRequired => AadError::new("access_denied", 90094, "The grant requires admin permission."),
         Script::ConditionalAccess => AadError::new(
             "access_denied",

@@ -82,6 +82,54 @@ pub(crate) fn revoke_account(shared: &Shared, username: &str) -> Option<usize> {
     Some(shared.issued.revoke_account(&account.oid))
 }
 
+/// Access and refresh tokens for `username` signed in at `segment` with the proxy's scope, as
+/// if the authorization code flow had run with the fixture's first app.
+pub(crate) fn issue_tokens(shared: &Shared, username: &str, segment: &str) -> Option<IssuedTokens> {
+    let identity = &shared.fixture.identity;
+    let app = identity.apps.first()?;
+    let account = identity.account(username)?;
+    let audience = crate::tenant_segment::resolve(identity, segment).ok()?;
+    let tid = audience
+        .tenant_for(identity, account, &app.client_id, &app.display_name)
+        .ok()?;
+    let scope = crate::scope_param::parse(app, Some(crate::identity::SCOPE)).ok()?;
+    let grant = crate::issued::Grant {
+        client_id: app.client_id.clone(),
+        tid: tid.clone(),
+        oid: account.oid.clone(),
+        requested: scope.requested,
+        granted: scope.granted,
+        nonce: None,
+    };
+    Some(IssuedTokens {
+        access_token: shared.issued.issue_access(&grant),
+        refresh_token: shared.issued.issue_refresh(&grant),
+        tenant_id: tid,
+    })
+}
+
+/// Tokens from [`crate::FakeAzureDevOps::issue_tokens`]. `Debug` shows neither token.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct IssuedTokens {
+    /// An access token for Azure DevOps (one hour on the fake's clock).
+    pub access_token: String,
+    /// A refresh token for the fixture's first app.
+    pub refresh_token: String,
+    /// The tenant the tokens are for.
+    pub tenant_id: String,
+}
+
+impl std::fmt::Debug for IssuedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedTokens")
+            .field("access_token", &"<redacted>")
+            .field("refresh_token", &"<redacted>")
+            .field("tenant_id", &self.tenant_id)
+            .finish()
+    }
+}
+
 fn apply(shared: &Shared, selector: Selector, change: Change) -> Response {
     let matched = match (&selector.token, &selector.label, &selector.user, change) {
         (Some(t), None, None, _) | (None, Some(t), None, _) => {

@@ -158,6 +158,9 @@ pub enum Script {
     ConditionalAccess,
     /// Signs in; later refreshes need MFA: `interaction_required`, AADSTS50076 on refresh.
     MfaOnRefresh,
+    /// Signs in, but the tenant has no Azure DevOps service principal: redeeming the code is
+    /// `invalid_resource`, AADSTS500011.
+    AzureDevOpsNotInTenant,
 }
 
 fn yes() -> bool {

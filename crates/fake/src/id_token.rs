@@ -4,7 +4,10 @@
 //! (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference,
 //! https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc).
 
+use std::sync::LazyLock;
+
 use josekit::jwk::KeyPair as _;
+use josekit::jws::alg::rsassa::RsassaJwsSigner;
 use josekit::jws::{JwsHeader, RS256};
 use josekit::jwt::{self, JwtPayload};
 use serde_json::{json, Value};
@@ -19,6 +22,12 @@ const KEY_PEM: &str = include_str!("../fixtures/id-token-signing-key.pem");
 pub(crate) const KEY_ID: &str = "fake-idp-test-key-1";
 /// id_tokens are valid for an hour (the `exp` of the docs' sample is `iat` + 3600).
 const LIFETIME_SECS: i64 = 3600;
+
+static SIGNER: LazyLock<RsassaJwsSigner> = LazyLock::new(|| {
+    RS256
+        .signer_from_pem(KEY_PEM)
+        .expect("the embedded test key is a valid RSA key")
+});
 
 /// `{authority}/{tid}/v2.0`: the v2.0 issuer of a tenant.
 pub(crate) fn issuer(authority: &str, tid: &str) -> String {
@@ -41,7 +50,7 @@ pub(crate) fn sign(
         "nbf": iat,
         "exp": iat + LIFETIME_SECS,
         // `sub` is pairwise per app; the fake derives it from the object id.
-        "sub": format!("{}-{}", account.oid, &grant.client_id[..8]),
+        "sub": format!("{}-{}", account.oid, grant.client_id.get(..8).unwrap_or(&grant.client_id)),
         "oid": account.oid,
         "tid": grant.tid,
         "ver": "2.0",
@@ -63,10 +72,7 @@ pub(crate) fn sign(
     let mut header = JwsHeader::new();
     header.set_token_type("JWT");
     header.set_key_id(KEY_ID);
-    let signer = RS256
-        .signer_from_pem(KEY_PEM)
-        .expect("the embedded test key is a valid RSA key");
-    jwt::encode_with_signer(&payload, &header, &signer).expect("RS256 signing succeeds")
+    jwt::encode_with_signer(&payload, &header, &*SIGNER).expect("RS256 signing succeeds")
 }
 
 /// The JSON Web Key Set served at `/{tenant}/discovery/v2.0/keys`.

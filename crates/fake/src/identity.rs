@@ -70,3 +70,6 @@ pub const ADMIN_APPROVAL: &str = "adminapproval@contoso.example";
 pub const CONDITIONAL_ACCESS: &str = "blocked@contoso.example";
 /// Signs in (member of `contoso`); every refresh answers `interaction_required`, AADSTS50076.
 pub const MFA_ON_REFRESH: &str = "mfa@contoso.example";
+/// Signs in, but redeeming the code is `invalid_resource`, AADSTS500011 (Azure DevOps is not in
+/// the tenant).
+pub const AZURE_DEVOPS_NOT_IN_TENANT: &str = "noado@contoso.example";

@@ -42,6 +42,7 @@ mod server;
 mod tenant_segment;
 mod token_endpoint;
 
+pub use control::IssuedTokens;
 pub use directory::{Account, App, ClientSecret, Identity, Script, Tenant};
 pub use error::Error;
 pub use fixture::{

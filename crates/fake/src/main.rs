@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use azdo_connect_fake::{FakeAzureDevOps, Fixture};
 use clap::Parser;
 
-/// A fake Azure DevOps for tests and the demo. Requests are served as `/{original-host}/{path}`;
-/// point the proxy's `--upstream-override` at the printed base URL.
+/// A fake Azure DevOps and Microsoft identity platform for tests and the demo. Requests are served
+/// as `/{original-host}/{path}`; point the proxy's `--upstream-override` at the printed base URL
+/// and its `--entra-authority` at `{base URL}/login.microsoftonline.com`.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
@@ -47,7 +48,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tracing::info!(base_url = %fake.base_url(), "fake Azure DevOps ready");
+    tracing::info!(base_url = %fake.base_url(), entra_authority = %fake.authority(), "fake Azure DevOps and identity platform ready");
     println!("{}", fake.base_url());
     if let Err(e) = tokio::signal::ctrl_c().await {
         tracing::error!("cannot wait for Ctrl-C: {e}");

@@ -25,7 +25,7 @@ pub(crate) fn check_challenge(
         return Ok(());
     };
     // RFC 7636 section 4.3: the default method is `plain`, which this app does not accept.
-    if !method.is_some_and(|m| m == "S256") {
+    if method != Some("S256") {
         return Err(AadError::new(
             "invalid_request",
             9002325,

@@ -1,9 +1,8 @@
 //! Request routing: which host and organization a request is for, who is calling, which
 //! endpoint it is, and the answer. The request model lives in `request`.
 
-use std::sync::Arc;
-
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};

@@ -182,6 +182,14 @@ impl FakeAzureDevOps {
         crate::control::revoke_account(&self.shared, username)
     }
 
+    /// Access and refresh tokens for the account signing in as `username` at `tenant`
+    /// (`organizations`, a tenant id or domain), with the proxy's scope, without the browser
+    /// steps: for tests of what happens after sign-in (refresh, health checks). `None` when the
+    /// account is unknown or cannot sign in there.
+    pub fn issue_tokens(&self, username: &str, tenant: &str) -> Option<crate::IssuedTokens> {
+        crate::control::issue_tokens(&self.shared, username, tenant)
+    }
+
     /// Moves the fake's clock forward (codes, access and refresh tokens age with it).
     pub fn advance_clock(&self, by: Duration) {
         self.shared.issued.advance_clock(by);

@@ -230,6 +230,15 @@ fn redeem_code(
             ));
         }
     }
+    let account = shared.fixture.identity.account_by_oid(&code.grant.oid);
+    if account.is_some_and(|a| a.script == Script::AzureDevOpsNotInTenant) {
+        let tenant = shared.fixture.identity.tenant_name(&code.grant.tid);
+        return Err(AadError::new(
+            "invalid_resource",
+            500011,
+            format!("The resource principal named {} was not found in the tenant named {tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", crate::directory::AZURE_DEVOPS_RESOURCE),
+        ));
+    }
     if !shared.issued.mark_redeemed(value) {
         return Err(AadError::new(
             "invalid_grant",
@@ -304,9 +313,15 @@ fn redeem_refresh(
         }
         _ => token.grant.tid.clone(),
     };
+    // "Replace the old refresh token with this newly acquired refresh token": a refresh always
+    // yields one, as the first grant asked for `offline_access`.
+    let mut requested = scope.requested;
+    if token.grant.asked("offline_access") && !requested.iter().any(|s| s == "offline_access") {
+        requested.push("offline_access".into());
+    }
     let grant = Grant {
         tid,
-        requested: scope.requested,
+        requested,
         granted: scope.granted,
         nonce: None,
         ..token.grant

@@ -99,7 +99,11 @@ async fn code_for(fake: &FakeAzureDevOps, tenant: &str, hint: &str) -> String {
         .unwrap_or_else(|| panic!("no code: {q:?}"))
 }
 
-async fn token(fake: &FakeAzureDevOps, tenant: &str, form: &[(&str, &str)]) -> Response {
+async fn token<K: AsRef<str>, V: AsRef<str>>(
+    fake: &FakeAzureDevOps,
+    tenant: &str,
+    form: &[(K, V)],
+) -> Response {
     client()
         .post(format!("{}/{tenant}/oauth2/v2.0/token", fake.authority()))
         .form_body(form)
@@ -108,20 +112,28 @@ async fn token(fake: &FakeAzureDevOps, tenant: &str, form: &[(&str, &str)]) -> R
         .expect("the fake answers")
 }
 
+/// The form redeeming `code` as the proxy does.
+fn redemption(code: &str) -> Vec<(&'static str, String)> {
+    [
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", VERIFIER),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
 async fn redeem(fake: &FakeAzureDevOps, tenant: &str, code: &str) -> Response {
-    token(
-        fake,
-        tenant,
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await
+    token(fake, tenant, &redemption(code)).await
+}
+
+/// A 400 `invalid_grant` with this AADSTS code.
+async fn assert_grant_error(r: Response, code: u64) -> Value {
+    assert_error(r, StatusCode::BAD_REQUEST, "invalid_grant", code).await
 }
 
 async fn refresh(fake: &FakeAzureDevOps, tenant: &str, rt: &str) -> Response {
@@ -191,12 +203,16 @@ fn assert_redirect_error(r: &Response, error: &str, code: u32) {
     assert!(!q.contains_key("code"));
 }
 
-fn bearer(fake: &FakeAzureDevOps, path: &str, at: &str) -> reqwest::RequestBuilder {
+/// `GET {path}` on the fake Azure DevOps with an Entra access token, as the proxy calls it.
+async fn bearer(fake: &FakeAzureDevOps, path: &str, at: &str) -> Response {
     client()
         .get(format!("{}/{path}", fake.base_url()))
         .bearer_auth(at)
         .header("X-TFS-FedAuthRedirect", "Suppress")
         .header("Accept", "application/json")
+        .send()
+        .await
+        .expect("the fake answers")
 }
 
 fn at(body: &Value) -> &str {
@@ -282,77 +298,50 @@ async fn unknown_app_or_redirect_uri_is_a_400_page_that_never_redirects() {
         let text = r.text().await.unwrap();
         assert!(text.contains(code), "{text}");
     }
-    let r = authorize(
-        &fake,
-        "nosuchtenant.example",
-        &authorize_params(Some(id::MEMBER)),
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(header(&r, "location").is_none());
-    assert!(r.text().await.unwrap().contains("AADSTS90002"));
+    // An unknown tenant, and `consumers` where this work-or-school app does not exist.
+    for (tenant, aadsts) in [
+        ("nosuchtenant.example", "AADSTS90002"),
+        ("consumers", "AADSTS700016"),
+    ] {
+        let r = authorize(&fake, tenant, &authorize_params(Some(id::MEMBER))).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(header(&r, "location").is_none());
+        assert!(r.text().await.unwrap().contains(aadsts));
+    }
+    let code = code_for(&fake, "organizations", id::MEMBER).await;
+    let r = redeem(&fake, "nosuchtenant.example", &code).await;
+    assert_error(r, StatusCode::BAD_REQUEST, "invalid_request", 90002).await;
+    let r = redeem(&fake, "consumers", &code).await;
+    assert_error(r, StatusCode::BAD_REQUEST, "unauthorized_client", 700016).await;
 }
 
 #[tokio::test]
-async fn pkce_s256_is_required_and_reported_to_the_app() {
+async fn bad_requests_from_a_known_app_are_redirect_errors() {
     let fake = start().await;
-    let missing = with(authorize_params(Some(id::MEMBER)), "code_challenge", None);
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &missing).await,
-        "invalid_request",
-        9002325,
-    );
-    let plain = with(
-        authorize_params(Some(id::MEMBER)),
-        "code_challenge_method",
-        Some("plain"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &plain).await,
-        "invalid_request",
-        9002325,
-    );
-    let short = with(
-        authorize_params(Some(id::MEMBER)),
-        "code_challenge",
-        Some("abc"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &short).await,
-        "invalid_request",
-        501491,
-    );
-}
-
-#[tokio::test]
-async fn bad_scope_and_response_type_and_silent_sign_in_are_redirect_errors() {
-    let fake = start().await;
-    let bare = with(
-        authorize_params(Some(id::MEMBER)),
-        "scope",
-        Some("vso.code openid"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &bare).await,
-        "invalid_scope",
-        70011,
-    );
-    let token = with(
-        authorize_params(Some(id::MEMBER)),
-        "response_type",
-        Some("token"),
-    );
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &token).await,
-        "unsupported_response_type",
-        700054,
-    );
-    let silent = with(authorize_params(None), "prompt", Some("none"));
-    assert_redirect_error(
-        &authorize(&fake, "organizations", &silent).await,
-        "login_required",
-        50058,
-    );
+    let cases = [
+        // PKCE S256 is required, with a 43-character challenge.
+        ("code_challenge", None, "invalid_request", 9002325),
+        ("code_challenge_method", Some("plain"), "invalid_request", 9002325),
+        ("code_challenge", Some("abc"), "invalid_request", 501491),
+        ("scope", Some("vso.code openid"), "invalid_scope", 70011),
+        (
+            "scope",
+            Some("499b84ac-1321-427f-aa17-267ca6975798/.default 499b84ac-1321-427f-aa17-267ca6975798/vso.code"),
+            "invalid_scope",
+            70011,
+        ),
+        ("response_type", Some("token"), "unsupported_response_type", 700054),
+        // A silent sign-in without anyone signed in.
+        ("login_hint", None, "login_required", 50058),
+    ];
+    for (key, value, error, code) in cases {
+        let mut params = with(authorize_params(Some(id::MEMBER)), key, value);
+        if error == "login_required" {
+            params.push(("prompt", "none".to_owned()));
+        }
+        let r = authorize(&fake, "organizations", &params).await;
+        assert_redirect_error(&r, error, code);
+    }
 }
 
 #[tokio::test]
@@ -391,16 +380,8 @@ async fn scripted_accounts_get_their_documented_errors() {
 #[tokio::test]
 async fn form_post_and_fragment_response_modes() {
     let fake = start().await;
-    let r = authorize(
-        &fake,
-        "organizations",
-        &with(
-            authorize_params(Some(id::MEMBER)),
-            "response_mode",
-            Some("form_post"),
-        ),
-    )
-    .await;
+    let mode = |m: &str| with(authorize_params(Some(id::MEMBER)), "response_mode", Some(m));
+    let r = authorize(&fake, "organizations", &mode("form_post")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("action=\"{REDIRECT}\"")), "{html}");
@@ -408,16 +389,7 @@ async fn form_post_and_fragment_response_modes() {
     assert!(html.contains("name=\"code\" value=\""));
     assert!(html.contains(&format!("name=\"state\" value=\"{STATE}\"")));
 
-    let r = authorize(
-        &fake,
-        "organizations",
-        &with(
-            authorize_params(Some(id::MEMBER)),
-            "response_mode",
-            Some("fragment"),
-        ),
-    )
-    .await;
+    let r = authorize(&fake, "organizations", &mode("fragment")).await;
     let location = header(&r, "location").unwrap();
     assert!(
         location.starts_with(&format!("{REDIRECT}#code=")),
@@ -577,14 +549,9 @@ async fn refresh_and_id_tokens_only_when_asked_for() {
         "dev.azure.com/contoso/_apis/git/repositories",
         at(&body),
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = bearer(&fake, "dev.azure.com/contoso/_apis/wit/fields", at(&body))
-        .send()
-        .await
-        .unwrap();
+    let r = bearer(&fake, "dev.azure.com/contoso/_apis/wit/fields", at(&body)).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -592,100 +559,29 @@ async fn refresh_and_id_tokens_only_when_asked_for() {
 async fn codes_are_single_use_bound_to_verifier_redirect_tenant_and_expire() {
     let fake = start().await;
     let code = code_for(&fake, "organizations", id::MEMBER).await;
-    let wrong_verifier = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-            (
-                "code_verifier",
-                "not-the-verifier-not-the-verifier-not-the-verifier",
-            ),
-        ],
-    )
-    .await;
-    assert_error(
-        wrong_verifier,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        501481,
-    )
-    .await;
-    let no_verifier = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
-    assert_error(
-        no_verifier,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        501481,
-    )
-    .await;
-    let other_redirect = token(
-        &fake,
-        "organizations",
-        &[
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", "http://localhost/api/azdo/oauth/callback"),
-            ("code_verifier", VERIFIER),
-        ],
-    )
-    .await;
-    assert_error(
-        other_redirect,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        500112,
-    )
-    .await;
-    assert_error(
-        redeem(&fake, id::NORTHWIND_TENANT_ID, &code).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        700005,
-    )
-    .await;
+    let other_verifier = "not-the-verifier-not-the-verifier-not-the-verifier";
+    let other_redirect = "http://localhost/api/azdo/oauth/callback";
+    for (key, value, aadsts) in [
+        ("code_verifier", Some(other_verifier), 501481),
+        ("code_verifier", None, 501481),
+        ("redirect_uri", Some(other_redirect), 500112),
+    ] {
+        let form = with(redemption(&code), key, value);
+        assert_grant_error(token(&fake, "organizations", &form).await, aadsts).await;
+    }
+    assert_grant_error(redeem(&fake, id::NORTHWIND_TENANT_ID, &code).await, 700005).await;
+    // None of those used the code up; the first redemption does.
     assert_eq!(
         redeem(&fake, "organizations", &code).await.status(),
         StatusCode::OK
     );
-    assert_error(
-        redeem(&fake, "organizations", &code).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        54005,
-    )
-    .await;
+    assert_grant_error(redeem(&fake, "organizations", &code).await, 54005).await;
 
     let late = code_for(&fake, id::CONTOSO_TENANT_ID, id::MEMBER).await;
     fake.advance_clock(Duration::from_secs(11 * 60));
-    assert_error(
-        redeem(&fake, id::CONTOSO_TENANT_ID, &late).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
-        70008,
-    )
-    .await;
-    assert_error(
+    assert_grant_error(redeem(&fake, id::CONTOSO_TENANT_ID, &late).await, 70008).await;
+    assert_grant_error(
         redeem(&fake, "organizations", "made-up-code").await,
-        StatusCode::BAD_REQUEST,
-        "invalid_grant",
         9002313,
     )
     .await;
@@ -706,56 +602,19 @@ async fn client_authentication_and_request_shape() {
     assert_error(as_json, StatusCode::BAD_REQUEST, "invalid_request", 900144).await;
 
     let code = code_for(&fake, "organizations", id::MEMBER).await;
-    let base = |secret: Option<&'static str>| {
-        let mut f = vec![
-            ("client_id", CLIENT_ID),
-            ("grant_type", "authorization_code"),
-            ("redirect_uri", REDIRECT),
-            ("code_verifier", VERIFIER),
-        ];
-        if let Some(s) = secret {
-            f.push(("client_secret", s));
-        }
-        f
-    };
-    let with_code = |mut f: Vec<(&'static str, &'static str)>, code: &str| {
-        let mut owned: Vec<(String, String)> = f
-            .drain(..)
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        owned.push(("code".into(), code.to_owned()));
-        owned
-    };
-    let post = |form: Vec<(String, String)>| client().post(&url).form_body(&form).send();
-    assert_error(
-        post(with_code(base(None), &code)).await.unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000218,
-    )
-    .await;
-    assert_error(
-        post(with_code(base(Some("wrong-secret")), &code))
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000215,
-    )
-    .await;
-    assert_error(
-        post(with_code(base(Some(id::EXPIRED_CLIENT_SECRET)), &code))
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        7000222,
-    )
-    .await;
+    for (secret, aadsts) in [
+        (None, 7000218),
+        (Some("wrong-secret"), 7000215),
+        (Some(id::EXPIRED_CLIENT_SECRET), 7000222),
+    ] {
+        let form = with(redemption(&code), "client_secret", secret);
+        let r = token(&fake, "organizations", &form).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", aadsts).await;
+    }
     let from_browser = client()
         .post(&url)
         .header("Origin", "https://vendor.example")
-        .form_body(&with_code(base(Some(CLIENT_SECRET)), &code))
+        .form_body(&redemption(&code))
         .send()
         .await
         .unwrap();
@@ -770,7 +629,7 @@ async fn client_authentication_and_request_shape() {
     let basic = client()
         .post(&url)
         .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .form_body(&with_code(base(None), &code))
+        .form_body(&with(redemption(&code), "client_secret", None))
         .send()
         .await
         .unwrap();
@@ -835,6 +694,15 @@ async fn refresh_tokens_expire_after_90_idle_days_and_die_when_revoked() {
     )
     .await;
 
+    let code = code_for(&fake, "organizations", id::AZURE_DEVOPS_NOT_IN_TENANT).await;
+    assert_error(
+        redeem(&fake, "organizations", &code).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_resource",
+        500011,
+    )
+    .await;
+
     let mfa = sign_in(&fake, "organizations", id::MFA_ON_REFRESH).await;
     let body = assert_error(
         refresh(&fake, "organizations", rt(&mfa)).await,
@@ -857,15 +725,10 @@ async fn a_member_s_token_works_like_a_full_pat() {
         "dev.azure.com/contoso/_apis/connectionData",
         at(&body),
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json(r).await["authenticatedUser"]["id"], demo::USER_ID);
-    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&body))
-        .send()
-        .await
-        .unwrap();
+    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&body)).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json(r).await["count"], demo::PROJECT_COUNT);
     let r = bearer(
@@ -873,9 +736,7 @@ async fn a_member_s_token_works_like_a_full_pat() {
         "app.vssps.visualstudio.com/_apis/profile/profiles/me",
         at(&body),
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json(r).await["emailAddress"], demo::USER_EMAIL);
 }
@@ -892,13 +753,9 @@ async fn wrong_tenant_never_signed_in_and_non_members_are_refused() {
     let fake = start().await;
     // Gita signs in at `organizations`: her token is Northwind's, and contoso is Contoso's.
     let home = sign_in(&fake, "organizations", id::GUEST).await;
-    let msg = refused_message(
-        bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&home))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let msg =
+        refused_message(bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&home)).await)
+            .await;
     assert!(
         msg.starts_with(&format!(
             "TF400813: The user '{}\\{}'",
@@ -911,21 +768,15 @@ async fn wrong_tenant_never_signed_in_and_non_members_are_refused() {
     let guest = sign_in(&fake, id::CONTOSO_TENANT_ID, id::GUEST).await;
     assert_eq!(
         bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&guest))
-            .send()
             .await
-            .unwrap()
             .status(),
         StatusCode::OK
     );
 
     let nico = sign_in(&fake, "organizations", id::NEVER_SIGNED_IN).await;
-    let msg = refused_message(
-        bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&nico))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let msg =
+        refused_message(bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&nico)).await)
+            .await;
     assert!(
         msg.contains("TF400813") && msg.contains("TF401444"),
         "{msg}"
@@ -938,9 +789,7 @@ async fn wrong_tenant_never_signed_in_and_non_members_are_refused() {
             "dev.azure.com/contoso/_apis/connectionData",
             at(&olu),
         )
-        .send()
-        .await
-        .unwrap(),
+        .await,
     )
     .await;
     assert!(
@@ -954,19 +803,13 @@ async fn expired_and_revoked_access_tokens() {
     let fake = start().await;
     let body = sign_in(&fake, "organizations", id::MEMBER).await;
     fake.advance_clock(Duration::from_secs(3600));
-    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&body))
-        .send()
-        .await
-        .unwrap();
+    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&body)).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json(r).await["typeKey"], "AccessCheckException");
 
     let fresh = json(refresh(&fake, "organizations", rt(&body)).await).await;
     assert!(fake.revoke_token(at(&fresh)));
-    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&fresh))
-        .send()
-        .await
-        .unwrap();
+    let r = bearer(&fake, "dev.azure.com/contoso/_apis/projects", at(&fresh)).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(header(&r, "content-length"), Some("0"));
 }
@@ -985,9 +828,7 @@ async fn organization_discovery_lists_the_token_s_tenant_only() {
                 ),
                 &at,
             )
-            .send()
-            .await
-            .unwrap();
+            .await;
             assert_eq!(r.status(), StatusCode::OK);
             let body = json(r).await;
             assert_eq!(body["count"], body["value"].as_array().unwrap().len());
@@ -1033,9 +874,7 @@ async fn organization_discovery_lists_the_token_s_tenant_only() {
         "app.vssps.visualstudio.com/_apis/accounts?api-version=7.1",
         at(&contoso),
     )
-    .send()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -1178,6 +1017,31 @@ async fn sessions_and_clock_over_http() {
     );
 }
 
+#[tokio::test]
+async fn tokens_can_be_issued_without_the_browser_steps() {
+    let fake = start().await;
+    let tokens = fake
+        .issue_tokens(id::MULTI_ORG, id::NORTHWIND_TENANT_ID)
+        .expect("a guest of Northwind");
+    assert_eq!(tokens.tenant_id, id::NORTHWIND_TENANT_ID);
+    assert!(!format!("{tokens:?}").contains(&tokens.refresh_token));
+    let r = bearer(
+        &fake,
+        "dev.azure.com/northwind/_apis/projects",
+        &tokens.access_token,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = refresh(&fake, id::NORTHWIND_TENANT_ID, &tokens.refresh_token).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(fake
+        .issue_tokens(id::NOT_MEMBER, id::NORTHWIND_TENANT_ID)
+        .is_none());
+    assert!(fake
+        .issue_tokens("nobody@contoso.example", "organizations")
+        .is_none());
+}
+
 // ---------------------------------------------------------------- fixture
 
 #[test]
@@ -1207,6 +1071,7 @@ fn identity_constants_match_the_demo_fixture() {
         id::ADMIN_APPROVAL,
         id::CONDITIONAL_ACCESS,
         id::MFA_ON_REFRESH,
+        id::AZURE_DEVOPS_NOT_IN_TENANT,
     ] {
         assert!(identity.account(hint).is_some(), "{hint}");
     }

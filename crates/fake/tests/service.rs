@@ -493,7 +493,7 @@ fn fixture_errors_are_specific() {
     assert!(bad_scope.to_string().contains("app_token"), "{bad_scope}");
     // The shipped file on disk is the embedded one.
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
-    assert_eq!(Fixture::from_path(&path).unwrap().organizations.len(), 2);
+    assert_eq!(Fixture::from_path(&path).unwrap().organizations.len(), 4);
 }
 
 #[tokio::test]

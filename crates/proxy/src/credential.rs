@@ -60,11 +60,17 @@ impl Sealer {
     /// # Errors
     /// [`Error::Seal`] if serialization or encryption fails.
     pub fn seal(&self, claims: &CredentialClaims) -> Result<String, Error> {
+        let payload = serde_json::to_vec(claims).map_err(|e| Error::Seal(e.to_string()))?;
+        self.seal_payload(&payload)
+    }
+
+    /// Seals any payload the same way: also the sign-in records the proxy keeps in the shared
+    /// store, so that a Redis holds no readable verifier or refresh token.
+    pub(crate) fn seal_payload(&self, payload: &[u8]) -> Result<String, Error> {
         let mut header = JweHeader::new();
         header.set_content_encryption(ENC);
         header.set_key_id(self.kid.clone());
-        let payload = serde_json::to_vec(claims).map_err(|e| Error::Seal(e.to_string()))?;
-        jwe::serialize_compact(&payload, &header, &self.encrypter)
+        jwe::serialize_compact(payload, &header, &self.encrypter)
             .map_err(|e| Error::Seal(e.to_string()))
     }
 }
@@ -117,6 +123,12 @@ impl Keyring {
 /// - [`Error::CredentialTampered`] when the token is malformed, was altered, or was sealed with a
 ///   different key under the same kid.
 pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, Error> {
+    let payload = open_payload(token, keys)?;
+    serde_json::from_slice(&payload).map_err(|_| Error::CredentialTampered)
+}
+
+/// Opens what [`Sealer::seal_payload`] sealed, with the key the header's `kid` names.
+pub(crate) fn open_payload(token: &str, keys: &Keyring) -> Result<Vec<u8>, Error> {
     let token = token.trim();
     let header = read_header(token).ok_or(Error::CredentialTampered)?;
     if header.get("alg").and_then(|v| v.as_str()) != Some("dir")
@@ -144,7 +156,7 @@ pub fn open_credential(token: &str, keys: &Keyring) -> Result<CredentialClaims, 
         .map_err(|e| Error::Seal(e.to_string()))?;
     let (payload, _) = jwe::deserialize_compact(token, &decrypter as &dyn JweDecrypter)
         .map_err(|_| Error::CredentialTampered)?;
-    serde_json::from_slice(&payload).map_err(|_| Error::CredentialTampered)
+    Ok(payload)
 }
 
 /// Opens a credential that a browser sent back to one of the proxy's endpoints, which hold it to a

@@ -85,6 +85,10 @@ pub enum Error {
     NotAMember(String),
     /// The sign-in flow or session is unknown, already used, or expired.
     FlowExpired,
+    /// The Microsoft sign-in behind an entra credential lapsed or was revoked (its refresh token
+    /// was refused): the person must sign in again. Answered as `token_expired`; the message names
+    /// the AADSTS code.
+    SignInExpired(String),
 }
 
 impl Error {
@@ -97,7 +101,9 @@ impl Error {
             Error::TokenInvalid(_)
             | Error::CredentialTampered
             | Error::CredentialUnknownKey { .. } => ErrorCode::TokenInvalid,
-            Error::TokenExpired | Error::CredentialExpired => ErrorCode::TokenExpired,
+            Error::TokenExpired | Error::CredentialExpired | Error::SignInExpired(_) => {
+                ErrorCode::TokenExpired
+            }
             Error::OrganizationNotFound => ErrorCode::OrganizationNotFound,
             Error::MissingScopes { .. } => ErrorCode::MissingScopes,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
@@ -203,6 +209,7 @@ impl fmt::Display for Error {
             Error::SignInCancelled(m)
             | Error::ConsentRequired(m)
             | Error::SignInFailed(m)
+            | Error::SignInExpired(m)
             | Error::NotAMember(m) => f.write_str(m),
             Error::PersonalAccountOrganization => f.write_str(
                 "This organization is backed by personal Microsoft accounts, which cannot sign in here. Use a personal access token instead.",

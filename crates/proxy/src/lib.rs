@@ -12,6 +12,7 @@
 //! | `POST {base}/verify` | verify a token, answer a [`VerifyResponse`](azdo_connect_core::contract::VerifyResponse) with a sealed `credential` |
 //! | `POST {base}/projects` | one page of projects and repositories for a credential |
 //! | `POST {base}/check` | whether a stored credential still works, for the vendor's backend ([`check_credential`]) |
+//! | `POST {base}/oauth/start`, `GET {base}/oauth/callback`, `GET {base}/oauth/result` | "Sign in with Microsoft" (with [`ProxyConfig::entra`]) |
 //! | `GET {base}/config` | on-prem allowlist, scope catalogue, limits |
 //! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
 //! | `GET /healthz` | liveness |
@@ -42,20 +43,29 @@ use std::time::Duration;
 use azdo_connect_core::contract::ConfigResponse;
 use azdo_connect_core::AllowedServers;
 
+mod aadsts;
+mod callback_page;
 mod check;
 mod client_ip;
 mod config;
 pub mod credential;
 #[cfg(feature = "demo")]
 mod demo_store;
+mod entra;
+mod entra_connect;
 mod error;
 mod extract;
+mod flow;
+mod oauth;
 mod openapi;
 mod origin;
 mod projects;
+mod refresh;
 mod routes;
 mod security;
+mod session;
 pub mod store;
+mod tenant;
 mod upstream;
 mod verify;
 
@@ -67,6 +77,7 @@ pub use credential::{open_credential, Keyring, Sealer};
 pub use demo_store::{DemoStore, StoredConnection};
 pub use error::Error;
 pub use origin::CSRF_HEADER;
+pub use refresh::{refresh_credential, RefreshedCredential};
 pub use routes::router;
 #[cfg(feature = "demo")]
 pub use routes::router_with_demo;
@@ -80,10 +91,15 @@ struct AppState {
     keyring: Keyring,
     allowed_servers: AllowedServers,
     credential_ttl: Duration,
-    // Read by the sign-in and readiness handlers.
+    // Read by the readiness and check handlers.
     #[allow(dead_code)]
     entra: Option<config::EntraConfig>,
-    #[allow(dead_code)]
+    /// The Entra app as an OAuth client, when sign-in is configured.
+    sign_in: Option<entra::Entra>,
+    /// Where `returnTo` may point, besides the proxy's own origin.
+    origins: origin::Origins,
+    /// The deadline of one verify; the callback's work gets twice as long.
+    verify_timeout: Duration,
     store: std::sync::Arc<dyn store::SharedStore>,
     config: ConfigResponse,
     openapi: String,

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use azdo_connect_core::contract::ErrorBody;
+use azdo_connect_core::SecretToken;
 use azdo_connect_core::{normalize_organization, AllowedServers};
 use azdo_connect_proxy::{
-    open_credential, router, ClientIpSource, Keyring, ProxyConfig, RateLimit, SealKey,
+    open_credential, refresh_credential, router, ClientIpSource, EntraConfig, Keyring, ProxyConfig,
+    RateLimit, SealKey, Sealer,
 };
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -43,8 +45,8 @@ enum Command {
         #[arg(long = "allow-server", value_name = "HOST")]
         allow_server: Vec<String>,
     },
-    /// Open a credential with the seal key and print its claims as JSON (token redacted unless
-    /// --show-token). Opens credentials of any age, as a vendor's backend stores them; `exp` only
+    /// Open a credential with the seal key and print its claims as JSON (the PAT or refresh token
+    /// redacted unless --show-token). Opens credentials of any age, as a vendor's backend stores them; `exp` only
     /// bounds the browser's use of it.
     OpenCredential {
         /// The JWE compact credential.
@@ -62,6 +64,17 @@ enum Command {
     /// credential (`name`, `status` "ok" or the error code, `message`, `user`, `scopes`) and a
     /// summary line. Exit 0 when all are ok, 1 when any is broken, 2 on bad input.
     CheckCredential(CheckArgs),
+    /// Redeem a credential's Microsoft refresh token (a credential from Sign in with Microsoft)
+    /// and print {"accessToken","expiresAt","credential"}: a fresh Azure DevOps access token, its
+    /// expiry (Unix seconds) and the credential re-sealed with the rotated refresh token.
+    RefreshCredential {
+        /// The JWE compact credential; read from stdin when absent or `-`.
+        token: Option<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+        #[command(flatten)]
+        entra: Box<EntraArgs>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -87,6 +100,88 @@ struct CheckArgs {
     /// The deadline of one credential's check (all upstream calls), in milliseconds.
     #[arg(long, default_value_t = 10000, value_name = "MS")]
     timeout_ms: u64,
+    #[command(flatten)]
+    entra: Box<EntraArgs>,
+}
+
+/// The Entra app for "Sign in with Microsoft": all of --entra-client-id, --entra-client-secret
+/// and --public-url, or none.
+#[derive(Debug, Clone, Args)]
+struct EntraArgs {
+    /// The Entra app's (client) id. Turns on "Sign in with Microsoft".
+    #[arg(long, env = "AZDO_CONNECT_ENTRA_CLIENT_ID", value_name = "GUID")]
+    entra_client_id: Option<String>,
+    /// The Entra app's client secret (prefer the environment variable: arguments are visible to
+    /// other local users).
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ENTRA_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
+    entra_client_secret: Option<String>,
+    /// The Microsoft identity platform's base URL (a fake's in tests and the demo).
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ENTRA_AUTHORITY",
+        value_name = "URL",
+        default_value = "https://login.microsoftonline.com"
+    )]
+    entra_authority: Url,
+    /// Where browsers reach {base}, e.g. https://app.example.com/api/azdo: the redirect URI
+    /// registered with the app is {public-url}/oauth/callback.
+    #[arg(long, env = "AZDO_CONNECT_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<Url>,
+}
+
+impl EntraArgs {
+    /// The configuration, `None` when none of the flags is given, or what is missing.
+    fn config(&self) -> Result<Option<EntraConfig>, String> {
+        let secret = self
+            .entra_client_secret
+            .as_deref()
+            .filter(|s| !s.trim().is_empty());
+        match (&self.entra_client_id, secret, &self.public_url) {
+            (None, None, None) => Ok(None),
+            (Some(id), Some(secret), Some(public_url)) => {
+                for (flag, url) in [
+                    ("--entra-authority", &self.entra_authority),
+                    ("--public-url", public_url),
+                ] {
+                    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                        return Err(format!("{flag} must be an http(s) URL, got {url}"));
+                    }
+                }
+                if public_url.query().is_some() || public_url.fragment().is_some() {
+                    return Err("--public-url must have no query or fragment".into());
+                }
+                Ok(Some(EntraConfig {
+                    client_id: id.trim().to_owned(),
+                    client_secret: SecretToken::new(secret.trim()),
+                    authority: self.entra_authority.clone(),
+                    public_url: public_url.clone(),
+                }))
+            }
+            (id, secret, public_url) => {
+                let missing: Vec<&str> = [
+                    (id.is_none(), "--entra-client-id"),
+                    (
+                        secret.is_none(),
+                        "--entra-client-secret (or AZDO_CONNECT_ENTRA_CLIENT_SECRET)",
+                    ),
+                    (public_url.is_none(), "--public-url"),
+                ]
+                .into_iter()
+                .filter_map(|(absent, flag)| absent.then_some(flag))
+                .collect();
+                Err(format!(
+                    "Sign in with Microsoft needs --entra-client-id, --entra-client-secret and --public-url together; missing: {}",
+                    missing.join(", ")
+                ))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -248,6 +343,8 @@ struct ServeArgs {
         requires = "demo"
     )]
     demo_db: std::path::PathBuf,
+    #[command(flatten)]
+    entra: EntraArgs,
     /// Log format on stderr (the level comes from RUST_LOG, default info).
     #[arg(long, env = "AZDO_CONNECT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -285,6 +382,81 @@ fn main() -> ExitCode {
         Some(Command::GenerateKey) => {
             println!("{}", SealKey::generate("k").to_base64url());
             ExitCode::SUCCESS
+        }
+        Some(Command::RefreshCredential { token, key, entra }) => {
+            refresh(token.as_deref(), &key, &entra)
+        }
+    }
+}
+
+fn refresh(token: Option<&str>, key: &KeyArgs, entra: &EntraArgs) -> ExitCode {
+    let fail = |message: String| {
+        let body = ErrorBody {
+            error: azdo_connect_core::contract::ApiError::new(
+                azdo_connect_core::ErrorCode::InvalidRequest,
+                message,
+            ),
+        };
+        println!("{}", serde_json::to_string(&body).expect("serializable"));
+        ExitCode::FAILURE
+    };
+    let (current, previous) = match keys(key) {
+        Ok((Some(current), previous)) => (current, previous),
+        Ok((None, _)) => {
+            return fail(
+                "refresh-credential needs the key: --seal-key or AZDO_CONNECT_SEAL_KEY".into(),
+            )
+        }
+        Err(message) => return fail(message),
+    };
+    let entra = match entra.config() {
+        Ok(Some(entra)) => entra,
+        Ok(None) => {
+            return fail("refresh-credential needs the Entra app: --entra-client-id, --entra-client-secret and --public-url".into())
+        }
+        Err(message) => return fail(message),
+    };
+    let token = match token.filter(|t| *t != "-") {
+        Some(token) => token.to_owned(),
+        None => {
+            let mut text = String::new();
+            if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                return fail(format!("could not read the credential from stdin: {error}"));
+            }
+            text
+        }
+    };
+    let sealer = match Sealer::new(*current.key(), current.kid()) {
+        Ok(sealer) => sealer,
+        Err(error) => return fail(error.to_string()),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(format!("could not start the async runtime: {error}")),
+    };
+    let refreshed = runtime.block_on(async {
+        let claims = open_credential(&token, &Keyring::new(&current, &previous))?;
+        refresh_credential(&entra, &sealer, &claims).await
+    });
+    match refreshed {
+        Ok(refreshed) => {
+            let out = serde_json::json!({
+                "accessToken": refreshed.access_token.expose(),
+                "expiresAt": refreshed.expires_at,
+                "credential": refreshed.credential,
+            });
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let body = ErrorBody {
+                error: error.to_api_error(),
+            };
+            println!("{}", serde_json::to_string(&body).expect("serializable"));
+            ExitCode::FAILURE
         }
     }
 }
@@ -350,6 +522,10 @@ fn open(token: &str, args: &KeyArgs, show_token: bool) -> ExitCode {
             let mut value = serde_json::to_value(&claims).expect("serializable");
             if !show_token {
                 value["pat"] = serde_json::Value::String("***".into());
+                // An entra credential's secret is its Microsoft refresh token.
+                if value.get("refreshToken").is_some_and(|v| !v.is_null()) {
+                    value["refreshToken"] = serde_json::Value::String("***".into());
+                }
             }
             println!("{value}");
             ExitCode::SUCCESS
@@ -408,6 +584,8 @@ mod health_sweep {
             previous_keys: seal_key.1,
             allowed_servers: AllowedServers::new(&args.allow_server),
             verify_timeout: Duration::from_millis(args.timeout_ms),
+            // Credentials from Sign in with Microsoft are checked with a fresh access token.
+            entra: args.entra.config()?,
             ..ProxyConfig::default()
         };
         let checker = Checker::new(&config).map_err(|e| e.to_string())?;
@@ -540,6 +718,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         );
         SealKey::generate(args.key.key_id.clone())
     });
+    let entra = match args.entra.config() {
+        Ok(entra) => entra,
+        Err(message) => {
+            tracing::error!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = ProxyConfig {
         upstream_override: args.upstream_override,
         seal_key,
@@ -559,6 +744,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         },
         max_body_bytes: args.max_body_bytes,
         client_ip_source: args.client_ip_source,
+        entra,
         ..ProxyConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -591,6 +777,15 @@ async fn run(
 ) -> Result<(), String> {
     if let Some(url) = &config.upstream_override {
         tracing::warn!(%url, "upstream override: Azure DevOps requests go to this URL");
+    }
+    if let Some(entra) = &config.entra {
+        // The value to register with the Entra app, exactly.
+        tracing::info!(
+            client_id = %entra.client_id,
+            authority = %entra.authority,
+            redirect_uri = %format!("{}/oauth/callback", entra.public_url.as_str().trim_end_matches('/')),
+            "Sign in with Microsoft is on"
+        );
     }
     let base = config.base_path.clone();
     let client_ip_source = config.client_ip_source;

@@ -52,10 +52,14 @@ pub(crate) async fn projects(
     ApiJson(request): ApiJson<ProjectsRequest>,
 ) -> Result<Json<ProjectsResponse>, Error> {
     let claims = open_for_browser(&request.credential, &state.keyring, state.credential_ttl)?;
-    // An entra credential holds a refresh token, which the sign-in code redeems for an access
-    // token; until then only PAT credentials list projects.
-    let Some(pat) = claims.pat.as_ref() else {
-        return Err(Error::EntraNotConfigured);
+    // An entra credential holds a refresh token: redeem it for an access token for this call.
+    let access_token;
+    let auth = match claims.pat.as_ref() {
+        Some(pat) => Auth::Pat(pat),
+        None => {
+            access_token = crate::refresh::access_token(&state, &claims).await?;
+            Auth::Bearer(&access_token)
+        }
     };
     // The credential is ours, but the allowlist may have shrunk since it was sealed.
     let org = normalize_organization(&claims.org_url, &state.allowed_servers)?;
@@ -73,17 +77,11 @@ pub(crate) async fn projects(
         Some(token) => decode_continuation(token)?,
         None => 0,
     };
-    let (page, continuation) = list_page(
-        &state.upstream,
-        &target,
-        Auth::Pat(pat),
-        skip,
-        search.as_deref(),
-    )
-    .await?;
+    let (page, continuation) =
+        list_page(&state.upstream, &target, auth, skip, search.as_deref()).await?;
     let projects = try_join_all(
         page.into_iter()
-            .map(|p| with_repositories(&state.upstream, &target, Auth::Pat(pat), p)),
+            .map(|p| with_repositories(&state.upstream, &target, auth, p)),
     )
     .await?;
     Ok(Json(ProjectsResponse {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
 use azdo_connect_core::contract::{ConfigResponse, Limits};
 use azdo_connect_core::scopes;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,6 +81,7 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
     let calls = OpenApiRouter::default()
         .routes(routes!(crate::verify::verify))
         .routes(routes!(crate::projects::projects))
+        .routes(routes!(crate::oauth::start))
         .route_layer(from_fn_with_state(
             config.verify_timeout,
             security::deadline,
@@ -108,6 +109,10 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
     let api = OpenApiRouter::default()
         .routes(routes!(get_config))
         .routes(routes!(openapi_json))
+        // Outside the deadline (a 25 s long poll) and the CSRF header check (the callback is a
+        // top-level navigation from Microsoft); both are GETs that change nothing a forger wants.
+        .routes(routes!(crate::oauth::callback))
+        .routes(routes!(crate::oauth::result))
         .merge(calls)
         .merge(checks)
         .merge(OpenApiRouter::from(extra))
@@ -128,6 +133,15 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         allowed_servers: config.allowed_servers.clone(),
         credential_ttl: config.credential_ttl,
         entra: config.entra.clone(),
+        sign_in: config
+            .entra
+            .as_ref()
+            .map(|entra| {
+                crate::entra::Entra::new(entra, config.connect_timeout, config.verify_timeout)
+            })
+            .transpose()?,
+        origins: origins.clone(),
+        verify_timeout: config.verify_timeout,
         store: config.store.clone(),
         config: ConfigResponse {
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -145,10 +159,18 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
             .map_err(|e| Error::Config(format!("the OpenAPI document failed to render: {e}")))?,
     });
     Ok(app.with_state(state).layer(from_fn(no_store)).layer(
-        // One line per request at INFO (method, path, status, latency); never headers or
-        // bodies, which carry the token and the credential.
+        // One line per request at INFO (method, path, status, latency); never headers, bodies
+        // or query strings, which carry the token, the credential and Microsoft's authorization
+        // code (on the sign-in callback).
         TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .make_span_with(|request: &axum::extract::Request| {
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    version = ?request.version(),
+                )
+            })
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
     ))
 }

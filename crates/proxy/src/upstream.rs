@@ -18,10 +18,12 @@ use crate::{Error, ProxyConfig};
 
 /// The Azure DevOps Services hosts the proxy may contact; Azure DevOps Server hosts come from the
 /// configured allowlist.
-const HOSTED_HOSTS: [&str; 3] = [
+const HOSTED_HOSTS: [&str; 4] = [
     "dev.azure.com",
     "vssps.dev.azure.com",
     "vsaex.dev.azure.com",
+    // The profile and accounts APIs that list a signed-in person's organizations.
+    "app.vssps.visualstudio.com",
 ];
 
 /// Upstream bodies larger than this are cut off: nothing the proxy reads comes close, and a
@@ -416,6 +418,47 @@ impl Upstream {
     }
 }
 
+/// The challenge of an unauthenticated request: how Azure DevOps says where to sign in.
+#[derive(Debug)]
+pub(crate) struct Challenge {
+    pub(crate) status: u16,
+    /// Every `WWW-Authenticate` value.
+    pub(crate) www_authenticate: Vec<String>,
+    /// `X-VSS-ResourceTenant`: the organization's Entra tenant id(s).
+    pub(crate) resource_tenant: Option<String>,
+}
+
+impl Upstream {
+    /// `HEAD url` with no credentials, for the challenge headers (the organization's tenant).
+    pub(crate) async fn challenge(&self, url: &Url) -> Result<Challenge, Error> {
+        if !is_allowed(url, &self.allowed) {
+            return Err(Error::Organization(OrgError::ServerNotAllowed {
+                host: authority(url),
+            }));
+        }
+        let response = self
+            .client
+            .head(self.route(url))
+            .send()
+            .await
+            .map_err(|e| transport_error(url, &e))?;
+        let text = |value: &HeaderValue| value.to_str().ok().map(str::to_owned);
+        Ok(Challenge {
+            status: response.status().as_u16(),
+            www_authenticate: response
+                .headers()
+                .get_all(header::WWW_AUTHENTICATE)
+                .iter()
+                .filter_map(text)
+                .collect(),
+            resource_tenant: response
+                .headers()
+                .get("x-vss-resourcetenant")
+                .and_then(text),
+        })
+    }
+}
+
 /// How a request to Azure DevOps authenticates: Basic with a personal access token, or Bearer
 /// with a Microsoft Entra access token.
 #[derive(Debug, Clone, Copy)]
@@ -423,7 +466,6 @@ pub(crate) enum Auth<'a> {
     /// `Authorization: Basic base64(":" + PAT)`.
     Pat(&'a Pat),
     /// `Authorization: Bearer <access token>`.
-    #[allow(dead_code)] // until the sign-in handlers use it
     Bearer(&'a SecretToken),
 }
 

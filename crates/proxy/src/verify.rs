@@ -26,7 +26,7 @@ const ANONYMOUS_USER_ID: &str = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
 /// Seconds to wait when Azure DevOps throttles without saying for how long.
 const DEFAULT_RETRY_AFTER: u64 = 60;
 
-/// Verify a token for an organization.
+/// Verify a token for an organization, or finish a Microsoft sign-in with a `session`.
 #[utoipa::path(
     post,
     path = "/verify",
@@ -37,7 +37,8 @@ const DEFAULT_RETRY_AFTER: u64 = 60;
         (status = 200, description = "The token is valid and has every required scope.", body = VerifyResponse),
         (status = 400, description = "`invalid_request`, `invalid_organization`, `host_not_allowed` or `token_format`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 401, description = "`token_invalid` or `token_expired`.", body = azdo_connect_core::contract::ErrorBody),
-        (status = 403, description = "`missing_scopes` (with `missingScopes` and `scopes`) or `forbidden_origin`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 403, description = "`missing_scopes` (with `missingScopes` and `scopes`), `forbidden_origin`, or with a session `not_a_member` or `consent_required`.", body = azdo_connect_core::contract::ErrorBody),
+        (status = 410, description = "`flow_expired`: the session is unknown, used or expired.", body = azdo_connect_core::contract::ErrorBody),
         (status = 404, description = "`organization_not_found`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 413, description = "`payload_too_large`.", body = azdo_connect_core::contract::ErrorBody),
         (status = 429, description = "`rate_limited`, with `retryAfter` and a `Retry-After` header.", body = azdo_connect_core::contract::ErrorBody),
@@ -52,8 +53,12 @@ pub(crate) async fn verify(
     let org = normalize_organization(&request.organization, &state.allowed_servers)?;
     let token = match (&request.token, &request.session) {
         (Some(token), None) => token,
-        // A sign-in session finishes a Microsoft sign-in; without an Entra app there is none.
-        (None, Some(_)) => return Err(Error::EntraNotConfigured),
+        // A sign-in session finishes a Microsoft sign-in: connect the organization picked.
+        (None, Some(session)) => {
+            return crate::session::verify_session(&state, org, session, &request.required_scopes)
+                .await
+                .map(Json)
+        }
         (Some(_), Some(_)) => {
             return Err(Error::InvalidRequest(
                 "Send either a personal access token or a sign-in session, not both.".into(),

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 
 pub use azdo_connect_fake::demo;
 
+pub mod sign_in;
+
 /// A running fake plus a running proxy pointed at it.
 pub struct Harness {
     pub fake: FakeAzureDevOps,
