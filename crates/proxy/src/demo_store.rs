@@ -321,12 +321,8 @@ async fn check_connection(
     Extension(store): Extension<DemoStore>,
 ) -> Result<Json<CheckResponse>, Error> {
     let sealed = stored_credential(store).await?;
-    let check = crate::check::check_sealed(
-        &state.upstream,
-        &state.keyring,
-        &state.allowed_servers,
-        &sealed,
-    );
+    let parts = crate::check::Parts::of(&state);
+    let check = crate::check::check_sealed(&parts, &sealed);
     tokio::time::timeout(CHECK_DEADLINE, check)
         .await
         .unwrap_or(Err(Error::UpstreamTimeout))

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use azdo_connect_core::contract::{CredentialClaims, Method};
 use azdo_connect_core::{Pat, SecretToken};
-use azdo_connect_proxy::{check_credential, Checker, RateLimit, SealKey, Sealer};
+use azdo_connect_fake::identity as id;
+use azdo_connect_proxy::{
+    check_credential, open_credential, Checker, Keyring, RateLimit, SealKey, Sealer,
+};
 use common::{demo, Harness};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -194,7 +197,40 @@ async fn a_tampered_or_foreign_credential_is_token_invalid() {
 }
 
 #[tokio::test]
-async fn an_entra_credential_gets_a_clear_error_never_ok() {
+async fn an_entra_connection_is_checked_with_a_fresh_access_token_and_resealed() {
+    let h = common::sign_in::SignIn::start().await;
+    let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let first = reply.body["credential"].as_str().unwrap().to_owned();
+    let keys = Keyring::new(&h.key, &[]);
+    let before = open_credential(&first, &keys).unwrap();
+
+    let ok = h.post("check", &json!({ "credential": first })).await;
+    assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
+    assert_eq!(ok.body["status"], "ok");
+    assert!(ok.body["user"]["id"].is_string());
+    // Re-sealed with the rotated refresh token: the vendor stores it in place of the old one.
+    let resealed = ok.body["credential"].as_str().unwrap();
+    let after = open_credential(resealed, &keys).unwrap();
+    assert_eq!(after.kind, Method::Entra);
+    assert_eq!((&after.org, &after.user_id), (&before.org, &before.user_id));
+    assert_ne!(after.refresh_token, before.refresh_token);
+    // No access or refresh token in the answer, other than sealed.
+    let text = ok.body.to_string();
+    assert!(!text.contains(before.refresh_token.as_ref().unwrap().expose()));
+    assert!(!text.contains(after.refresh_token.as_ref().unwrap().expose()));
+
+    // "Revoke sessions": the person must sign in again.
+    h.fake.revoke_account(id::MEMBER).unwrap();
+    let lapsed = h.post("check", &json!({ "credential": resealed })).await;
+    assert_eq!(lapsed.status, StatusCode::UNAUTHORIZED, "{:?}", lapsed.body);
+    assert_eq!(lapsed.code(), "token_expired");
+    assert!(lapsed.body.get("credential").is_none());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn an_entra_credential_without_an_entra_app_gets_a_clear_error_never_ok() {
     let h = Harness::start().await;
     let entra = CredentialClaims {
         kind: Method::Entra,
@@ -355,11 +391,20 @@ mod cli {
 
     /// Runs `check-credential` with `input` on stdin, off the async runtime that serves the fake.
     async fn sweep(h: &Harness, args: &[&str], input: String) -> (i32, Vec<Value>, String) {
+        sweep_with(&h.fake.base_url(), h.key.kid(), args, input).await
+    }
+
+    async fn sweep_with(
+        fake: &str,
+        kid: &str,
+        args: &[&str],
+        input: String,
+    ) -> (i32, Vec<Value>, String) {
         let mut command = Command::new(BIN);
         command
             .arg("check-credential")
-            .args(["--upstream-override", &h.fake.base_url()])
-            .args(["--key-id", h.key.kid()])
+            .args(["--upstream-override", fake])
+            .args(["--key-id", kid])
             .args(args)
             .env_remove("AZDO_CONNECT_SEAL_KEY")
             .stdin(Stdio::piped())
@@ -421,6 +466,41 @@ mod cli {
         let (code, lines, _) = sweep(&h, &["--seal-key", &key], format!("{healthy}\n")).await;
         assert_eq!(code, 0);
         assert_eq!(lines[1]["summary"]["ok"], 1);
+        h.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_sweep_prints_an_entra_credential_resealed() {
+        let h = common::sign_in::SignIn::start().await;
+        let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
+        let credential = reply.body["credential"].as_str().unwrap().to_owned();
+        let key = h.key.to_base64url();
+        let authority = h.entra.authority.to_string();
+        let public_url = h.entra.public_url.to_string();
+        let args = [
+            "--seal-key",
+            key.as_str(),
+            "--entra-client-id",
+            h.entra.client_id.as_str(),
+            "--entra-client-secret",
+            h.entra.client_secret.expose(),
+            "--entra-authority",
+            authority.as_str(),
+            "--public-url",
+            public_url.as_str(),
+        ];
+        let (code, lines, stderr) = sweep_with(
+            &h.fake.base_url(),
+            h.key.kid(),
+            &args,
+            format!("acme\t{credential}\n"),
+        )
+        .await;
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(lines[0]["status"], "ok", "{lines:?}");
+        let resealed = lines[0]["credential"].as_str().unwrap();
+        assert_ne!(resealed, credential);
+        assert!(open_credential(resealed, &Keyring::new(&h.key, &[])).is_ok());
         h.stop().await;
     }
 
