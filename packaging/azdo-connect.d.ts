@@ -69,6 +69,12 @@ export interface AzdoConnectElement extends HTMLElement {
   /** `allowed-servers`: Azure DevOps Server hosts (`host[:port]`) the organization field accepts. */
   get allowedServers(): string | null;
   set allowedServers(value: string | null);
+  /** `reconnect`: an error code from `POST {base}/check`; the connected state offers the fix. Removed after the next successful connect. */
+  get reconnect(): string | null;
+  set reconnect(value: string | null);
+  /** `expires-at`: the token's expiry date you stored (RFC 3339); the connected state warns when it is near. */
+  get expiresAt(): string | null;
+  set expiresAt(value: string | null);
   /** `lang` (the standard attribute): `en`, `de`, `fr`, …; other languages fall back to English. */
   lang: string;
   /** Text overrides by message key, e.g. `{ connect: "Link account" }`. */

@@ -204,6 +204,11 @@ userId: string,
  */
 scopes: Array<string>,
 /**
+ * The scope ids the vendor required when the connection was made: what `POST {base}/check`
+ * checks again. Absent in credentials sealed before it existed (their `scopes` are checked).
+ */
+requiredScopes?: Array<string>,
+/**
  * When the credential was issued, seconds since the Unix epoch.
  */
 iat: number,

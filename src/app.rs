@@ -114,6 +114,7 @@ pub fn app(props: &AppProps) -> Html {
                 on_org={callback(&state, Action::OrgInput)}
                 on_pat={callback(&state, Action::PatInput)}
                 on_toggle={callback(&state, |()| Action::ToggleReveal)}
+                on_expiry={callback(&state, |(date, past)| Action::ExpiryInput { date, past })}
                 on_submit={callback(&state, |()| Action::Submit)}
                 on_retry={callback(&state, |()| Action::Submit)}
                 on_cancel_change={callback(&state, |()| Action::CancelChange)}
@@ -126,6 +127,8 @@ pub fn app(props: &AppProps) -> Html {
             <Connected
                 connection={connection.clone()}
                 {confirming}
+                reconnect={config.reconnect.clone().map(AttrValue::from)}
+                expires_at={config.expires_at.clone().map(AttrValue::from)}
                 strings={s.clone()}
                 heading_ref={success_ref.clone()}
                 on_change_token={callback(&state, |()| Action::ChangeToken)}

@@ -5,7 +5,7 @@
 use azdo_connect_core::AllowedServers;
 
 /// Every attribute `<azdo-connect>` observes, in the order the element contract lists them.
-pub const OBSERVED_ATTRIBUTES: [&str; 10] = [
+pub const OBSERVED_ATTRIBUTES: [&str; 12] = [
     "proxy-url",
     "scopes",
     "organization",
@@ -16,6 +16,8 @@ pub const OBSERVED_ATTRIBUTES: [&str; 10] = [
     "theme",
     "csrf-token",
     "allowed-servers",
+    "reconnect",
+    "expires-at",
 ];
 
 /// What the project/repository picker offers after a successful verify (`select` attribute).
@@ -62,6 +64,10 @@ pub struct Config {
     pub csrf_token: Option<String>,
     /// `allowed-servers`: Azure DevOps Server hosts the organization field accepts.
     pub allowed_servers: AllowedServers,
+    /// `reconnect`: the error code the host's health check reported for the connection.
+    pub reconnect: Option<String>,
+    /// `expires-at`: the token's expiry date the host stored (RFC 3339).
+    pub expires_at: Option<String>,
 }
 
 impl Config {
@@ -88,6 +94,8 @@ impl Config {
             "select" => self.select = Select::parse(value),
             "lang" => self.lang = text(),
             "csrf-token" => self.csrf_token = text(),
+            "reconnect" => self.reconnect = text(),
+            "expires-at" => self.expires_at = text(),
             "allowed-servers" => {
                 self.allowed_servers = AllowedServers::new(split_list(value.unwrap_or_default()))
             }

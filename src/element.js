@@ -26,6 +26,8 @@ const ATTRIBUTES = [
   "theme",
   "csrf-token",
   "allowed-servers",
+  "reconnect",
+  "expires-at",
 ];
 
 /** Properties that hold objects and have no attribute. */

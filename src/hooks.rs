@@ -65,7 +65,11 @@ fn send(host: &HtmlElement, event: Outgoing) -> Option<Action> {
     let name = event.name();
     match event {
         Outgoing::Verifying(detail) => emit(host, name, &detail),
-        Outgoing::Connected(detail) => emit(host, name, &detail),
+        Outgoing::Connected(detail) => {
+            emit(host, name, &detail);
+            // The connection works again: the host's health report no longer applies.
+            let _ = host.remove_attribute("reconnect");
+        }
         Outgoing::Error(detail) => emit(host, name, &detail),
         Outgoing::SelectionChanged(detail) => emit(host, name, &detail),
         Outgoing::Disconnected(connection) => {
@@ -265,7 +269,8 @@ fn abort_on_cleanup(controller: Option<AbortController>) -> impl FnOnce() {
 
 /// What a verify sends: a token, or the session of a Microsoft sign-in.
 enum Credential {
-    Token(Pat),
+    /// The token, and the expiry date the person gave for it.
+    Token(Pat, Option<String>),
     Session(SecretToken),
 }
 
@@ -281,7 +286,7 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
             (
                 verifying.request.id,
                 org.organization_url.clone(),
-                Credential::Token(verifying.fields.pat.clone()),
+                Credential::Token(verifying.fields.pat.clone(), verifying.fields.expires_at()),
             )
         }),
         Screen::ChoosingOrganization(choosing) => choosing.pending.as_ref().map(|choice| {
@@ -302,13 +307,13 @@ pub fn use_verify(state: &UseReducerHandle<State>, config: &Rc<Config>) {
             spawn(async move {
                 dispatcher.dispatch(Action::Progress(id, Step::Checking));
                 let result = match credential {
-                    Credential::Token(pat) => {
+                    Credential::Token(pat, expires_at) => {
                         let body = VerifyRequest {
                             organization,
                             token: Some(pat),
                             session: None,
                             required_scopes: config.scopes.clone(),
-                            expires_at: None,
+                            expires_at,
                         };
                         api::verify(&config, &body, &signal).await
                     }

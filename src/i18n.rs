@@ -290,6 +290,18 @@ const EN: &[(&str, &str)] = &[
     ("org.error.missingOrganization", "That address does not include an organization. Add it after the host, like https://dev.azure.com/your-org."),
     ("org.error.invalidName", "\u{201c}{name}\u{201d} is not a valid organization name."),
     ("org.error.serverNotAllowed", "{host} looks like an Azure DevOps Server, but this service is not set up to connect to it."),
+    // Connection health: the token's expiry date and the host's `reconnect` report. The plural
+    // keys end in the `Intl.PluralRules` category of the number.
+    ("pat.expiry.label", "Expires on (optional)"),
+    ("pat.expiry.past", "This date has passed, so the token has already expired. Create a new token, or leave the date empty."),
+    ("pat.expiry.hint", "Azure DevOps shows this date when you create the token. We use it to remind you before the token stops working."),
+    ("expiry.today", "Expires today"),
+    ("expiry.days.one", "Expires in {days} day"),
+    ("expiry.days.other", "Expires in {days} days"),
+    ("expiry.expired", "Expired on {date}"),
+    ("reconnect.heading", "This connection needs attention"),
+    ("reconnect.unknown", "This connection stopped working. Connect it again to restore access."),
+    ("reconnect.sign_in", "Sign in again"),
 ];
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 //! `app` and `components` (the Yew view), [`api`] (the proxy, through gloo-net), `csp` (telling
 //! a Content-Security-Policy block from a network failure), [`js_value`] (serde-wasm-bindgen:
 //! the proxy's answers, the host's object properties, the events' `detail`s), [`events`],
-//! [`i18n`].
+//! [`i18n`], [`health`] (the connected state's expiry and `reconnect` rules).
 #![deny(missing_docs)]
 
 pub mod api;
@@ -30,6 +30,7 @@ mod csp;
 mod element;
 mod error;
 pub mod events;
+pub mod health;
 mod hooks;
 pub mod i18n;
 pub mod js_value;

@@ -160,6 +160,13 @@ pub enum Action {
     OrgInput(String),
     /// The token field changed (pasted text is trimmed).
     PatInput(String),
+    /// The optional "Expires on" date changed.
+    ExpiryInput {
+        /// The date as the input gives it (`2027-03-01`), or empty.
+        date: String,
+        /// Whether it is before today, as the view's clock says: such a token has expired.
+        past: bool,
+    },
     /// Show or hide the token.
     ToggleReveal,
     /// Connect was pressed (or Enter), or Try again. Ignored while a verify is in flight.

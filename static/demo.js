@@ -73,6 +73,8 @@ function show(row) {
   widget.setAttribute("organization", row.organization);
   widget.setAttribute("connected-as", row.displayName ?? row.userId);
   widget.setAttribute("verified-at", row.verifiedAt);
+  if (row.expiresAt) widget.setAttribute("expires-at", row.expiresAt);
+  else widget.removeAttribute("expires-at");
   say(`Stored in the demo database: ${row.organization} as ${row.displayName ?? row.userId}.`, "stored");
 }
 
@@ -80,6 +82,8 @@ function forget() {
   widget.removeAttribute("organization");
   widget.removeAttribute("connected-as");
   widget.removeAttribute("verified-at");
+  widget.removeAttribute("expires-at");
+  widget.removeAttribute("reconnect");
 }
 
 widget.addEventListener("azdo-connected", async (event) => {
@@ -123,5 +127,56 @@ async function load() {
     say(`The demo database is not available: ${error.message}`, "error");
   }
 }
+
+// Connection health: what a vendor's backend runs on a schedule. A broken connection becomes the
+// element's `reconnect` attribute; the element removes it itself once the person fixed it.
+const demo = `${widget.getAttribute("proxy-url").replace(/\/+$/, "")}/demo`;
+const health = document.getElementById("health-status");
+
+function report(text, state) {
+  health.textContent = text;
+  health.dataset.state = state;
+}
+
+async function post(path, body) {
+  return fetch(`${demo}/${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...CSRF },
+    body: JSON.stringify(body),
+  });
+}
+
+document.getElementById("check-health").addEventListener("click", async () => {
+  report("Checking the stored connection…", "checking");
+  try {
+    const response = await post("check", {});
+    if (response.ok) {
+      const answer = await response.json();
+      widget.removeAttribute("reconnect");
+      const scopes = answer.scopes.map((s) => `${s.id} ${s.status}`).join(", ") || "none required";
+      report(`Healthy at ${new Date(answer.checkedAt).toLocaleTimeString()}: ${answer.user.displayName}; ${scopes}.`, "ok");
+      return;
+    }
+    const error = await failure(response);
+    // "Connect first" is about this page, not the connection.
+    if (error.code !== "invalid_request" && widget.hasAttribute("organization")) {
+      widget.setAttribute("reconnect", error.code);
+    }
+    report(`Broken (${error.code}): ${error.message}`, "error");
+  } catch (error) {
+    report(`The check failed: ${error.message}`, "error");
+  }
+});
+
+document.getElementById("break-token").addEventListener("click", async () => {
+  const how = document.getElementById("break-how").value;
+  try {
+    const response = await post("break", { how });
+    if (!response.ok) throw new Error((await failure(response)).message);
+    report(`The fake Azure DevOps now treats the stored token as ${how === "expire" ? "expired" : "revoked"}. Check the connection's health to see it.`, "broken");
+  } catch (error) {
+    report(`Could not break the token: ${error.message}`, "error");
+  }
+});
 
 load();

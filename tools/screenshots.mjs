@@ -84,6 +84,21 @@ try {
     await shot(page, `${scheme}-4-connected`);
     if (scheme === "light") await shot(page, "demo", true);
 
+    // Connection health, as the host sets it: a check that found the token expired, then a token
+    // that expires in 5 days.
+    const widget = page.locator("azdo-connect");
+    await widget.evaluate((el) => el.setAttribute("reconnect", "token_expired"));
+    await page.locator("azdo-connect #reconnect").waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-9-reconnect`);
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    await widget.evaluate((el, soon) => {
+      el.removeAttribute("reconnect");
+      el.setAttribute("expires-at", soon);
+    }, soon);
+    await page.locator("azdo-connect #expiry.warning").waitFor({ timeout: 30_000 });
+    await shot(page, `${scheme}-10-expiry-warning`);
+    await widget.evaluate((el) => el.removeAttribute("expires-at"));
+
     await page.locator("azdo-connect #disconnect").click();
     await page.locator("azdo-connect #confirm-disconnect").waitFor();
     await shot(page, `${scheme}-5-confirm-disconnect`);

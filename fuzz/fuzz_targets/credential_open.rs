@@ -48,6 +48,7 @@ fn seed_claims() -> CredentialClaims {
         expires_at: None,
         user_id: "3f8b2c4e-0000-4000-8000-000000000001".into(),
         scopes: vec!["vso.code".into()],
+        required_scopes: Vec::new(),
         iat: 1_795_000_000,
         exp: None,
     }
@@ -84,6 +85,7 @@ fuzz_target!(|data: &[u8]| {
         expires_at: None,
         user_id: "user".into(),
         scopes: org.split(' ').map(str::to_owned).collect(),
+        required_scopes: Vec::new(),
         iat: i64::from(data.len() as u32),
         exp: None,
     };

@@ -38,6 +38,9 @@ pub struct ConnectFormProps {
     pub on_pat: Callback<String>,
     /// Show/hide was pressed.
     pub on_toggle: Callback<()>,
+    /// The "Expires on" date changed: the date, and whether it has passed.
+    #[prop_or_default]
+    pub on_expiry: Callback<(String, bool)>,
     /// Connect was pressed (or Enter).
     pub on_submit: Callback<()>,
     /// "Try again" was pressed.
@@ -117,6 +120,9 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 strings={s.clone()}
                 on_input={props.on_pat.clone()}
                 on_toggle={props.on_toggle.clone()}
+                expiry={AttrValue::from(fields.expiry.clone())}
+                expiry_error={fields.expiry_past.then(|| AttrValue::from(s.get("pat.expiry.past")))}
+                on_expiry={props.on_expiry.clone()}
             />
             <div class="actions">
                 <button id="connect" type="submit" class="primary" part="button connect"

@@ -1,8 +1,10 @@
-//! The connected summary: who, when, the checklist, and Change token / Disconnect.
+//! The connected summary: who, when, the token's expiry, what the host's health check found, the
+//! checklist, and Change token / Disconnect.
 
 use yew::prelude::*;
 
 use crate::components::ScopeList;
+use crate::health::{self, Expiry};
 use crate::i18n::Strings;
 use crate::state::Connection;
 
@@ -13,6 +15,12 @@ pub struct ConnectedProps {
     pub connection: Connection,
     /// Whether to ask for confirmation of a disconnect.
     pub confirming: bool,
+    /// The `reconnect` attribute: the error code the host's health check reported.
+    #[prop_or_default]
+    pub reconnect: Option<AttrValue>,
+    /// The `expires-at` attribute: the token's expiry the host stored.
+    #[prop_or_default]
+    pub expires_at: Option<AttrValue>,
     /// The words.
     pub strings: Strings,
     /// Receives focus after a successful verify.
@@ -42,14 +50,31 @@ pub fn connected(props: &ConnectedProps) -> Html {
             s.fill("connected.verified", &[("when", &display_time(when))])
         )
     });
+    let reconnect = props.reconnect.as_deref();
+    // The host's stored date wins over the one given in this session.
+    let expiry = props
+        .expires_at
+        .as_deref()
+        .or(c.expires_at.as_deref())
+        .and_then(|text| expiry_text(s, text));
+    let change_class = if reconnect.is_some() { "primary" } else { "" };
     html! {
-        <section id="connected" class="success" part="connected" aria-labelledby="connected-heading">
+        <section id="connected" class={classes!("success", reconnect.map(|_| "attention"))} part="connected" aria-labelledby="connected-heading">
             <h3 id="connected-heading" tabindex="-1" ref={props.heading_ref.clone()}>
                 { status }
                 if let Some(verified) = verified {
                     <span class="hint" id="verified-at">{ verified }</span>
                 }
             </h3>
+            if let Some(code) = reconnect {
+                <div id="reconnect" class="reconnect" part="reconnect" role="alert" data-code={code.to_owned()}>
+                    <p><strong>{ s.get("reconnect.heading") }</strong></p>
+                    <p id="reconnect-message">{ s.get(&health::reconnect_message_key(code)) }</p>
+                </div>
+            }
+            if let Some((expiry, text)) = expiry {
+                <p id="expiry" part="expiry" class={classes!("expiry", expiry.is_warning().then_some("warning"))}>{ text }</p>
+            }
             <ScopeList scopes={c.scopes.clone()} strings={s.clone()} />
             if props.confirming {
                 <div class="field" role="group" aria-labelledby="confirm-text">
@@ -63,7 +88,7 @@ pub fn connected(props: &ConnectedProps) -> Html {
                 </div>
             } else {
                 <div class="actions">
-                    <button id="change-token" type="button" part="button"
+                    <button id="change-token" type="button" class={change_class} part="button"
                         onclick={props.on_change_token.reform(|_: MouseEvent| ())}>{ s.get("connected.change") }</button>
                     <button id="disconnect" type="button" class="danger" part="button"
                         onclick={props.on_disconnect.reform(|_: MouseEvent| ())}>{ s.get("connected.disconnect") }</button>
@@ -71,6 +96,40 @@ pub fn connected(props: &ConnectedProps) -> Html {
             }
         </section>
     }
+}
+
+/// How the token's expiry reads now, in the element's language: "Expires in 12 days", "Expires
+/// today", "Expired on 1 March 2027". `None` when `text` is not a date.
+fn expiry_text(s: &Strings, text: &str) -> Option<(Expiry, String)> {
+    let parsed = js_sys::Date::parse(text.trim());
+    let end = health::end_of(text, parsed)?;
+    let expiry = Expiry::at(end, js_sys::Date::now());
+    let tag = s.lang().tag();
+    let words = match expiry {
+        Expiry::Expired => {
+            // The date as stored: a bare date is midnight UTC, so format it in UTC.
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+            let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &"UTC".into());
+            let date = js_sys::Date::new(&parsed.into()).to_locale_date_string(tag, &options);
+            s.fill("expiry.expired", &[("date", &String::from(date))])
+        }
+        Expiry::Soon(0) => s.get("expiry.today"),
+        Expiry::Soon(days) | Expiry::Later(days) => {
+            let locales = js_sys::Array::of1(&tag.into());
+            let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+            // Only `one` differs from `other` for these counts in the built-in languages.
+            let category = match String::from(rules.select(days as f64)).as_str() {
+                "one" => "one",
+                _ => "other",
+            };
+            s.fill(
+                &format!("expiry.days.{category}"),
+                &[("days", &days.to_string())],
+            )
+        }
+    };
+    Some((expiry, words))
 }
 
 /// `2026-11-23T08:00:00Z` → `2026-11-23 08:00 UTC`; anything else as given.

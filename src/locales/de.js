@@ -100,5 +100,15 @@ export default {
   "choose.intro": "Sie sind angemeldet. Mit welcher Azure-DevOps-Organisation soll sich dieser Dienst verbinden?",
   "choose.empty": "Dieses Konto gehört in diesem Mandanten zu keiner Azure-DevOps-Organisation. Geben Sie unten den Namen der Organisation ein, oder brechen Sie ab und melden Sie sich mit einem anderen Konto an.",
   "choose.other": "Oder geben Sie eine andere Organisation ein:",
-  "choose.connecting": "Verbindung mit {org} wird hergestellt…"
+  "choose.connecting": "Verbindung mit {org} wird hergestellt…",
+  "pat.expiry.label": "Läuft ab am (optional)",
+  "pat.expiry.past": "Dieses Datum liegt in der Vergangenheit: Das Token ist bereits abgelaufen. Erstellen Sie ein neues Token oder lassen Sie das Datum leer.",
+  "pat.expiry.hint": "Azure DevOps zeigt dieses Datum beim Erstellen des Tokens an. Damit erinnern wir Sie, bevor das Token nicht mehr funktioniert.",
+  "expiry.today": "Läuft heute ab",
+  "expiry.days.one": "Läuft in {days} Tag ab",
+  "expiry.days.other": "Läuft in {days} Tagen ab",
+  "expiry.expired": "Abgelaufen am {date}",
+  "reconnect.heading": "Diese Verbindung braucht Ihre Aufmerksamkeit",
+  "reconnect.unknown": "Diese Verbindung funktioniert nicht mehr. Verbinden Sie sie erneut, um den Zugriff wiederherzustellen.",
+  "reconnect.sign_in": "Erneut anmelden"
 };

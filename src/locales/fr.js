@@ -100,5 +100,15 @@ export default {
   "choose.intro": "Vous êtes connecté. À quelle organisation Azure DevOps ce service doit-il se connecter ?",
   "choose.empty": "Ce compte n’appartient à aucune organisation Azure DevOps de ce locataire. Saisissez ci-dessous le nom de l’organisation, ou annulez et connectez-vous avec un autre compte.",
   "choose.other": "Ou saisissez une autre organisation :",
-  "choose.connecting": "Connexion à {org}…"
+  "choose.connecting": "Connexion à {org}…",
+  "pat.expiry.label": "Date d’expiration (facultatif)",
+  "pat.expiry.past": "Cette date est passée : le jeton a déjà expiré. Créez un nouveau jeton ou laissez la date vide.",
+  "pat.expiry.hint": "Azure DevOps affiche cette date lorsque vous créez le jeton. Nous l’utilisons pour vous prévenir avant qu’il cesse de fonctionner.",
+  "expiry.today": "Expire aujourd’hui",
+  "expiry.days.one": "Expire dans {days} jour",
+  "expiry.days.other": "Expire dans {days} jours",
+  "expiry.expired": "Expiré le {date}",
+  "reconnect.heading": "Cette connexion demande votre attention",
+  "reconnect.unknown": "Cette connexion ne fonctionne plus. Reconnectez-la pour rétablir l’accès.",
+  "reconnect.sign_in": "Se reconnecter"
 };

@@ -17,6 +17,7 @@ impl ChangingToken {
     pub(super) fn reduce(mut self, action: Action, common: &mut Common) -> Next {
         match action {
             Action::PatInput(input) => self.form.pat_input(input),
+            Action::ExpiryInput { date, past } => self.form.expiry_input(date, past),
             Action::ToggleReveal => self.form.fields.reveal = !self.form.fields.reveal,
             Action::Tick => self.form.tick(),
             Action::AllowedServers(servers) => self.form.fields.renormalize(&servers),

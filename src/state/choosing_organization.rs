@@ -121,6 +121,7 @@ impl ChoosingOrganization {
             | Action::Verified { .. }
             | Action::Failed(..)
             | Action::PatInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Progress(..)
             | Action::ToggleProject(_)

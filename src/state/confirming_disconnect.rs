@@ -34,6 +34,7 @@ impl ConfirmingDisconnect {
             // Other screens' actions, and answers to requests this screen does not have.
             Action::OrgInput(_)
             | Action::PatInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

@@ -15,6 +15,9 @@ pub struct Connection {
     pub verified_at: Option<String>,
     /// The scope checklist from the verify, empty when the host restored the connection.
     pub scopes: Vec<ScopeStatus>,
+    /// The token's expiry date the person gave when connecting (the host's `expires-at`
+    /// attribute, when set, takes precedence).
+    pub expires_at: Option<String>,
 }
 
 impl From<&VerifyResponse> for Connection {
@@ -24,6 +27,7 @@ impl From<&VerifyResponse> for Connection {
             display_name: response.user.display_name.clone(),
             verified_at: Some(response.verified_at.clone()),
             scopes: response.scopes.clone(),
+            expires_at: response.expires_at.clone(),
         }
     }
 }
@@ -52,6 +56,7 @@ impl Connection {
             display_name: connected_as?,
             verified_at,
             scopes: Vec::new(),
+            expires_at: None,
         })
     }
 
@@ -155,6 +160,7 @@ impl Connected {
             // Other screens' actions, and answers to requests this screen does not have.
             Action::OrgInput(_)
             | Action::PatInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

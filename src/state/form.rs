@@ -20,6 +20,10 @@ pub struct Fields {
     pub reveal: bool,
     /// Whether to show "required" messages (after the first submit attempt).
     pub show_errors: bool,
+    /// The optional "Expires on" date, as the date input gives it (`2027-03-01`, or empty).
+    pub expiry: String,
+    /// Whether that date has passed: Connect is refused and the field says why.
+    pub expiry_past: bool,
 }
 
 impl Fields {
@@ -50,6 +54,22 @@ impl Fields {
         }
         self.pat = pat;
         true
+    }
+
+    /// Sets the expiry date; `false` when it already said that.
+    pub(super) fn set_expiry(&mut self, date: String, past: bool) -> bool {
+        let date = date.trim().to_owned();
+        if date == self.expiry {
+            return false;
+        }
+        self.expiry_past = past && !date.is_empty();
+        self.expiry = date;
+        true
+    }
+
+    /// The expiry date to send with the token, when one was given.
+    pub fn expires_at(&self) -> Option<String> {
+        Some(self.expiry.trim().to_owned()).filter(|date| !date.is_empty())
     }
 
     /// Normalizes the organization field again, for another allowlist.
@@ -103,6 +123,8 @@ impl Form {
                 pat: Pat::default(),
                 reveal: false,
                 show_errors: false,
+                expiry: String::new(),
+                expiry_past: false,
             },
             failure: None,
         }
@@ -115,12 +137,22 @@ impl Form {
 
     /// Whether Connect would start a verify now.
     pub fn can_submit(&self) -> bool {
-        self.fields.org.is_ok() && !self.fields.pat.is_empty() && !self.waiting_to_retry()
+        self.fields.org.is_ok()
+            && !self.fields.pat.is_empty()
+            && !self.fields.expiry_past
+            && !self.waiting_to_retry()
     }
 
     /// The organization field changed.
     pub(super) fn org_input(&mut self, input: String, servers: &AllowedServers) {
         if self.fields.set_org(input, servers) {
+            self.answer_edit();
+        }
+    }
+
+    /// The expiry date changed.
+    pub(super) fn expiry_input(&mut self, date: String, past: bool) {
+        if self.fields.set_expiry(date, past) {
             self.answer_edit();
         }
     }
@@ -158,10 +190,12 @@ impl Form {
         }
         self.fields.show_errors = true;
         match &self.fields.org {
-            Ok(org) if !self.fields.pat.is_empty() => Some(VerifyingDetail {
-                organization: org.organization.clone(),
-                organization_url: org.organization_url.clone(),
-            }),
+            Ok(org) if !self.fields.pat.is_empty() && !self.fields.expiry_past => {
+                Some(VerifyingDetail {
+                    organization: org.organization.clone(),
+                    organization_url: org.organization_url.clone(),
+                })
+            }
             _ => None,
         }
     }
@@ -229,6 +263,7 @@ impl Form {
         match action {
             Action::OrgInput(input) => self.org_input(input, &common.allowed_servers),
             Action::PatInput(input) => self.pat_input(input),
+            Action::ExpiryInput { date, past } => self.expiry_input(date, past),
             Action::ToggleReveal => self.fields.reveal = !self.fields.reveal,
             Action::Tick => self.tick(),
             Action::AllowedServers(servers) => self.fields.renormalize(&servers),

@@ -132,6 +132,7 @@ impl Picking {
             | Action::PickerFailed(..)
             | Action::OrgInput(_)
             | Action::PatInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

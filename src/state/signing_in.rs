@@ -217,6 +217,7 @@ impl SigningIn {
             Action::Failed(..)
             | Action::OrgInput(_)
             | Action::PatInput(_)
+            | Action::ExpiryInput { .. }
             | Action::ToggleReveal
             | Action::Submit
             | Action::Progress(..)

@@ -1401,6 +1401,60 @@ fn an_expired_session_returns_to_the_form() {
     );
 }
 
+// ---- connection health: the expiry date and reconnecting ---------------------------------------
+
+fn expiry(date: &str, past: bool) -> Action {
+    Action::ExpiryInput {
+        date: date.into(),
+        past,
+    }
+}
+
+#[test]
+fn a_past_expiry_date_blocks_connect_until_it_is_changed_or_cleared() {
+    let state = run(ready_form(), [expiry("2020-01-01", true)]);
+    assert!(form(&state).fields.expiry_past);
+    assert!(!form(&state).can_submit());
+    let (state, events) = state.transition(Action::Submit);
+    assert_eq!(events, [], "nothing is verified");
+    assert!(form(&state).fields.show_errors);
+    let state = run(state, [expiry("", true)]);
+    assert!(!form(&state).fields.expiry_past, "an empty date is no date");
+    assert!(form(&state).can_submit());
+}
+
+#[test]
+fn the_expiry_date_is_sent_with_the_token_and_kept_on_the_connection() {
+    let state = run(ready_form(), [expiry("2027-03-01", false)]);
+    assert_eq!(
+        form(&state).fields.expires_at().as_deref(),
+        Some("2027-03-01")
+    );
+    let (state, _) = state.transition(Action::Submit);
+    let id = verifying(&state).request.id;
+    assert_eq!(
+        verifying(&state).fields.expires_at().as_deref(),
+        Some("2027-03-01")
+    );
+    let answer = VerifyResponse {
+        expires_at: Some("2027-03-01".into()),
+        ..response()
+    };
+    let (state, events) = state.transition(Action::Verified {
+        id,
+        response: answer.clone(),
+        pick: false,
+    });
+    assert_eq!(
+        connected_of(&state).connection.expires_at.as_deref(),
+        Some("2027-03-01")
+    );
+    // azdo-connected carries the date in its detail.
+    assert!(
+        matches!(&events[..], [Outgoing::Connected(d)] if d.verified.expires_at.as_deref() == Some("2027-03-01"))
+    );
+}
+
 #[test]
 fn no_organizations_means_typing_one() {
     let s = choosing(&[]);
@@ -1448,4 +1502,38 @@ fn other_screens_ignore_sign_in_actions() {
 /// Applies `action`, whatever it sends.
 fn quiet_events(state: State, action: Action) -> State {
     state.transition(action).0
+}
+
+#[test]
+fn an_emptied_expiry_date_sends_none_and_an_edit_abandons_the_verify() {
+    let state = run(
+        ready_form(),
+        [expiry("2027-03-01", false), expiry(" ", false)],
+    );
+    assert_eq!(form(&state).fields.expires_at(), None);
+    let (state, _) = state.transition(Action::Submit);
+    let state = quiet(state, expiry("2027-04-01", false));
+    assert_eq!(form(&state).fields.expiry, "2027-04-01");
+    // A restored connection has no date of its own: only the host's attribute can give one.
+    assert_eq!(connected_of(&restored()).connection.expires_at, None);
+}
+
+#[test]
+fn reconnecting_changes_the_token_of_the_same_organization() {
+    // The host set `reconnect`; the connected view's one primary action is "Change token".
+    let (state, _) = restored().transition(Action::ChangeToken);
+    let changing = changing_of(&state);
+    assert_eq!(changing.form.fields.org_input, "contoso");
+    assert!(changing.form.fields.org.is_ok());
+    let state = run(state, [Action::PatInput(OTHER_PAT.into())]);
+    let (state, events) = state.transition(Action::Submit);
+    assert!(matches!(&events[..], [Outgoing::Verifying(d)] if d.organization == "contoso"));
+    let id = verifying(&state).request.id;
+    let (state, events) = state.transition(Action::Verified {
+        id,
+        response: response(),
+        pick: false,
+    });
+    assert!(connected_of(&state).just_verified);
+    assert!(matches!(&events[..], [Outgoing::Connected(_)]));
 }

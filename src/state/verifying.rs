@@ -96,6 +96,11 @@ impl Verifying {
                     return Next::to(self.back(None));
                 }
             }
+            Action::ExpiryInput { date, past } => {
+                if self.fields.set_expiry(date, past) {
+                    return Next::to(self.back(None));
+                }
+            }
             Action::ToggleReveal => self.fields.reveal = !self.fields.reveal,
             Action::AllowedServers(servers) => self.fields.renormalize(&servers),
             Action::CancelChange => {

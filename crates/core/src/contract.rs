@@ -444,6 +444,11 @@ pub struct CredentialClaims {
     pub user_id: String,
     /// Scope ids observed as granted.
     pub scopes: Vec<String>,
+    /// The scope ids the vendor required when the connection was made: what `POST {base}/check`
+    /// checks again. Absent in credentials sealed before it existed (their `scopes` are checked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<String>>"))]
+    pub required_scopes: Vec<String>,
     /// When the credential was issued, seconds since the Unix epoch.
     pub iat: i64,
     /// When the proxy stops accepting the credential back, seconds since the Unix epoch.

@@ -336,6 +336,11 @@ fn samples() -> Vec<(&'static str, Value)> {
                     expires_at: full.then(|| "2027-03-01".into()),
                     user_id: "6f1e…".into(),
                     scopes: vec!["vso.code".into()],
+                    required_scopes: if full {
+                        vec!["vso.code".into()]
+                    } else {
+                        Vec::new()
+                    },
                     iat: 1_764_000_000,
                     exp: full.then_some(1_764_086_400),
                 }),

@@ -128,8 +128,12 @@ pub struct ProxyConfig {
     /// The total deadline of one verify or projects request, all upstream calls included.
     /// Default 10 s.
     pub verify_timeout: Duration,
-    /// Per-client rate limit of the `POST` endpoints.
+    /// Per-client rate limit of the `POST` endpoints the browser calls.
     pub rate_limit: RateLimit,
+    /// Per-client rate limit of `POST {base}/check`, counted apart from [`ProxyConfig::rate_limit`]:
+    /// a vendor's backend checking its stored connections must neither be throttled by the
+    /// browsers' limit nor use it up. Default 600 per minute, burst 100.
+    pub check_rate_limit: RateLimit,
     /// Where the rate limit reads a client's IP address. [`ClientIpSource::Peer`] (the default)
     /// uses the TCP peer and ignores every forwarding header; behind a reverse proxy, name the
     /// header it sets, and make sure clients can reach the proxy only through it.
@@ -190,6 +194,10 @@ impl Default for ProxyConfig {
             connect_timeout: Duration::from_secs(3),
             verify_timeout: Duration::from_secs(10),
             rate_limit: RateLimit::default(),
+            check_rate_limit: RateLimit {
+                per_minute: 600,
+                burst: 100,
+            },
             client_ip_source: ClientIpSource::Peer,
             max_body_bytes: 16 * 1024,
             credential_ttl: Duration::from_secs(30 * 24 * 60 * 60),
@@ -224,7 +232,10 @@ impl ProxyConfig {
                 )));
             }
         }
-        if self.rate_limit.per_minute == 0 || self.rate_limit.burst == 0 {
+        if [self.rate_limit, self.check_rate_limit]
+            .iter()
+            .any(|limit| limit.per_minute == 0 || limit.burst == 0)
+        {
             return Err(Error::Config(
                 "the rate limit and burst must be at least 1".into(),
             ));

@@ -9,6 +9,8 @@
 //! | `POST {base}/demo/connections` | `{"credential", "displayName"?, "selection"?}` → opens the credential with the proxy's keyring, stores the connection, 201 [`StoredConnection`] |
 //! | `GET {base}/demo/connections/current` | 200 with the stored connection, never its token; 204 with no body when there is none |
 //! | `DELETE {base}/demo/connections/current` | forgets it: 204, also when there was none |
+//! | `POST {base}/demo/check` | checks the stored connection with [`crate::check_credential`]'s check: 200 `CheckResponse` or the error a vendor's health check would get |
+//! | `POST {base}/demo/break` | `{"how": "expire"\|"revoke"}`: with an upstream override (the fake), expires or revokes the stored token there, so the demo can show a broken connection |
 //!
 //! "Nothing stored" is the normal first visit, not a failure: it is answered with a success
 //! status, so a browser's console stays clean for a newcomer (a 4xx is logged as an error).
@@ -24,9 +26,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use azdo_connect_core::contract::{CredentialClaims, Selection};
+use std::time::Duration;
+
+use azdo_connect_core::contract::{CheckResponse, CredentialClaims, Selection};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use url::Url;
 
 use crate::credential::{open_credential, Keyring};
 use crate::extract::{ApiJson, BodyLimit};
@@ -46,8 +51,11 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS connections (
     verified_at TEXT NOT NULL,
     selection TEXT,
     sealed_token TEXT NOT NULL,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    expires_at TEXT
 )";
+// Databases created before `expires_at` existed gain the column; "duplicate column" is expected.
+const ADD_EXPIRES_AT: &str = "ALTER TABLE connections ADD COLUMN expires_at TEXT";
 const CURRENT: &str = "current";
 
 /// A persisted connection as the demo backend returns it: what the host page needs to render the
@@ -71,6 +79,10 @@ pub struct StoredConnection {
     /// What the person picked, when the picker was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<Selection>,
+    /// The token's expiry date the person gave when connecting (from the credential), RFC 3339:
+    /// the host page sets it as the element's `expires-at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// `POST {base}/demo/connections` body: the `azdo-connected` detail's `credential`, plus the parts
@@ -116,6 +128,7 @@ impl DemoStore {
         let db = Connection::open(&path)
             .map_err(|e| Error::Storage(format!("could not open {}: {e}", path.display())))?;
         db.execute_batch(SCHEMA).map_err(storage)?;
+        let _ = db.execute_batch(ADD_EXPIRES_AT);
         Ok(DemoStore {
             path,
             db: Arc::new(Mutex::new(db)),
@@ -145,8 +158,8 @@ impl DemoStore {
         self.lock()
             .execute(
                 "INSERT OR REPLACE INTO connections (slot, organization, organization_url, user_id,
-                   display_name, scopes, verified_at, selection, sealed_token, stored_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                   display_name, scopes, verified_at, selection, sealed_token, stored_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     CURRENT,
                     connection.organization,
@@ -158,6 +171,7 @@ impl DemoStore {
                     selection,
                     sealed,
                     stored_at,
+                    connection.expires_at,
                 ],
             )
             .map_err(storage)?;
@@ -173,7 +187,7 @@ impl DemoStore {
             .lock()
             .query_row(
                 "SELECT organization, organization_url, user_id, display_name, scopes,
-                        verified_at, selection
+                        verified_at, selection, expires_at
                  FROM connections WHERE slot = ?1",
                 [CURRENT],
                 |row| {
@@ -185,13 +199,22 @@ impl DemoStore {
                         row.get::<_, String>(4)?,
                         row.get::<_, String>(5)?,
                         row.get::<_, Option<String>>(6)?,
+                        row.get::<_, Option<String>>(7)?,
                     ))
                 },
             )
             .optional()
             .map_err(storage)?;
-        let Some((organization, organization_url, user_id, display_name, scopes, verified_at, sel)) =
-            row
+        let Some((
+            organization,
+            organization_url,
+            user_id,
+            display_name,
+            scopes,
+            verified_at,
+            sel,
+            expires_at,
+        )) = row
         else {
             return Ok(None);
         };
@@ -206,6 +229,7 @@ impl DemoStore {
                 .map(|s| serde_json::from_str(&s))
                 .transpose()
                 .map_err(storage)?,
+            expires_at,
         }))
     }
 
@@ -216,16 +240,21 @@ impl DemoStore {
     /// [`Error::Storage`] when the database can't be read; the credential errors of
     /// [`open_credential`] when the keyring no longer opens it.
     pub fn current_claims(&self, keys: &Keyring) -> Result<Option<CredentialClaims>, Error> {
-        let sealed: Option<String> = self
-            .lock()
+        self.current_sealed()?
+            .map(|s| open_credential(&s, keys))
+            .transpose()
+    }
+
+    /// The current connection's sealed credential, as a vendor's backend stores it.
+    fn current_sealed(&self) -> Result<Option<String>, Error> {
+        self.lock()
             .query_row(
                 "SELECT sealed_token FROM connections WHERE slot = ?1",
                 [CURRENT],
                 |row| row.get(0),
             )
             .optional()
-            .map_err(storage)?;
-        sealed.map(|s| open_credential(&s, keys)).transpose()
+            .map_err(storage)
     }
 
     /// Forgets the current connection; `false` when there was none.
@@ -252,9 +281,15 @@ fn storage(e: impl std::fmt::Display) -> Error {
 }
 
 /// The demo routes, relative to the base path; the caller adds the origin/CSRF guard and CORS.
-pub(crate) fn routes(store: DemoStore, max_body_bytes: usize) -> Router<Arc<AppState>> {
+pub(crate) fn routes(
+    store: DemoStore,
+    max_body_bytes: usize,
+    fake: Option<Url>,
+) -> Router<Arc<AppState>> {
     Router::new()
         .route("/demo/connections", post(store_connection))
+        .route("/demo/check", post(check_connection))
+        .route("/demo/break", post(break_connection))
         .route(
             "/demo/connections/current",
             get(current_connection).delete(delete_connection),
@@ -262,6 +297,90 @@ pub(crate) fn routes(store: DemoStore, max_body_bytes: usize) -> Router<Arc<AppS
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(Extension(BodyLimit(max_body_bytes)))
         .layer(Extension(store))
+        .layer(Extension(Fake(fake)))
+}
+
+/// The upstream override, where the demo's fake Azure DevOps takes its run-time controls.
+#[derive(Debug, Clone)]
+struct Fake(Option<Url>);
+
+/// How long the demo waits for a check, as the contract endpoint's deadline does.
+const CHECK_DEADLINE: Duration = Duration::from_secs(10);
+
+/// The stored connection's sealed credential, or the error for "connect first".
+async fn stored_credential(store: DemoStore) -> Result<String, Error> {
+    blocking(move || store.current_sealed())
+        .await?
+        .ok_or_else(|| {
+            Error::InvalidRequest("Nothing is stored in the demo database: connect first.".into())
+        })
+}
+
+async fn check_connection(
+    State(state): State<Arc<AppState>>,
+    Extension(store): Extension<DemoStore>,
+) -> Result<Json<CheckResponse>, Error> {
+    let sealed = stored_credential(store).await?;
+    let parts = crate::check::Parts::of(&state);
+    let check = crate::check::check_sealed(&parts, &sealed);
+    tokio::time::timeout(CHECK_DEADLINE, check)
+        .await
+        .unwrap_or(Err(Error::UpstreamTimeout))
+        .map(Json)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct BreakRequest {
+    how: Breakage,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Breakage {
+    Expire,
+    Revoke,
+}
+
+/// Asks the fake Azure DevOps to expire or revoke the stored token, as Azure DevOps would after
+/// the customer connected. Only with an upstream override: the real service has no such control.
+async fn break_connection(
+    State(state): State<Arc<AppState>>,
+    Extension(store): Extension<DemoStore>,
+    Extension(Fake(fake)): Extension<Fake>,
+    ApiJson(request): ApiJson<BreakRequest>,
+) -> Result<StatusCode, Error> {
+    let fake = fake.ok_or_else(|| {
+        Error::InvalidRequest(
+            "Breaking a token needs the fake Azure DevOps (--upstream-override).".into(),
+        )
+    })?;
+    let claims = open_credential(&stored_credential(store).await?, &state.keyring)?;
+    let pat = claims.pat.ok_or_else(|| {
+        Error::InvalidRequest("Only a personal access token connection can be broken here.".into())
+    })?;
+    let action = match request.how {
+        Breakage::Expire => "expire",
+        Breakage::Revoke => "revoke",
+    };
+    let url = fake
+        .join(&format!("_fake/tokens/{action}"))
+        .map_err(|e| Error::Config(e.to_string()))?;
+    // The token goes in the body, never the URL.
+    let answer = reqwest::Client::new()
+        .post(url)
+        .json(&serde_json::json!({ "token": pat.expose() }))
+        .send()
+        .await
+        .map_err(|e| Error::UpstreamUnavailable(e.without_url().to_string()))?;
+    if !answer.status().is_success() {
+        return Err(Error::UpstreamUnavailable(format!(
+            "the fake answered HTTP {}",
+            answer.status().as_u16()
+        )));
+    }
+    tracing::info!(org = %claims.org, how = action, "demo: stored token broken on purpose");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // SQLite calls block; keep them off the async workers.
@@ -298,6 +417,7 @@ async fn store_connection(
         scopes: claims.scopes.clone(),
         verified_at: rfc3339(claims.iat)?,
         selection: request.selection,
+        expires_at: claims.expires_at.clone(),
     };
     // Sealed again under the current key: the row outlives a key rotation that the credential
     // the page sent would not.

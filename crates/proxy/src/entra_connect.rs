@@ -69,6 +69,7 @@ pub(crate) async fn connect(
         expires_at: None,
         user_id: user.id.clone(),
         scopes: granted,
+        required_scopes: requested.iter().map(|s| s.id.to_owned()).collect(),
         iat: issued_at,
         exp: Some(issued_at.saturating_add(ttl)),
     };

@@ -11,6 +11,7 @@
 //! |---|---|
 //! | `POST {base}/verify` | verify a token, answer a [`VerifyResponse`](azdo_connect_core::contract::VerifyResponse) with a sealed `credential` |
 //! | `POST {base}/projects` | one page of projects and repositories for a credential |
+//! | `POST {base}/check` | whether a stored credential still works, for the vendor's backend ([`check_credential`]) |
 //! | `POST {base}/oauth/start`, `GET {base}/oauth/callback`, `GET {base}/oauth/result` | "Sign in with Microsoft" (with [`ProxyConfig::entra`]) |
 //! | `GET {base}/config` | on-prem allowlist, scope catalogue, limits |
 //! | `GET {base}/openapi.json` | the contract as OpenAPI 3.1 |
@@ -27,7 +28,9 @@
 //! A vendor who mounts [`router`] depends on the crate with `default-features = false` and
 //! compiles none of them, adding `redis` to run several instances.
 //!
-//! The rate limit of the `POST` endpoints counts per client IP address, read from the source
+//! The rate limit of the `POST` endpoints counts per client IP address (`check` has its own,
+//! [`ProxyConfig::check_rate_limit`], so a backend's sweep and the browsers never throttle each
+//! other), read from the source
 //! [`ProxyConfig::client_ip_source`] names: the TCP peer by default, or behind a reverse proxy
 //! the header it sets ([`ClientIpSource`]).
 //!
@@ -47,6 +50,7 @@ use azdo_connect_core::AllowedServers;
 
 mod aadsts;
 mod callback_page;
+mod check;
 mod client_ip;
 mod config;
 pub mod credential;
@@ -77,6 +81,7 @@ mod tenant;
 mod upstream;
 mod verify;
 
+pub use check::{check_credential, Checker};
 pub use client_ip::{ClientIpSource, UnknownClientIpSource};
 pub use config::{EntraConfig, EntraCredential, ProxyConfig, RateLimit, SealKey};
 pub use credential::{open_credential, Keyring, Sealer};

@@ -59,6 +59,11 @@ enum Command {
     },
     /// Print a fresh random seal key (32 bytes, base64url).
     GenerateKey,
+    /// Check stored credentials against Azure DevOps (a health sweep): reads one credential per
+    /// line, optionally `name<TAB>credential`, from FILE or stdin; prints one JSON line per
+    /// credential (`name`, `status` "ok" or the error code, `message`, `user`, `scopes`) and a
+    /// summary line. Exit 0 when all are ok, 1 when any is broken, 2 on bad input.
+    CheckCredential(CheckArgs),
     /// Redeem a credential's Microsoft refresh token (a credential from Sign in with Microsoft)
     /// and print {"accessToken","expiresAt","credential"}: a fresh Azure DevOps access token, its
     /// expiry (Unix seconds) and the credential re-sealed with the rotated refresh token.
@@ -70,6 +75,33 @@ enum Command {
         #[command(flatten)]
         entra: Box<EntraArgs>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+struct CheckArgs {
+    /// The file of credentials; `-` or none reads stdin. Blank lines and lines starting with `#`
+    /// are skipped.
+    #[arg(value_name = "FILE")]
+    file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Send `https://{host}/{path}` to `{URL}/{host}/{path}` instead, e.g. a fake Azure DevOps on
+    /// loopback.
+    #[arg(long, env = "AZDO_CONNECT_UPSTREAM_OVERRIDE", value_name = "URL")]
+    upstream_override: Option<Url>,
+    /// An Azure DevOps Server host (`host` or `host:port`) the checks may contact. Repeatable.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ALLOW_SERVERS",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
+    allow_server: Vec<String>,
+    /// The deadline of one credential's check (all upstream calls), in milliseconds.
+    #[arg(long, default_value_t = 10000, value_name = "MS")]
+    timeout_ms: u64,
+    #[command(flatten)]
+    entra: Box<EntraArgs>,
 }
 
 /// The Entra app for "Sign in with Microsoft": --entra-client-id, one credential
@@ -283,6 +315,23 @@ struct ServeArgs {
         value_name = "N"
     )]
     rate_limit_burst: u32,
+    /// Sustained POST /check requests per minute per client IP: a backend's health sweep counts
+    /// apart from the browsers' limit.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CHECK_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        value_name = "N"
+    )]
+    check_rate_limit_per_minute: u32,
+    /// POST /check requests a client may send at once before the sustained rate applies.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_CHECK_RATE_LIMIT_BURST",
+        default_value_t = 100,
+        value_name = "N"
+    )]
+    check_rate_limit_burst: u32,
     /// Where the rate limiter reads the client's IP address: `peer` (the TCP peer; forwarding
     /// headers are ignored), or behind a reverse proxy the header it sets: `x-forwarded-for`
     /// (rightmost address), `x-real-ip`, `cf-connecting-ip` or `forwarded`. Pick a header only
@@ -377,6 +426,7 @@ fn main() -> ExitCode {
             key,
             show_token,
         }) => open(&token, &key, show_token),
+        Some(Command::CheckCredential(args)) => health_sweep::run(&args),
         Some(Command::GenerateKey) => {
             println!("{}", SealKey::generate("k").to_base64url());
             ExitCode::SUCCESS
@@ -535,6 +585,161 @@ fn open(token: &str, args: &KeyArgs, show_token: bool) -> ExitCode {
     }
 }
 
+mod health_sweep {
+    //! `check-credential`: the same check as `POST {base}/check`, over a file of credentials.
+
+    use std::io::Read as _;
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use azdo_connect_core::AllowedServers;
+    use azdo_connect_proxy::{check_credential, Checker, ProxyConfig};
+    use futures_util::StreamExt as _;
+    use serde_json::{json, Value};
+
+    use super::{keys, CheckArgs};
+
+    /// Credentials checked at once: a sweep of hundreds stays polite to Azure DevOps.
+    const CONCURRENCY: usize = 4;
+
+    /// Exit status for bad input (usage, key, file), apart from 1 for "some are broken".
+    const BAD_INPUT: u8 = 2;
+
+    pub(super) fn run(args: &CheckArgs) -> ExitCode {
+        match prepare(args) {
+            Ok((checker, entries)) => sweep(&checker, entries),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        }
+    }
+
+    fn prepare(args: &CheckArgs) -> Result<(Checker, Vec<(String, String)>), String> {
+        let seal_key = match keys(&args.key)? {
+            (Some(current), previous) => (current, previous),
+            (None, _) => {
+                return Err(
+                    "check-credential needs the key: --seal-key or AZDO_CONNECT_SEAL_KEY".into(),
+                )
+            }
+        };
+        let text = read_input(args.file.as_deref())?;
+        let entries = parse(&text)?;
+        let config = ProxyConfig {
+            upstream_override: args.upstream_override.clone(),
+            seal_key: seal_key.0,
+            previous_keys: seal_key.1,
+            allowed_servers: AllowedServers::new(&args.allow_server),
+            verify_timeout: Duration::from_millis(args.timeout_ms),
+            // Credentials from Sign in with Microsoft are checked with a fresh access token.
+            entra: args.entra.config()?,
+            ..ProxyConfig::default()
+        };
+        let checker = Checker::new(&config).map_err(|e| e.to_string())?;
+        Ok((checker, entries))
+    }
+
+    fn read_input(file: Option<&std::path::Path>) -> Result<String, String> {
+        match file.filter(|path| path.as_os_str() != "-") {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| format!("could not read {}: {e}", path.display())),
+            None => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| format!("could not read stdin: {e}"))?;
+                Ok(text)
+            }
+        }
+    }
+
+    /// `(name, credential)` per line; a line without a name is named by its line number.
+    fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
+        let mut entries = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            // Split before trimming: a trailing tab means a name without a credential.
+            let (name, credential) = match line.split_once('\t') {
+                Some((name, credential)) => (name.trim().to_owned(), credential.trim()),
+                None => (format!("line {}", index + 1), line.trim()),
+            };
+            if credential.is_empty() {
+                return Err(format!(
+                    "line {}: no credential after the name {name:?}",
+                    index + 1
+                ));
+            }
+            entries.push((name, credential.to_owned()));
+        }
+        if entries.is_empty() {
+            return Err(
+                "no credentials to check: give one per line, optionally name<TAB>credential".into(),
+            );
+        }
+        Ok(entries)
+    }
+
+    fn sweep(checker: &Checker, entries: Vec<(String, String)>) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                eprintln!("error: could not start the async runtime: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let total = entries.len();
+        let mut broken = 0usize;
+        runtime.block_on(async {
+            let mut results = futures_util::stream::iter(entries)
+                .map(|(name, credential)| async move {
+                    (name, check_credential(checker, &credential).await)
+                })
+                .buffered(CONCURRENCY);
+            while let Some((name, result)) = results.next().await {
+                let line = match result {
+                    Ok(answer) => {
+                        let mut line = json!({"name": name, "message": "The connection works."});
+                        merge(&mut line, serde_json::to_value(&answer).unwrap_or_default());
+                        line
+                    }
+                    Err(error) => {
+                        broken += 1;
+                        let api = error.to_api_error();
+                        let mut line = json!({"name": name, "status": api.code});
+                        merge(&mut line, serde_json::to_value(&api).unwrap_or_default());
+                        if let Some(object) = line.as_object_mut() {
+                            object.remove("code");
+                        }
+                        line
+                    }
+                };
+                println!("{line}");
+            }
+        });
+        println!(
+            "{}",
+            json!({"summary": {"checked": total, "ok": total - broken, "broken": broken}})
+        );
+        if broken == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+
+    fn merge(into: &mut Value, from: Value) {
+        if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
+            into.extend(from);
+        }
+    }
+}
+
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -590,6 +795,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         rate_limit: RateLimit {
             per_minute: args.rate_limit_per_minute,
             burst: args.rate_limit_burst,
+        },
+        check_rate_limit: RateLimit {
+            per_minute: args.check_rate_limit_per_minute,
+            burst: args.check_rate_limit_burst,
         },
         max_body_bytes: args.max_body_bytes,
         client_ip_source: args.client_ip_source,

@@ -21,8 +21,9 @@ use crate::security;
 use crate::upstream::Upstream;
 use crate::{AppState, Error, ProxyConfig, RateLimit};
 
-/// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `GET {base}/config`,
-/// `GET {base}/openapi.json`, `GET /healthz` and `GET /readyz`.
+/// Builds the proxy's router: `POST {base}/verify`, `POST {base}/projects`, `POST {base}/check`,
+/// the sign-in endpoints `{base}/oauth/…`, `GET {base}/config`, `GET {base}/openapi.json`,
+/// `GET /healthz` and `GET /readyz`.
 ///
 /// Mount it in your own axum app with `Router::merge` (it already carries its base path), or serve
 /// it alone. The `POST` endpoints, and apart from them the sign-in `GET`s (`oauth/callback`,
@@ -53,7 +54,8 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
 
 /// [`router`] plus the demo backend routes of `azdo-connect-proxy serve --demo`, which persist the
 /// connection the demo page reports in `store` (see [`crate::DemoStore`]):
-/// `POST {base}/demo/connections`, `GET` and `DELETE {base}/demo/connections/current`.
+/// `POST {base}/demo/connections`, `GET` and `DELETE {base}/demo/connections/current`,
+/// `POST {base}/demo/check` and `POST {base}/demo/break`.
 ///
 /// They stand in for a vendor's own backend in the demo and are not part of the public contract.
 /// They sit behind the same origin and `X-Azdo-Connect` guard as the contract's endpoints.
@@ -62,7 +64,11 @@ pub fn router(config: ProxyConfig) -> Result<Router, Error> {
 /// As [`router`].
 #[cfg(feature = "demo")]
 pub fn router_with_demo(config: ProxyConfig, store: crate::DemoStore) -> Result<Router, Error> {
-    let demo = crate::demo_store::routes(store, config.max_body_bytes);
+    let demo = crate::demo_store::routes(
+        store,
+        config.max_body_bytes,
+        config.upstream_override.clone(),
+    );
     build(config, demo)
 }
 
@@ -98,11 +104,23 @@ fn build(config: ProxyConfig, extra: Router<Arc<AppState>>) -> Result<Router, Er
         "sign-in",
     )?
     .route_layer(from_fn(crate::oauth::callback_rate_limit_page));
+    // A vendor's backend checks its stored connections in bulk: its own limit, so neither starves
+    // the other.
+    let checks = OpenApiRouter::default()
+        .routes(routes!(crate::check::check))
+        .route_layer(from_fn_with_state(
+            config.verify_timeout,
+            security::deadline,
+        ));
+    let checks = security::rate_limited(checks, &config, config.check_rate_limit, "check")?
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(Extension(BodyLimit(config.max_body_bytes)));
     let api = OpenApiRouter::default()
         .routes(routes!(get_config))
         .routes(routes!(openapi_json))
         .merge(sign_in_gets)
         .merge(calls)
+        .merge(checks)
         .merge(OpenApiRouter::from(extra))
         .layer(from_fn_with_state(origins.clone(), security::guard))
         .layer(origins.cors());

@@ -74,6 +74,11 @@ pub(crate) async fn verify(
         return Err(Error::TokenFormat(message.to_owned()));
     }
     let requested = requested_scopes(&request.required_scopes)?;
+    let expires_at = request
+        .expires_at
+        .as_deref()
+        .map(|text| expiry_date(text, time::OffsetDateTime::now_utc()))
+        .transpose()?;
     let target = Target::new(&org, &state.allowed_servers)?;
 
     let Inspection {
@@ -91,9 +96,10 @@ pub(crate) async fn verify(
         pat: Some(token.clone()),
         tenant: None,
         refresh_token: None,
-        expires_at: request.expires_at.clone(),
+        expires_at: expires_at.clone(),
         user_id: user.id.clone(),
         scopes: granted,
+        required_scopes: requested.iter().map(|s| s.id.to_owned()).collect(),
         iat: issued_at,
         exp: Some(issued_at.saturating_add(ttl)),
     };
@@ -109,7 +115,7 @@ pub(crate) async fn verify(
         verified_at: rfc3339_now(),
         warnings: warnings(token, org.deployment_type),
         method: Method::Pat,
-        expires_at: request.expires_at.clone(),
+        expires_at,
     }))
 }
 
@@ -169,6 +175,36 @@ pub(crate) async fn inspect(
         scopes,
         granted,
     })
+}
+
+/// The longest `expiresAt` accepted: an RFC 3339 date-time with fractions and offset is shorter.
+const MAX_EXPIRY_CHARS: usize = 40;
+
+/// Checks the PAT expiry date the person gave: an RFC 3339 date (`2027-03-01`, the token is good
+/// through that day) or date-time, not already past at `now`. Returns it trimmed.
+pub(crate) fn expiry_date(text: &str, now: time::OffsetDateTime) -> Result<String, Error> {
+    use time::format_description::well_known::Rfc3339;
+    let text = text.trim();
+    let invalid = || {
+        Error::InvalidRequest(
+            "The expiry date (expiresAt) must be a date like 2027-03-01 or an RFC 3339 date and time like 2027-03-01T12:00:00Z.".into(),
+        )
+    };
+    if text.chars().count() > MAX_EXPIRY_CHARS {
+        return Err(invalid());
+    }
+    let date_only = time::macros::format_description!("[year]-[month]-[day]");
+    let past = if let Ok(date) = time::Date::parse(text, &date_only) {
+        date < now.date()
+    } else {
+        time::OffsetDateTime::parse(text, &Rfc3339).map_err(|_| invalid())? <= now
+    };
+    if past {
+        return Err(Error::InvalidRequest(format!(
+            "The expiry date {text} is in the past: this token has already expired. Create a new one in Azure DevOps, or leave the date empty."
+        )));
+    }
+    Ok(text.to_owned())
 }
 
 pub(crate) fn rfc3339_now() -> String {
@@ -575,6 +611,35 @@ mod tests {
             codes(warnings(&jwt, DeploymentType::Hosted)),
             ["token_format_entra_jwt"]
         );
+    }
+
+    #[test]
+    fn expiry_dates_are_rfc3339_and_not_past() {
+        let now = time::macros::datetime!(2026-12-02 10:00 UTC);
+        for ok in [
+            "2026-12-02",
+            " 2027-03-01 ",
+            "2026-12-02T10:00:01Z",
+            "2027-03-01T00:00:00+01:00",
+        ] {
+            assert_eq!(expiry_date(ok, now).unwrap(), ok.trim(), "{ok}");
+        }
+        for past in ["2026-12-01", "2026-12-02T09:59:59Z", "2020-01-01T00:00:00Z"] {
+            let err = expiry_date(past, now).unwrap_err();
+            assert_eq!(err.code().as_str(), "invalid_request");
+            assert!(err.to_string().contains("in the past"), "{err}");
+        }
+        for bad in [
+            "tomorrow",
+            "2027-02-30",
+            "01/03/2027",
+            "2027-03-01 12:00",
+            "",
+            &"9".repeat(41),
+        ] {
+            let err = expiry_date(bad, now).unwrap_err();
+            assert!(err.to_string().contains("must be a date"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -109,6 +109,7 @@ fn sealed_at(key: &SealKey, iat: i64, exp: Option<i64>) -> (String, CredentialCl
         expires_at: None,
         user_id: "6f1c5e0a-3b7d-4c1e-9a55-2f0d3c4b5a61".into(),
         scopes: vec!["vso.code".into(), "vso.project".into()],
+        required_scopes: Vec::new(),
         iat,
         exp,
     };

@@ -417,3 +417,67 @@ async fn without_the_demo_the_routes_do_not_exist() {
     assert_eq!(h.get("config").await.status, StatusCode::OK);
     h.stop().await;
 }
+
+#[tokio::test]
+async fn the_demo_checks_the_stored_connection_and_can_break_it_on_purpose() {
+    let h = Demo::start(fresh_db("check")).await;
+    let post = |path: &str, body: Value| {
+        h.client
+            .post(format!("{}/demo/{path}", h.base))
+            .header("x-azdo-connect", "1")
+            .json(&body)
+    };
+    let nothing = h.send(post("check", json!({}))).await;
+    assert_eq!(nothing.body["error"]["code"], "invalid_request");
+    assert!(nothing.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("connect first"));
+
+    let (credential, _) = h.credential().await;
+    assert_eq!(
+        h.store(&json!({ "credential": credential })).await.status,
+        StatusCode::CREATED
+    );
+    let healthy = h.send(post("check", json!({}))).await;
+    assert_eq!(healthy.status, StatusCode::OK, "{:?}", healthy.body);
+    assert_eq!(healthy.body["status"], "ok");
+    assert_eq!(healthy.body["scopes"].as_array().unwrap().len(), 2);
+
+    let bad = h.send(post("break", json!({"how": "melt"}))).await;
+    assert_eq!(bad.body["error"]["code"], "invalid_request");
+    let broken = h.send(post("break", json!({"how": "expire"}))).await;
+    assert_eq!(broken.status, StatusCode::NO_CONTENT, "{:?}", broken.body);
+    let expired = h.send(post("check", json!({}))).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.body["error"]["code"], "token_expired");
+
+    let revoked = h.send(post("break", json!({"how": "revoke"}))).await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let after = h.send(post("check", json!({}))).await;
+    assert!(
+        ["token_invalid", "token_expired"].contains(&after.body["error"]["code"].as_str().unwrap()),
+        "{:?}",
+        after.body
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn the_stored_connection_carries_the_expiry_date_given_at_connect() {
+    let h = Demo::start(fresh_db("expiry")).await;
+    let next_year = (time::OffsetDateTime::now_utc().year() + 1).to_string() + "-03-01";
+    let reply = h
+        .send(
+            h.client
+                .post(format!("{}/verify", h.base))
+                .header("x-azdo-connect", "1")
+                .json(&json!({"organization": "contoso", "token": demo::FULL, "expiresAt": next_year})),
+        )
+        .await;
+    let credential = reply.body["credential"].as_str().unwrap();
+    let stored = h.store(&json!({ "credential": credential })).await;
+    assert_eq!(stored.body["expiresAt"], next_year.as_str());
+    assert_eq!(h.current().await.body["expiresAt"], next_year.as_str());
+    h.stop().await;
+}
