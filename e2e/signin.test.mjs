@@ -30,7 +30,7 @@ const SECRET_PREFIXES = { code: "1.AXkA", access: "fake-at.", refresh: "1.AXkA-r
 
 const SIGN_IN = "Sign in with Microsoft";
 
-describe("sign in with Microsoft", { timeout: TIMEOUT.test * 14 }, () => {
+describe("sign in with Microsoft", { timeout: TIMEOUT.test * 15 }, () => {
   const suite = browserPerSuite();
 
   /** The widget page against the sign-in proxy, with the sign-in form shown. */
@@ -277,5 +277,31 @@ describe("sign in with Microsoft", { timeout: TIMEOUT.test * 14 }, () => {
     await page.reload();
     await expectFailure(page, "flow_expired");
     assert.ok(!page.url().includes("azdo-connect-flow"), "the fragment is removed");
+  });
+
+  test("reconnect mode of a sign-in connection: Sign in again is the one fix; the attribute goes", { timeout: TIMEOUT.test }, async () => {
+    // What a host restores after a reload: the connection it stored, with `method`, and what its
+    // health check found.
+    const { page } = await suite.open("widget.html", {
+      query: {
+        "proxy-url": env.entraProxyUrl,
+        organization: "contoso",
+        "connected-as": "Dana Demo",
+        method: "entra",
+        reconnect: "token_expired",
+      },
+    });
+    const again = page.locator("azdo-connect #reconnect-sign-in");
+    await again.waitFor({ timeout: TIMEOUT.load });
+    assert.match(await again.getAttribute("class"), /primary/, "signing in again leads");
+    assert.doesNotMatch((await page.locator("azdo-connect #change-token").getAttribute("class")) ?? "", /primary/);
+    const [popup] = await Promise.all([page.waitForEvent("popup", { timeout: TIMEOUT.ui }), again.click()]);
+    await signInAs(popup, ACCOUNTS.MEMBER);
+    await connectedHeading(page, "contoso");
+    const connected = await nextEvent(page, "azdo-connected");
+    assert.equal(connected.detail.method, "entra");
+    assert.equal(connected.detail.organization, "contoso");
+    assert.equal(await page.locator("azdo-connect").getAttribute("reconnect"), null, "reconnect removed");
+    await page.locator("azdo-connect #reconnect").waitFor({ state: "detached", timeout: TIMEOUT.ui });
   });
 });

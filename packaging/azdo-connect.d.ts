@@ -75,6 +75,9 @@ export interface AzdoConnectElement extends HTMLElement {
   /** `expires-at`: the token's expiry date you stored (RFC 3339); the connected state warns when it is near. */
   get expiresAt(): string | null;
   set expiresAt(value: string | null);
+  /** `method`: how the stored connection was made, `"pat"` or `"entra"` (from `azdo-connected`); with `reconnect`, `entra` offers Sign in again. */
+  get method(): string | null;
+  set method(value: string | null);
   /** `lang` (the standard attribute): `en`, `de`, `fr`, …; other languages fall back to English. */
   lang: string;
   /** Text overrides by message key, e.g. `{ connect: "Link account" }`. */

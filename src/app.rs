@@ -75,6 +75,22 @@ pub fn app(props: &AppProps) -> Html {
             state.dispatch(Action::SignIn(action));
         })
     };
+    // "Sign in again" in reconnect mode: the same synchronous pop-up, for the connection's
+    // organization.
+    let on_sign_in_again = {
+        let state = state.clone();
+        let popup_slot = popup_slot.clone();
+        Callback::from(move |()| {
+            let action = match popup::open("") {
+                Some(window) => {
+                    *popup_slot.borrow_mut() = Some(window);
+                    SignIn::Start(SignInWindow::Popup)
+                }
+                None => SignIn::PopupBlocked,
+            };
+            state.dispatch(Action::SignIn(action));
+        })
+    };
     let on_reopen = {
         let state = state.clone();
         let popup_slot = popup_slot.clone();
@@ -123,6 +139,8 @@ pub fn app(props: &AppProps) -> Html {
         }
     };
     let summary = |connection: &Connection, confirming: bool| {
+        let entra = connection.method == Method::Entra || config.method == Some(Method::Entra);
+        let on_sign_in_again = (entra && state.sign_in_offered()).then(|| on_sign_in_again.clone());
         html! {
             <Connected
                 connection={connection.clone()}
@@ -132,6 +150,7 @@ pub fn app(props: &AppProps) -> Html {
                 strings={s.clone()}
                 heading_ref={success_ref.clone()}
                 on_change_token={callback(&state, |()| Action::ChangeToken)}
+                {on_sign_in_again}
                 on_disconnect={callback(&state, |()| Action::Disconnect)}
                 on_confirm={callback(&state, |()| Action::ConfirmDisconnect)}
                 on_keep={callback(&state, |()| Action::KeepConnection)}

@@ -2,10 +2,11 @@
 //!
 //! Pure: no DOM access, so every rule here is tested natively.
 
+use azdo_connect_core::contract::Method;
 use azdo_connect_core::AllowedServers;
 
 /// Every attribute `<azdo-connect>` observes, in the order the element contract lists them.
-pub const OBSERVED_ATTRIBUTES: [&str; 12] = [
+pub const OBSERVED_ATTRIBUTES: [&str; 13] = [
     "proxy-url",
     "scopes",
     "organization",
@@ -18,6 +19,7 @@ pub const OBSERVED_ATTRIBUTES: [&str; 12] = [
     "allowed-servers",
     "reconnect",
     "expires-at",
+    "method",
 ];
 
 /// What the project/repository picker offers after a successful verify (`select` attribute).
@@ -68,6 +70,9 @@ pub struct Config {
     pub reconnect: Option<String>,
     /// `expires-at`: the token's expiry date the host stored (RFC 3339).
     pub expires_at: Option<String>,
+    /// `method`: how the host's stored connection was made (`pat` or `entra`, from
+    /// `azdo-connected`), so reconnect mode offers the matching fix. Anything else is unknown.
+    pub method: Option<Method>,
 }
 
 impl Config {
@@ -96,6 +101,13 @@ impl Config {
             "csrf-token" => self.csrf_token = text(),
             "reconnect" => self.reconnect = text(),
             "expires-at" => self.expires_at = text(),
+            "method" => {
+                self.method = text().and_then(|v| {
+                    Method::ALL
+                        .into_iter()
+                        .find(|m| m.as_str().eq_ignore_ascii_case(&v))
+                })
+            }
             "allowed-servers" => {
                 self.allowed_servers = AllowedServers::new(split_list(value.unwrap_or_default()))
             }

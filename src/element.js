@@ -28,6 +28,7 @@ const ATTRIBUTES = [
   "allowed-servers",
   "reconnect",
   "expires-at",
+  "method",
 ];
 
 /** Properties that hold objects and have no attribute. */

@@ -332,7 +332,15 @@ mod tests {
         // Each attribute either changes the config or is styled by CSS (`theme`).
         for name in OBSERVED_ATTRIBUTES {
             let mut config = Config::default();
-            config.set(name, Some("projects"));
+            // Any text sets most; `method` takes only its two values.
+            config.set(
+                name,
+                Some(if name == "method" {
+                    "entra"
+                } else {
+                    "projects"
+                }),
+            );
             assert!(
                 config != Config::default() || name == "theme",
                 "{name} is observed but ignored"

@@ -27,6 +27,10 @@ pub struct ConnectedProps {
     pub heading_ref: NodeRef,
     /// "Change token".
     pub on_change_token: Callback<()>,
+    /// "Sign in again": set for a Microsoft sign-in connection when the proxy offers sign-in;
+    /// with `reconnect` it is the one primary action.
+    #[prop_or_default]
+    pub on_sign_in_again: Option<Callback<()>>,
     /// "Disconnect".
     pub on_disconnect: Callback<()>,
     /// "Yes, disconnect".
@@ -57,7 +61,14 @@ pub fn connected(props: &ConnectedProps) -> Html {
         .as_deref()
         .or(c.expires_at.as_deref())
         .and_then(|text| expiry_text(s, text));
-    let change_class = if reconnect.is_some() { "primary" } else { "" };
+    // In reconnect mode one action leads: signing in again for a Microsoft sign-in connection,
+    // otherwise a new token.
+    let sign_in_again = reconnect.and(props.on_sign_in_again.as_ref());
+    let change_class = if reconnect.is_some() && sign_in_again.is_none() {
+        "primary"
+    } else {
+        ""
+    };
     html! {
         <section id="connected" class={classes!("success", reconnect.map(|_| "attention"))} part="connected" aria-labelledby="connected-heading">
             <h3 id="connected-heading" tabindex="-1" ref={props.heading_ref.clone()}>
@@ -88,6 +99,10 @@ pub fn connected(props: &ConnectedProps) -> Html {
                 </div>
             } else {
                 <div class="actions">
+                    if let Some(on_sign_in_again) = sign_in_again {
+                        <button id="reconnect-sign-in" type="button" class="primary" part="button"
+                            onclick={on_sign_in_again.reform(|_: MouseEvent| ())}>{ s.get("reconnect.sign_in") }</button>
+                    }
                     <button id="change-token" type="button" class={change_class} part="button"
                         onclick={props.on_change_token.reform(|_: MouseEvent| ())}>{ s.get("connected.change") }</button>
                     <button id="disconnect" type="button" class="danger" part="button"

@@ -1,8 +1,8 @@
 //! An established connection, and the Connected screen's data and reducer.
 
-use azdo_connect_core::contract::{ScopeStatus, VerifyResponse};
+use azdo_connect_core::contract::{Method, ScopeStatus, VerifyResponse};
 
-use super::{Action, ChangingToken, Common, ConfirmingDisconnect, Form, Next, Screen};
+use super::{Action, ChangingToken, Common, ConfirmingDisconnect, Form, Next, Screen, SignIn};
 
 /// An established connection: from a verify, or from what the host persisted.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +18,9 @@ pub struct Connection {
     /// The token's expiry date the person gave when connecting (the host's `expires-at`
     /// attribute, when set, takes precedence).
     pub expires_at: Option<String>,
+    /// How it was made. A connection restored from the host's attributes says `pat` here; the
+    /// host's `method` attribute tells the view otherwise.
+    pub method: Method,
 }
 
 impl From<&VerifyResponse> for Connection {
@@ -28,6 +31,7 @@ impl From<&VerifyResponse> for Connection {
             verified_at: Some(response.verified_at.clone()),
             scopes: response.scopes.clone(),
             expires_at: response.expires_at.clone(),
+            method: response.method,
         }
     }
 }
@@ -57,6 +61,7 @@ impl Connection {
             verified_at,
             scopes: Vec::new(),
             expires_at: None,
+            method: Method::Pat,
         })
     }
 
@@ -142,6 +147,16 @@ impl Connected {
             Action::Disconnect => Next::to(ConfirmingDisconnect {
                 connection: self.connection,
             }),
+            // "Sign in again" (reconnect mode of a Microsoft sign-in connection): the sign-in
+            // form's own start, for the same organization.
+            Action::SignIn(action @ (SignIn::Start(_) | SignIn::PopupBlocked)) if common.entra => {
+                let form = Form::new(
+                    self.connection.organization.clone(),
+                    &common.allowed_servers,
+                );
+                common.pat_chosen = false;
+                form.reduce(Action::SignIn(action), common)
+            }
             Action::HostConnection {
                 organization,
                 connected_as,

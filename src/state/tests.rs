@@ -1537,3 +1537,47 @@ fn reconnecting_changes_the_token_of_the_same_organization() {
     assert!(connected_of(&state).just_verified);
     assert!(matches!(&events[..], [Outgoing::Connected(_)]));
 }
+
+// ---- reconnect mode of a Microsoft sign-in connection ---------------------------------------
+
+fn entra_connected() -> State {
+    quiet_events(
+        waiting("contoso"),
+        sign_in(SignIn::Connected {
+            id: 1,
+            response: entra_response(),
+            pick: false,
+        }),
+    )
+}
+
+#[test]
+fn sign_in_again_starts_a_sign_in_for_the_connections_organization() {
+    let s = entra_connected();
+    assert_eq!(connected_of(&s).connection.method, Method::Entra);
+    let (s, events) = s.transition(sign_in(SignIn::Start(SignInWindow::Popup)));
+    assert_eq!(events, []);
+    let signing = signing_in_of(&s);
+    assert_eq!(
+        signing
+            .organization
+            .as_ref()
+            .map(|o| o.organization.as_str()),
+        Some("contoso")
+    );
+    assert_eq!(signing.window, SignInWindow::Popup);
+}
+
+#[test]
+fn sign_in_again_with_a_blocked_pop_up_offers_this_window_on_the_sign_in_form() {
+    let (s, events) = entra_connected().transition(sign_in(SignIn::PopupBlocked));
+    assert!(matches!(&events[..], [Outgoing::Error(d)] if d.code == ErrorCode::PopupBlocked));
+    assert_eq!(form(&s).fields.org_input, "contoso");
+    assert_eq!(s.method(), Method::Entra);
+}
+
+#[test]
+fn a_pat_only_proxy_ignores_sign_in_again() {
+    let s = quiet(restored(), sign_in(SignIn::Start(SignInWindow::Popup)));
+    assert!(matches!(s.screen, Screen::Connected(_)));
+}
