@@ -1,15 +1,14 @@
 //! The organization step of a Microsoft sign-in: with the access token, check the person in the
 //! organization (or list their organizations) and seal an entra credential.
 
-use azdo_connect_core::contract::{CredentialClaims, Method, OrganizationChoice, VerifyResponse};
+use azdo_connect_core::contract::{OrganizationChoice, VerifyResponse};
 use azdo_connect_core::scopes::Scope;
 use azdo_connect_core::{DeploymentType, Organization, SecretToken};
 use serde::Deserialize;
 use url::Url;
 
-use crate::credential::now;
 use crate::upstream::{Auth, Target, Upstream};
-use crate::verify::{inspect, rfc3339_now, Inspection};
+use crate::verify::{connected, inspect, Held};
 use crate::{AppState, Error};
 
 /// A signed-in person's tokens for one tenant.
@@ -47,46 +46,22 @@ pub(crate) async fn connect(
 ) -> Result<VerifyResponse, Error> {
     let target = Target::new(&org, &state.allowed_servers)?;
     let auth = Auth::Bearer(signed_in.access_token);
-    let Inspection {
-        user,
-        scopes,
-        granted,
-    } = match inspect(&state.upstream, &target, auth, requested).await {
+    let inspection = match inspect(&state.upstream, &target, auth, requested).await {
         Err(Error::TokenInvalid(_)) => {
             return Err(refusal(state, &target, &org, signed_in, org_tenant).await)
         }
         other => other?,
     };
-    let issued_at = now();
-    let ttl = i64::try_from(state.credential_ttl.as_secs()).unwrap_or(i64::MAX);
-    let claims = CredentialClaims {
-        kind: Method::Entra,
-        org: org.organization.clone(),
-        org_url: org.organization_url.clone(),
-        pat: None,
-        tenant: Some(signed_in.tenant.to_owned()),
-        refresh_token: Some(signed_in.refresh_token.clone()),
-        expires_at: None,
-        user_id: user.id.clone(),
-        scopes: granted,
-        required_scopes: requested.iter().map(|s| s.id.to_owned()).collect(),
-        iat: issued_at,
-        exp: Some(issued_at.saturating_add(ttl)),
-    };
-    let credential = state.sealer.seal(&claims)?;
-    tracing::info!(org = %org.organization, user = %user.id, tenant = %signed_in.tenant, "sign-in: connected");
-    Ok(VerifyResponse {
-        organization: org.organization,
-        organization_url: org.organization_url,
-        deployment_type: org.deployment_type,
-        user,
-        scopes,
-        credential,
-        verified_at: rfc3339_now(),
-        warnings: Vec::new(),
-        method: Method::Entra,
-        expires_at: None,
-    })
+    connected(
+        state,
+        org,
+        inspection,
+        requested,
+        Held::Entra {
+            tenant: signed_in.tenant,
+            refresh_token: signed_in.refresh_token,
+        },
+    )
 }
 
 /// Why Azure DevOps refused a valid Microsoft token: it answers 401 TF400813 for a non-member

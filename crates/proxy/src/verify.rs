@@ -11,7 +11,8 @@ use azdo_connect_core::contract::{
 };
 use azdo_connect_core::scopes::{self, Scope};
 use azdo_connect_core::{
-    classify_pat, normalize_organization, token_format_error, DeploymentType, Pat, PatFormat,
+    classify_pat, normalize_organization, token_format_error, DeploymentType, Organization, Pat,
+    PatFormat, SecretToken,
 };
 use serde::Deserialize;
 
@@ -81,21 +82,77 @@ pub(crate) async fn verify(
         .transpose()?;
     let target = Target::new(&org, &state.allowed_servers)?;
 
+    let inspection = inspect(&state.upstream, &target, Auth::Pat(token), &requested).await?;
+    connected(
+        &state,
+        org,
+        inspection,
+        &requested,
+        Held::Pat { token, expires_at },
+    )
+    .map(Json)
+}
+
+/// What a new credential holds besides the organization and the identity.
+pub(crate) enum Held<'a> {
+    /// A personal access token, and the expiry date the person gave for it.
+    Pat {
+        /// The verified token.
+        token: &'a Pat,
+        /// `expiresAt` of the request, checked.
+        expires_at: Option<String>,
+    },
+    /// A Microsoft sign-in's refresh token for `tenant`.
+    Entra {
+        /// The tenant the refresh token is redeemed at.
+        tenant: &'a str,
+        /// The refresh token (never the access token).
+        refresh_token: &'a SecretToken,
+    },
+}
+
+/// Seals the credential of a connection Azure DevOps just confirmed (`inspection`) and builds the
+/// answer: the one place both sign-in methods end.
+pub(crate) fn connected(
+    state: &AppState,
+    org: Organization,
+    inspection: Inspection,
+    requested: &[&'static Scope],
+    held: Held<'_>,
+) -> Result<VerifyResponse, Error> {
     let Inspection {
         user,
-        scopes: statuses,
+        scopes,
         granted,
-    } = inspect(&state.upstream, &target, Auth::Pat(token), &requested).await?;
-
+    } = inspection;
     let issued_at = now();
     let ttl = i64::try_from(state.credential_ttl.as_secs()).unwrap_or(i64::MAX);
+    let (method, pat, tenant, refresh_token, expires_at) = match &held {
+        Held::Pat { token, expires_at } => (
+            Method::Pat,
+            Some((*token).clone()),
+            None,
+            None,
+            expires_at.clone(),
+        ),
+        Held::Entra {
+            tenant,
+            refresh_token,
+        } => (
+            Method::Entra,
+            None,
+            Some((*tenant).to_owned()),
+            Some((*refresh_token).clone()),
+            None,
+        ),
+    };
     let claims = CredentialClaims {
-        kind: Method::Pat,
+        kind: method,
         org: org.organization.clone(),
         org_url: org.organization_url.clone(),
-        pat: Some(token.clone()),
-        tenant: None,
-        refresh_token: None,
+        pat,
+        tenant,
+        refresh_token,
         expires_at: expires_at.clone(),
         user_id: user.id.clone(),
         scopes: granted,
@@ -104,19 +161,28 @@ pub(crate) async fn verify(
         exp: Some(issued_at.saturating_add(ttl)),
     };
     let credential = state.sealer.seal(&claims)?;
-    tracing::info!(org = %org.organization, user = %user.id, "verify: token valid");
-    Ok(Json(VerifyResponse {
+    let warnings = match held {
+        Held::Pat { token, .. } => {
+            tracing::info!(org = %org.organization, user = %user.id, "verify: token valid");
+            warnings(token, org.deployment_type)
+        }
+        Held::Entra { tenant, .. } => {
+            tracing::info!(org = %org.organization, user = %user.id, tenant = %tenant, "sign-in: connected");
+            Vec::new()
+        }
+    };
+    Ok(VerifyResponse {
         organization: org.organization,
         organization_url: org.organization_url,
         deployment_type: org.deployment_type,
         user,
-        scopes: statuses,
+        scopes,
         credential,
         verified_at: rfc3339_now(),
-        warnings: warnings(token, org.deployment_type),
-        method: Method::Pat,
+        warnings,
+        method,
         expires_at,
-    }))
+    })
 }
 
 /// What Azure DevOps says about a token for one organization.
