@@ -126,6 +126,29 @@ describe("sign in with Microsoft", { timeout: TIMEOUT.test * 15 }, () => {
     assert.deepEqual((await events(page, "azdo-error")).length, 0);
   });
 
+  test("an oauth/result answer lost on its way is asked for again, and the sign-in connects", { timeout: TIMEOUT.test }, async () => {
+    const session = await start();
+    const { page } = session;
+    // The first final answer is taken from the proxy, then the connection is cut before the page
+    // reads it: a load balancer's idle cut, an instance restarting, a laptop going to sleep.
+    let lost = 0;
+    await page.route(/\/oauth\/result\?/, async (route) => {
+      if (lost > 0) return route.continue();
+      const response = await route.fetch();
+      if (response.status() === 202) return route.fulfill({ response });
+      lost += 1;
+      return route.abort("connectionreset");
+    });
+    const popup = await openPopup(page, "contoso");
+    await signInAs(popup, ACCOUNTS.MEMBER);
+    await connectedHeading(page, "contoso");
+    assert.equal(lost, 1, "the final answer was lost once");
+    const connected = await nextEvent(page, "azdo-connected");
+    assert.equal(connected.detail.method, "entra");
+    assert.equal((await events(page, "azdo-error")).length, 0, "no error was shown for the lost answer");
+    await assertNoSignInSecrets(session);
+  });
+
   test("discovered organizations: pick one, then connected", { timeout: TIMEOUT.test }, async () => {
     const session = await start();
     const { page } = session;

@@ -261,6 +261,15 @@ pub fn decode<T: DeserializeOwned>(json: JsValue, status: u16) -> Result<T, Erro
 }
 
 impl Error {
+    /// Whether asking again may well succeed: the connection failed, or a gateway in front of the
+    /// proxy answered for it (502, 503, 504) without the contract's error body.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Error::Network(_) | Error::Protocol { status: 502..=504 }
+        )
+    }
+
     /// What `azdo-error` reports for this failure, with the scope checklist when the proxy sent
     /// one; `None` for an aborted request, which is not a failure.
     pub fn to_detail(&self) -> Option<(ErrorDetail, Vec<ScopeStatus>)> {

@@ -446,6 +446,10 @@ pub type PopupSlot = Rc<RefCell<Option<web_sys::Window>>>;
 /// How long a pending answer must have taken before polling again at once: a proxy that answers
 /// `pending` without holding the request is asked again only after a pause.
 const POLL_PAUSE_MS: u32 = 1_000;
+/// How many failed polls in a row are asked again before the sign-in fails: the proxy keeps a
+/// collected outcome a minute, so a lost answer (a dropped connection, an instance restarting
+/// behind the load balancer) costs a poll, not the sign-in. The pauses grow: 1, 2, 3, 4 s.
+const POLL_RETRIES: u32 = 4;
 /// How often the pop-up is checked for being closed.
 const CLOSED_POLL_MS: u32 = 500;
 
@@ -526,8 +530,8 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                                     }
                                 }
                                 SignInWindow::ThisWindow => {
-                                    // The page is leaving: no poll from it, which could take
-                                    // the result (delivered once) just as the page unloads.
+                                    // The page is leaving: no poll from it, which could collect
+                                    // the result just as the page unloads.
                                     if let Some(proxy) = redirect::proxy_key(&config.proxy_url) {
                                         redirect::leave(
                                             &started.flow,
@@ -564,6 +568,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
             if let (Some((id, flow)), Some(controller)) = (waiting.clone(), controller.clone()) {
                 let signal = controller.signal();
                 spawn(async move {
+                    let mut misses = 0;
                     let action = loop {
                         let asked = js_sys::Date::now();
                         let result = api::oauth_result(&config, &flow, &signal).await;
@@ -572,6 +577,7 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                         }
                         match result {
                             Ok(FlowResult::Pending) => {
+                                misses = 0;
                                 if js_sys::Date::now() - asked < f64::from(POLL_PAUSE_MS) {
                                     gloo_timers::future::TimeoutFuture::new(POLL_PAUSE_MS).await;
                                 }
@@ -585,6 +591,11 @@ pub fn use_sign_in(state: &UseReducerHandle<State>, config: &Rc<Config>) -> Popu
                             }
                             Ok(FlowResult::ChooseOrganization(choice)) => {
                                 break Action::SignIn(SignIn::Choose(id, choice))
+                            }
+                            Err(error) if error.is_transient() && misses < POLL_RETRIES => {
+                                misses += 1;
+                                gloo_timers::future::TimeoutFuture::new(POLL_PAUSE_MS * misses)
+                                    .await;
                             }
                             Err(error) => match error.to_detail() {
                                 Some((detail, scopes)) => break Action::Failed(id, detail, scopes),

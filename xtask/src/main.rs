@@ -32,7 +32,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium, redis-server,
+    /// Install what the tests need (wasm target, wasm-bindgen-cli, npm tools, chromium, redis-server, nginx,
     /// Firefox ESR, geckodriver, WebKitGTK's driver and MiniBrowser, Xvfb), idempotently.
     Setup {
         /// Also install what the demo needs (trunk).

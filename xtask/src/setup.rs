@@ -29,6 +29,7 @@ pub fn run(needs: Needs) -> Result {
     npm_tools()?;
     chromium()?;
     redis_server()?;
+    nginx()?;
     other_engines()?;
     geckodriver()?;
     if needs == Needs::Demo {
@@ -211,6 +212,19 @@ fn redis_server() -> Result {
         );
     }
     apt_install(&["--no-install-recommends", "redis-server"])
+}
+
+/// Debian's nginx (the `nginx-light` flavour), which `crates/proxy/tests/reverse_proxy.rs` puts in
+/// front of the proxy with the configuration the proxy's README shows. The tests run their own
+/// on free loopback ports; the system service is never started.
+fn nginx() -> Result {
+    step("nginx (Debian)");
+    // `nginx -v` prints its version on stderr; that it runs is what counts.
+    if output(Command::new("nginx").arg("-v")).is_some() {
+        println!("    already installed");
+        return Ok(());
+    }
+    apt_install(&["--no-install-recommends", "nginx-light"])
 }
 
 /// `(major, minor)` from `Redis server v=7.0.15 sha=… bits=64 build=…`.

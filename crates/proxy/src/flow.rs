@@ -4,7 +4,7 @@
 //! | key | written by | read by | holds |
 //! |---|---|---|---|
 //! | `oauth:state:{state}` | start | callback, **taken once** | PKCE verifier, nonce, tenant, organization |
-//! | `oauth:flow:{flow}` | start (pending), callback (outcome) | result (outcome **taken once**) | the outcome |
+//! | `oauth:flow:{flow}` | start (pending), callback (outcome), result (collected) | result | the outcome; once collected, kept one more minute |
 //! | `oauth:session:{id}` | callback | verify (taken on success) | access and refresh token |
 //! | `oauth:access:{hash}` | projects | projects | an access token for an entra credential, until 5 min before it expires |
 //!
@@ -28,6 +28,11 @@ use crate::Error;
 /// How long a sign-in may take, start to callback (Microsoft's authorization codes live about
 /// ten minutes too), and how long its outcome waits to be collected.
 pub(crate) const FLOW_TTL: Duration = Duration::from_secs(10 * 60);
+
+/// How long a collected outcome can be collected again. An answer lost on its way (a dropped
+/// connection, a load balancer cutting the long poll, a laptop waking up) then costs the widget
+/// one more poll instead of the whole sign-in; collecting again does not extend it.
+pub(crate) const REDELIVERY_TTL: Duration = Duration::from_secs(60);
 
 /// How long a person has to pick an organization after signing in.
 pub(crate) const SESSION_TTL: Duration = Duration::from_secs(10 * 60);
@@ -72,7 +77,7 @@ pub(crate) struct SignIn {
 }
 
 /// What `oauth/result` answers for a flow.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub(crate) enum Outcome {
     /// The person has not come back from Microsoft yet.
@@ -83,6 +88,8 @@ pub(crate) enum Outcome {
     ChooseOrganization(ChooseOrganization),
     /// The contract error.
     Failed(ApiError),
+    /// A final outcome already collected once, kept for [`REDELIVERY_TTL`].
+    Collected(Box<Outcome>),
 }
 
 /// A signed-in person who has yet to pick an organization.

@@ -23,7 +23,7 @@ use crate::entra_connect::{connect, organizations, require_hosted, SignedIn};
 use crate::extract::ApiJson;
 use crate::flow::{
     flow_key, is_id, random_id, session_key, state_key, Outcome, Records, Session, SignIn,
-    FLOW_TTL, SESSION_TTL,
+    FLOW_TTL, REDELIVERY_TTL, SESSION_TTL,
 };
 use crate::tenant::{discover, OrgTenant};
 use crate::upstream::Target;
@@ -414,12 +414,12 @@ async fn finish(
         ("wait" = Option<u64>, Query, description = "Seconds to wait for an outcome, 0 to 25 (default 25)."),
     ),
     responses(
-        (status = 200, description = "Connected (the verify body with `method: entra`), or `choose_organization` with `organizations` and `session`. Delivered once.", body = VerifyResponse),
+        (status = 200, description = "Connected (the verify body with `method: entra`), or `choose_organization` with `organizations` and `session`. Asked again within a minute of the first answer, the same answer.", body = VerifyResponse),
         (status = 202, description = "Still pending: ask again.", body = OAuthPending),
         (status = 400, description = "`sign_in_cancelled`, `invalid_request`.", body = ErrorBody),
         (status = 401, description = "`sign_in_failed` (the message names the AADSTS code).", body = ErrorBody),
         (status = 403, description = "`consent_required`, `not_a_member` or `missing_scopes`.", body = ErrorBody),
-        (status = 410, description = "`flow_expired`: unknown, expired, or already collected.", body = ErrorBody),
+        (status = 410, description = "`flow_expired`: unknown, expired, or collected more than a minute ago.", body = ErrorBody),
         (status = 429, description = "`rate_limited` (the sign-in GETs' own per-client budget).", body = ErrorBody),
     )
 )]
@@ -463,20 +463,33 @@ pub(crate) async fn result(
                     .into_response())
             }
             Some(Outcome::Pending) => tokio::time::sleep(POLL_EVERY).await,
-            Some(_) => {
-                // Delivered once: of concurrent pollers (on any instance), one takes it.
-                return match records.take::<Outcome>(&key).await? {
-                    None | Some(Outcome::Pending) => Err(Error::FlowExpired),
-                    Some(Outcome::Connected(verified)) => Ok(Json(*verified).into_response()),
-                    Some(Outcome::ChooseOrganization(choose)) => Ok(Json(choose).into_response()),
-                    Some(Outcome::Failed(error)) => {
-                        let status = StatusCode::from_u16(error.code.http_status())
-                            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                        Ok((status, Json(ErrorBody { error })).into_response())
-                    }
-                };
+            Some(Outcome::Collected(outcome)) => return Ok(final_answer(*outcome)),
+            Some(outcome) => {
+                // Kept a minute more under the same flow, so a poll whose answer was lost on
+                // the way gets it again (the flow id is the widget's secret; concurrent pollers
+                // of one flow get the same answer). Only the first collection sets the minute.
+                let outcome = Box::new(outcome);
+                records
+                    .put(&key, &Outcome::Collected(outcome.clone()), REDELIVERY_TTL)
+                    .await?;
+                return Ok(final_answer(*outcome));
             }
         }
+    }
+}
+
+/// The HTTP answer for a final outcome.
+fn final_answer(outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::Connected(verified) => Json(*verified).into_response(),
+        Outcome::ChooseOrganization(choose) => Json(choose).into_response(),
+        Outcome::Failed(error) => {
+            let status = StatusCode::from_u16(error.code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, Json(ErrorBody { error })).into_response()
+        }
+        // Never stored nested or pending at this point; answer as for a flow that has run out.
+        Outcome::Pending | Outcome::Collected(_) => Error::FlowExpired.into_response(),
     }
 }
 

@@ -87,6 +87,25 @@ impl RedisServer {
         assert!(status.success(), "kill {signal}");
     }
 
+    /// The time to live left on `key`, in milliseconds, as Redis's `PTTL` answers (-2: no such
+    /// key, -1: no expiry). Asked with Debian's `redis-cli`, beside the server.
+    pub fn pttl(&self, key: &str) -> i64 {
+        let mut command = Command::new("redis-cli");
+        command.args(["-h", "127.0.0.1", "-p", &self.port.to_string()]);
+        if let Some(password) = &self.password {
+            command.env("REDISCLI_AUTH", password);
+        }
+        let output = command
+            .args(["PTTL", key])
+            .output()
+            .expect("redis-cli runs (Debian's redis-tools, beside redis-server)");
+        assert!(output.status.success(), "redis-cli PTTL {key}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("PTTL {key} answered {text:?}"))
+    }
+
     /// Starts it again on the same port, empty (nothing is persisted).
     pub fn restart(&mut self) {
         self.stop();
