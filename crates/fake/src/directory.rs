@@ -27,6 +27,10 @@ pub struct Identity {
     /// Accounts that can sign in.
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// External OpenID Connect issuers whose tokens federated credentials accept, with the key
+    /// Entra would fetch from each.
+    #[serde(default)]
+    pub workload_issuers: Vec<crate::identity_federation::WorkloadIssuer>,
 }
 
 /// A registered application: a multitenant confidential web client.
@@ -44,6 +48,10 @@ pub struct App {
     /// Certificates (public part) whose key may sign a `client_assertion` instead of a secret.
     #[serde(default)]
     pub certificates: Vec<crate::identity_assertion::AppCertificate>,
+    /// Federated identity credentials: tokens of these external issuers' workloads stand in for a
+    /// secret or certificate.
+    #[serde(default)]
+    pub federated_credentials: Vec<crate::identity_federation::FederatedCredential>,
     /// Web redirect URIs. For `http://localhost` and `http://127.0.0.1` the port is ignored.
     pub redirect_uris: Vec<String>,
     /// Delegated Azure DevOps permissions the app registered (what `.default` grants), e.g.
@@ -62,6 +70,7 @@ impl std::fmt::Debug for App {
             .field("display_name", &self.display_name)
             .field("secrets", &self.secrets.len())
             .field("certificates", &self.certificates.len())
+            .field("federated_credentials", &self.federated_credentials)
             .field("redirect_uris", &self.redirect_uris)
             .finish_non_exhaustive()
     }

@@ -24,6 +24,13 @@ pub const CLIENT_CERTIFICATE_THUMBPRINT: &str = "cqE3-mlOZVLelEwhx_tmrxxUPvpUWEj
 /// with it are refused with AADSTS700027 (`fixtures/unregistered-certificate.pem`, test only).
 pub const UNREGISTERED_CERTIFICATE_PEM: &str =
     include_str!("../fixtures/unregistered-certificate.pem");
+/// The demo cluster's service account issuer: its tokens are what a pod's projected token file
+/// holds (AKS workload identity's `AZURE_FEDERATED_TOKEN_FILE`). The app trusts one of its
+/// workloads through a federated credential.
+pub const WORKLOAD_ISSUER: &str = "https://oidc.workload.example/azdo-connect-demo/";
+/// The workload the app's federated credential names: the proxy's service account.
+pub const WORKLOAD_SUBJECT: &str = "system:serviceaccount:azdo-connect:proxy";
+pub use crate::identity_federation::{workload_token, TOKEN_EXCHANGE_AUDIENCE};
 /// The registered app's display name (consent page, error messages).
 pub const APP_NAME: &str = "Azure DevOps Connect (demo)";
 /// The registered redirect URIs; on loopback any port matches.

@@ -1,4 +1,4 @@
-//! Certificate credentials at the token endpoint: a `client_assertion` JWT signed with a
+//! Client assertions at the token endpoint. Certificate credentials: a `client_assertion` JWT signed with a
 //! certificate registered on the app, checked as
 //! <https://learn.microsoft.com/entra/identity-platform/certificate-credentials> describes it
 //! (header `x5t#S256`, or the older SHA-1 `x5t`; `aud` the token endpoint, `iss` = `sub` = the
@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 
 use crate::aadsts::AadError;
 use crate::directory::App;
+use crate::identity_federation::{self, WorkloadIssuer};
 
 /// `client_assertion_type` for a JWT client assertion (RFC 7523).
 pub(crate) const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -101,9 +102,11 @@ impl SeenAssertions {
     }
 }
 
-/// Checks a client assertion for `app` sent to `token_url` at `now`.
+/// Checks a client assertion for `app` sent to `token_url` at `now`: signed with one of the app's
+/// certificates, or a federated token from one of `issuers` (`identity_federation`).
 pub(crate) fn authenticate(
     app: &App,
+    issuers: &[WorkloadIssuer],
     token_url: &str,
     assertion_type: Option<&str>,
     assertion: Option<&str>,
@@ -130,8 +133,16 @@ pub(crate) fn authenticate(
     let malformed = |why: &str| refused(50027, format!("JWT token is invalid or malformed. {why}"));
     let header =
         jwt::decode_header(assertion).map_err(|_| malformed("The header is unreadable."))?;
-    let thumbprint = Thumbprint::of(header.as_ref())
-        .ok_or_else(|| malformed("The header has no x5t#S256 or x5t."))?;
+    let Some(thumbprint) = Thumbprint::of(header.as_ref()) else {
+        // No certificate thumbprint: a token another issuer gave the vendor's workload is a
+        // federated credential's; the app's own assertion (`iss` = its client id) needs one.
+        return match unverified_issuer(assertion) {
+            Some(issuer) if !issuer.eq_ignore_ascii_case(&app.client_id) => {
+                identity_federation::authenticate(app, issuers, assertion, &issuer, now)
+            }
+            _ => Err(malformed("The header has no x5t#S256 or x5t.")),
+        };
+    };
     // Wording observed in many MSAL issues
     // (e.g. AzureAD/microsoft-authentication-library-for-dotnet).
     let key = app
@@ -222,6 +233,14 @@ fn check_claims(
         ));
     }
     Ok(())
+}
+
+/// The `iss` of a JWT, read before any signature check (only to choose how to check it).
+fn unverified_issuer(jwt: &str) -> Option<String> {
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("iss")?.as_str().map(str::to_owned)
 }
 
 fn refused(code: u32, message: impl Into<String>) -> AadError {

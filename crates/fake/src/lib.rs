@@ -32,6 +32,7 @@ mod fixture;
 mod id_token;
 pub mod identity;
 mod identity_assertion;
+mod identity_federation;
 mod issued;
 mod pages;
 mod pkce;
@@ -51,4 +52,5 @@ pub use fixture::{
     SignIn, Token, UnknownOrgResponse, User,
 };
 pub use identity_assertion::AppCertificate;
+pub use identity_federation::{FederatedCredential, WorkloadIssuer};
 pub use server::{FakeAzureDevOps, RecordedRequest};

@@ -110,7 +110,7 @@ fn basic(headers: &HeaderMap) -> Option<(String, String)> {
 }
 
 /// The app, once its credential checks out: a `client_assertion` signed with one of its
-/// certificates (see `identity_assertion`), or its secret in the body or HTTP Basic; missing,
+/// certificates or a federated token (see `identity_assertion`), or its secret in the body or HTTP Basic; missing,
 /// wrong or expired → 401 `invalid_client` (AADSTS7000218, 7000215, 7000222). A credential sent
 /// with an `Origin` header is a browser redeeming a web app's code: AADSTS9002326.
 fn authenticate<'s>(
@@ -150,6 +150,7 @@ fn authenticate<'s>(
         let token_url = format!("{}/{segment}/oauth2/v2.0/token", shared.authority());
         identity_assertion::authenticate(
             app,
+            &shared.fixture.identity.workload_issuers,
             &token_url,
             assertion_type,
             assertion,

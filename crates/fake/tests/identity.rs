@@ -1065,6 +1065,16 @@ fn identity_constants_match_the_demo_fixture() {
         .iter()
         .any(|s| s.value == id::EXPIRED_CLIENT_SECRET && s.expired));
     assert_eq!(app.redirect_uris, id::REDIRECT_URIS);
+    assert!(app
+        .federated_credentials
+        .iter()
+        .any(|f| f.issuer == id::WORKLOAD_ISSUER
+            && f.subject == id::WORKLOAD_SUBJECT
+            && f.audiences == [id::TOKEN_EXCHANGE_AUDIENCE]));
+    assert!(identity
+        .workload_issuers
+        .iter()
+        .any(|i| i.issuer == id::WORKLOAD_ISSUER));
     for hint in [
         id::MEMBER,
         id::MULTI_ORG,
@@ -1337,4 +1347,92 @@ fn the_demo_app_registers_the_fixture_certificate() {
         unregistered.to_der().unwrap(),
         fixture_cert.to_der().unwrap()
     );
+}
+
+#[tokio::test]
+async fn a_federated_workload_token_authenticates_the_app_without_a_secret() {
+    let (fake, rt) = fake_with_refresh_token().await;
+    let tenant = id::CONTOSO_TENANT_ID;
+    let hour = std::time::Duration::from_secs(3600);
+    let workload = id::workload_token(id::WORKLOAD_SUBJECT, id::TOKEN_EXCHANGE_AUDIENCE, hour);
+    let r = refresh_with_assertion(&fake, tenant, &rt, &workload, JWT_BEARER).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(json(r).await["access_token"].is_string());
+    // Unlike an app's own assertion, the same projected token is used again until it expires.
+    let r = refresh_with_assertion(&fake, tenant, &rt, &workload, JWT_BEARER).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // A code redemption authenticated by it.
+    let code = code_for(&fake, "organizations", id::MEMBER).await;
+    let mut form = redemption(&code);
+    form.retain(|(k, _)| *k != "client_secret");
+    form.push(("client_assertion_type", JWT_BEARER.to_owned()));
+    form.push(("client_assertion", workload));
+    let r = token(&fake, "organizations", &form).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_workload_token_that_matches_no_federated_credential_is_refused_by_what_differs() {
+    let (fake, rt) = fake_with_refresh_token().await;
+    let tenant = id::CONTOSO_TENANT_ID;
+    let hour = std::time::Duration::from_secs(3600);
+    let good = id::workload_token(id::WORKLOAD_SUBJECT, id::TOKEN_EXCHANGE_AUDIENCE, hour);
+    // The same claims signed by a key that is not the issuer's: the unregistered certificate's.
+    let forged = {
+        let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+        let other = assertion(
+            &fake,
+            tenant,
+            id::UNREGISTERED_CERTIFICATE_PEM,
+            id::UNREGISTERED_CERTIFICATE_PEM,
+            "RS256",
+            &[],
+        );
+        parts[2] = other.split('.').nth(2).unwrap().to_owned();
+        parts.join(".")
+    };
+    let cases = [
+        (
+            "another service account",
+            id::workload_token(
+                "system:serviceaccount:default:other",
+                id::TOKEN_EXCHANGE_AUDIENCE,
+                hour,
+            ),
+            700213,
+        ),
+        (
+            "a subject differing in case only",
+            id::workload_token(
+                &id::WORKLOAD_SUBJECT.to_uppercase(),
+                id::TOKEN_EXCHANGE_AUDIENCE,
+                hour,
+            ),
+            700213,
+        ),
+        (
+            "another audience",
+            id::workload_token(id::WORKLOAD_SUBJECT, "api://other", hour),
+            700212,
+        ),
+        (
+            "an expired token",
+            id::workload_token(
+                id::WORKLOAD_SUBJECT,
+                id::TOKEN_EXCHANGE_AUDIENCE,
+                std::time::Duration::ZERO,
+            ),
+            700024,
+        ),
+        ("a forged signature", forged, 50027),
+    ];
+    for (what, assertion, code) in cases {
+        if code == 700024 {
+            // Past its `exp` on the fake's clock too.
+            fake.advance_clock(std::time::Duration::from_secs(5));
+        }
+        eprintln!("case: {what}");
+        let r = refresh_with_assertion(&fake, tenant, &rt, &assertion, JWT_BEARER).await;
+        assert_error(r, StatusCode::UNAUTHORIZED, "invalid_client", code).await;
+    }
 }

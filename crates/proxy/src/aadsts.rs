@@ -111,8 +111,8 @@ pub(crate) enum Problem {
     /// 70008, 54005: the authorization code expired or was already redeemed.
     CodeUsed,
     /// 7000215, 7000222, 7000218 (secret), 700027, 700024, 700023, 700021, 50027, 70002
-    /// (certificate assertion), `invalid_client`: the vendor's app credential is wrong or
-    /// expired. The operators must act; the person can only retry later.
+    /// (certificate assertion), 70021, 700211, 700212, 700213 (federated credential),
+    /// `invalid_client`: the vendor's app credential is wrong or expired. The operators must act; the person can only retry later.
     VendorCredential,
     /// 700016, 50011, 50194, 500112, 700054, 9002325, 9002326, 9002327, 70011, 28002, 28003,
     /// 90009, 501481, 700005: the app registration or this proxy's configuration is wrong.
@@ -134,7 +134,8 @@ impl Problem {
             Some(700082 | 700084 | 50173) => Problem::Lapsed,
             Some(70008 | 54005) => Problem::CodeUsed,
             Some(
-                7000215 | 7000222 | 7000218 | 700027 | 700024 | 700023 | 700021 | 50027 | 70002,
+                7000215 | 7000222 | 7000218 | 700027 | 700024 | 700023 | 700021 | 50027 | 70002
+                | 70021 | 700211 | 700212 | 700213,
             ) => Problem::VendorCredential,
             Some(
                 700016 | 50011 | 50194 | 500112 | 700054 | 9002325 | 9002326 | 9002327 | 70011
@@ -158,6 +159,9 @@ fn credential_hint(code: Option<u32>) -> &'static str {
         Some(700024) => "the client assertion was outside its valid time range: check this host's clock (NTP)",
         Some(700023) => "the client assertion's audience is not the token endpoint Microsoft expected: check --entra-authority",
         Some(7000222) => "the client secret has expired: create a new one, or better, switch to --entra-certificate",
+        Some(700211) => "the federated token's issuer is in no federated credential of the app: add one with this cluster's OIDC issuer URL, exactly as the token's iss (trailing slash included)",
+        Some(700212) => "the federated token's audience is in no federated credential of the app: project the token for api://AzureADTokenExchange, as the credential says",
+        Some(700213) | Some(70021) => "the federated token's subject is in no federated credential of the app: its subject must be this workload's, e.g. system:serviceaccount:NAMESPACE:NAME, matched case-sensitively",
         _ => "renew the client secret or certificate of the Entra app, then restart",
     }
 }

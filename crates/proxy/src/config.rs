@@ -168,10 +168,11 @@ pub struct EntraConfig {
     pub public_url: Url,
 }
 
-/// The Entra app's credential. Microsoft recommends certificates and says client secrets
-/// "should not be used in production"; a secret is fine for a first try or a test tenant.
+/// The Entra app's credential. Microsoft recommends certificates or federated credentials and
+/// says client secrets "should not be used in production"; a secret is fine for a first try or a
+/// test tenant.
 ///
-/// `Debug` shows neither the secret nor the private key.
+/// `Debug` shows neither the secret nor the private key (a token file shows its path only).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum EntraCredential {
@@ -180,6 +181,12 @@ pub enum EntraCredential {
     /// A certificate uploaded to the app registration: every token request carries a fresh
     /// `client_assertion` JWT signed with its private key.
     Certificate(EntraCertificate),
+    /// A file holding a token another issuer gives this workload, trusted through a federated
+    /// credential on the app registration (workload identity federation): on Kubernetes the
+    /// service account token projected for `api://AzureADTokenExchange`, which AKS workload
+    /// identity mounts at `$AZURE_FEDERATED_TOKEN_FILE`. No secret to store or rotate: the
+    /// platform rewrites the file, so it is read again for every token request.
+    FederatedTokenFile(std::path::PathBuf),
 }
 
 impl Default for ProxyConfig {

@@ -162,8 +162,13 @@ impl Entra {
         let no_secret = matches!(&config.credential, EntraCredential::Secret(s) if s.is_empty());
         if config.client_id.trim().is_empty() || no_secret {
             return Err(Error::Config(
-                "the Entra app needs a client id and a client secret or certificate".into(),
+                "the Entra app needs a client id and a client secret, certificate or federated token file".into(),
             ));
+        }
+        // A token file that cannot be read now is a deployment mistake: say so at start-up, not
+        // on a person's sign-in.
+        if let EntraCredential::FederatedTokenFile(path) = &config.credential {
+            read_federated_token(path).map_err(Error::Config)?;
         }
         let entra = Entra {
             config: config.clone(),
@@ -203,24 +208,33 @@ impl Entra {
             EntraCredential::Secret(secret) => {
                 client.set_client_secret(ClientSecret::new(secret.expose().to_owned()))
             }
-            EntraCredential::Certificate(_) => client,
+            EntraCredential::Certificate(_) | EntraCredential::FederatedTokenFile(_) => client,
         })
     }
 
     /// The form fields that authenticate one token request at `tenant`: none with a secret (the
-    /// client sends it), a fresh `client_assertion` with a certificate.
+    /// client sends it), a fresh `client_assertion` with a certificate, the token file's current
+    /// token with a federated credential.
     fn assertion_params(&self, tenant: &str) -> Result<Vec<(&'static str, String)>, Error> {
-        match &self.config.credential {
-            EntraCredential::Secret(_) => Ok(Vec::new()),
+        let assertion = match &self.config.credential {
+            EntraCredential::Secret(_) => return Ok(Vec::new()),
             EntraCredential::Certificate(certificate) => {
                 let token_url = self.endpoint(tenant, "token");
-                let assertion = certificate.assertion(&self.config.client_id, &token_url)?;
-                Ok(vec![
-                    ("client_assertion_type", ASSERTION_TYPE.to_owned()),
-                    ("client_assertion", assertion.expose().to_owned()),
-                ])
+                certificate.assertion(&self.config.client_id, &token_url)?
             }
-        }
+            EntraCredential::FederatedTokenFile(path) => {
+                read_federated_token(path).map_err(|why| {
+                    tracing::error!(%why, "the Entra federated token file could not be read");
+                    Error::SignInFailed(
+                        "This service's Microsoft app credential could not be read; its operators have been alerted. Try again later, or use a personal access token.".into(),
+                    )
+                })?
+            }
+        };
+        Ok(vec![
+            ("client_assertion_type", ASSERTION_TYPE.to_owned()),
+            ("client_assertion", assertion.expose().to_owned()),
+        ])
     }
 
     /// Microsoft's authorize URL at `tenant`: `prompt=select_account` unless a `login_hint` names
@@ -362,6 +376,21 @@ impl Entra {
 }
 
 /// `{public_url}/oauth/callback`.
+/// The token in a federated token file, or why there is none (naming the path, never the
+/// content).
+fn read_federated_token(path: &std::path::Path) -> Result<SecretToken, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("the federated token file {}: {e}", path.display()))?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(format!(
+            "the federated token file {} is empty",
+            path.display()
+        ));
+    }
+    Ok(SecretToken::new(token))
+}
+
 pub(crate) fn redirect_uri(public_url: &Url) -> String {
     format!(
         "{}/oauth/callback",

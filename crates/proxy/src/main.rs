@@ -105,7 +105,8 @@ struct CheckArgs {
 }
 
 /// The Entra app for "Sign in with Microsoft": --entra-client-id, one credential
-/// (--entra-certificate or --entra-client-secret) and --public-url, or none of them.
+/// (--entra-certificate, --entra-federated-token-file or --entra-client-secret) and --public-url,
+/// or none of them.
 #[derive(Debug, Clone, Args)]
 struct EntraArgs {
     /// The Entra app's (client) id. Turns on "Sign in with Microsoft".
@@ -125,6 +126,16 @@ struct EntraArgs {
     /// (both blocks in one file). Microsoft's recommended credential, instead of a secret.
     #[arg(long, env = "AZDO_CONNECT_ENTRA_CERTIFICATE", value_name = "PATH")]
     entra_certificate: Option<std::path::PathBuf>,
+    /// A file holding a token this workload gets from another issuer, trusted by a federated
+    /// credential on the Entra app (workload identity federation): on AKS with workload identity,
+    /// the file `$AZURE_FEDERATED_TOKEN_FILE` names. Read again for every token request, as the
+    /// platform rotates it. No secret to store.
+    #[arg(
+        long,
+        env = "AZDO_CONNECT_ENTRA_FEDERATED_TOKEN_FILE",
+        value_name = "PATH"
+    )]
+    entra_federated_token_file: Option<std::path::PathBuf>,
     /// The Microsoft identity platform's base URL (a fake's in tests and the demo).
     #[arg(
         long,
@@ -146,7 +157,9 @@ impl EntraArgs {
             .entra_client_secret
             .as_deref()
             .filter(|s| !s.trim().is_empty());
-        let given = secret.is_some() || self.entra_certificate.is_some();
+        let given = secret.is_some()
+            || self.entra_certificate.is_some()
+            || self.entra_federated_token_file.is_some();
         match (&self.entra_client_id, given, &self.public_url) {
             (None, false, None) => Ok(None),
             (Some(id), true, Some(public_url)) => {
@@ -173,7 +186,7 @@ impl EntraArgs {
                     (id.is_none(), "--entra-client-id"),
                     (
                         !given,
-                        "--entra-certificate or --entra-client-secret (or their environment variables)",
+                        "--entra-certificate, --entra-federated-token-file or --entra-client-secret (or their environment variables)",
                     ),
                     (public_url.is_none(), "--public-url"),
                 ]
@@ -181,30 +194,48 @@ impl EntraArgs {
                 .filter_map(|(absent, flag)| absent.then_some(flag))
                 .collect();
                 Err(format!(
-                    "Sign in with Microsoft needs --entra-client-id, a credential (--entra-certificate or --entra-client-secret) and --public-url together; missing: {}",
+                    "Sign in with Microsoft needs --entra-client-id, a credential (--entra-certificate, --entra-federated-token-file or --entra-client-secret) and --public-url together; missing: {}",
                     missing.join(", ")
                 ))
             }
         }
     }
 
-    /// Exactly one of the certificate and the secret.
+    /// Exactly one of the certificate, the federated token file and the secret.
     fn credential(&self, secret: Option<&str>) -> Result<EntraCredential, String> {
-        match (&self.entra_certificate, secret) {
-            (Some(_), Some(_)) => Err(
-                "give the Entra app one credential: --entra-certificate or --entra-client-secret, not both"
+        let given = [
+            self.entra_certificate.is_some(),
+            self.entra_federated_token_file.is_some(),
+            secret.is_some(),
+        ];
+        if given.into_iter().filter(|g| *g).count() > 1 {
+            return Err(
+                "give the Entra app one credential: --entra-certificate, --entra-federated-token-file or --entra-client-secret, not several"
                     .into(),
-            ),
-            (Some(path), None) => {
-                let pem = std::fs::read(path).map_err(|e| {
-                    format!("--entra-certificate {}: {e}", path.display())
-                })?;
-                EntraCertificate::from_pem(&pem)
-                    .map(EntraCredential::Certificate)
-                    .map_err(|e| format!("--entra-certificate {}: {e}", path.display()))
+            );
+        }
+        if let Some(path) = &self.entra_certificate {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("--entra-certificate {}: {e}", path.display()))?;
+            return EntraCertificate::from_pem(&pem)
+                .map(EntraCredential::Certificate)
+                .map_err(|e| format!("--entra-certificate {}: {e}", path.display()));
+        }
+        if let Some(path) = &self.entra_federated_token_file {
+            // Checked here to name the flag; the proxy reads it again for every token request.
+            let token = std::fs::read_to_string(path)
+                .map_err(|e| format!("--entra-federated-token-file {}: {e}", path.display()))?;
+            if token.trim().is_empty() {
+                return Err(format!(
+                    "--entra-federated-token-file {}: the file is empty",
+                    path.display()
+                ));
             }
-            (None, Some(secret)) => Ok(EntraCredential::Secret(SecretToken::new(secret.trim()))),
-            (None, None) => Err("the Entra app needs a credential".into()),
+            return Ok(EntraCredential::FederatedTokenFile(path.clone()));
+        }
+        match secret {
+            Some(secret) => Ok(EntraCredential::Secret(SecretToken::new(secret.trim()))),
+            None => Err("the Entra app needs a credential".into()),
         }
     }
 }

@@ -176,36 +176,11 @@ async fn result_polling_has_its_own_rate_limit() {
 #[cfg(feature = "cli")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_takes_one_credential_a_certificate_file_or_a_secret() {
-    use std::io::Write as _;
-    use std::process::{Command, Stdio};
-
     let h = start(id::CLIENT_CERTIFICATE_PEM, |_| {}).await;
     let reply = h.sign_in(Some("contoso"), id::MEMBER).await;
     let credential = reply.body["credential"].as_str().unwrap().to_owned();
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fake/fixtures");
-    let (authority, public_url) = (h.fake.authority(), h.base.clone());
-    // `refresh-credential` with `extra` flags; stdout and stderr together.
-    let run = |extra: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
-            .args(["refresh-credential", "--entra-client-id", id::CLIENT_ID])
-            .args(["--entra-authority", &authority, "--public-url", &public_url])
-            .args(extra)
-            .env_clear()
-            .env("AZDO_CONNECT_SEAL_KEY", h.key.to_base64url())
-            .env("AZDO_CONNECT_KEY_ID", h.key.kid())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(credential.as_bytes()).unwrap();
-        drop(stdin);
-        let output = child.wait_with_output().unwrap();
-        let text =
-            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
-        (output.status.code(), text)
-    };
+    let run = |extra: &[&str]| h.refresh_credential_cli(&credential, extra);
     let good = format!("{fixtures}/app-certificate.pem");
     let (status, out) = tokio::task::block_in_place(|| run(&["--entra-certificate", &good]));
     assert_eq!(status, Some(0), "{out}");
@@ -220,7 +195,7 @@ async fn the_cli_takes_one_credential_a_certificate_file_or_a_secret() {
         ])
     });
     assert_eq!(status, Some(1), "{out}");
-    assert!(out.contains("not both"), "{out}");
+    assert!(out.contains("not several"), "{out}");
     assert!(!out.contains(id::CLIENT_SECRET), "{out}");
 
     let missing = format!("{fixtures}/no-such.pem");

@@ -138,6 +138,40 @@ impl SignIn {
         self.result(&flow).await
     }
 
+    /// `azdo-connect-proxy refresh-credential` for this proxy's app and key with `extra` flags (a
+    /// credential of the app), `credential` on stdin: the exit code, and stdout and stderr
+    /// together. Call it from `block_in_place`: it waits for the process.
+    #[cfg(feature = "cli")]
+    pub fn refresh_credential_cli(
+        &self,
+        credential: &str,
+        extra: &[&str],
+    ) -> (Option<i32>, String) {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_azdo-connect-proxy"))
+            .args(["refresh-credential", "--entra-client-id", CLIENT_ID])
+            .args(["--entra-authority", &self.fake.authority()])
+            .args(["--public-url", &self.base])
+            .args(extra)
+            .env_clear()
+            .env("AZDO_CONNECT_SEAL_KEY", self.key.to_base64url())
+            .env("AZDO_CONNECT_KEY_ID", self.key.kid())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(credential.as_bytes()).unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let text =
+            String::from_utf8(output.stdout).unwrap() + &String::from_utf8(output.stderr).unwrap();
+        (output.status.code(), text)
+    }
+
     pub async fn stop(self) {
         self.server.abort();
         let _ = self.server.await;
