@@ -319,3 +319,24 @@ impl Error {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_lost_connection_or_a_gateways_answer_is_worth_asking_again() {
+        assert!(Error::Network("connection reset".into()).is_transient());
+        for status in [502, 503, 504] {
+            assert!(Error::Protocol { status }.is_transient(), "{status}");
+        }
+        for status in [200, 400, 404, 500] {
+            assert!(!Error::Protocol { status }.is_transient(), "{status}");
+        }
+        assert!(!Error::Aborted.is_transient());
+        let blocked = Error::CspBlocked {
+            origin: "https://api.example.com".into(),
+        };
+        assert!(!blocked.is_transient());
+    }
+}
