@@ -170,11 +170,33 @@ impl Strings {
     }
 
     /// The text for `key` with each `{name}` replaced by its value.
+    ///
+    /// One pass over the text: a value that itself contains `{name}` is not filled again, and a
+    /// placeholder with no value stays as written.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.get(key);
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let template = self.get(key);
+        let mut text = String::with_capacity(template.len());
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = args.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
+        text.push_str(rest);
         text
     }
 }
@@ -452,6 +474,21 @@ mod tests {
             en.localized("org.error.empty", &[]).as_deref(),
             Some("Org?")
         );
+    }
+
+    #[test]
+    fn placeholders_fill_once_and_unknown_ones_stay() {
+        let en = Strings::new(
+            [("t", "{a} and {b}, {unknown} {a} {"), ("u", "}{x}{")]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(
+            en.fill("t", &[("a", "{b}"), ("b", "B")]),
+            "{b} and B, {unknown} {b} {"
+        );
+        assert_eq!(en.fill("u", &[("x", "X")]), "}X{");
+        assert_eq!(en.fill("u", &[]), "}{x}{");
     }
 
     #[test]
