@@ -35,10 +35,10 @@ pub struct AppProps {
 }
 
 /// A callback that dispatches the action `make` builds from what a view reports.
-fn callback<T: 'static>(
-    state: &UseReducerHandle<State>,
-    make: impl Fn(T) -> Action + 'static,
-) -> Callback<T> {
+///
+/// `make` is a function pointer, not a closure type: the callback's code is compiled once per
+/// type of value rather than once per call site.
+fn callback<T: 'static>(state: &UseReducerHandle<State>, make: fn(T) -> Action) -> Callback<T> {
     let dispatcher = state.dispatcher();
     Callback::from(move |value: T| dispatcher.dispatch(make(value)))
 }
