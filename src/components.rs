@@ -1,4 +1,5 @@
-//! The widget's thin function components, one per file. They render what they are given and
+//! The widget's thin views, one per file: plain functions from their properties to `Html`
+//! (none keeps state or uses hooks, so none pays for Yew's per-component machinery). They render what they are given and
 //! report what the person did through callbacks; all decisions live in [`crate::state`].
 
 mod connect_form;
@@ -13,14 +14,14 @@ mod scope_list;
 mod sign_in_choice;
 mod signing_in;
 
-pub use connect_form::ConnectForm;
-pub use connected::Connected;
-pub use failure::FailureAlert;
-pub use guidance::Guidance;
-pub use org_field::OrgField;
-pub use organization_choice::OrganizationChoice;
-pub use pat_field::PatField;
-pub use picker::Picker;
-pub use scope_list::ScopeList;
-pub use sign_in_choice::SignInChoice;
-pub use signing_in::{SigningInView, Waiting};
+pub use connect_form::{connect_form, ConnectFormProps};
+pub use connected::{connected, ConnectedProps};
+pub use failure::{failure_alert, FailureAlertProps};
+pub use guidance::{guidance, GuidanceProps};
+pub use org_field::{org_field, OrgFieldProps};
+pub use organization_choice::{organization_choice, OrganizationChoiceProps};
+pub use pat_field::{pat_field, PatFieldProps};
+pub use picker::{picker, PickerProps};
+pub use scope_list::{scope_list, ScopeListProps};
+pub use sign_in_choice::{sign_in_choice, SignInChoiceProps};
+pub use signing_in::{signing_in_view, SigningInViewProps, Waiting};

@@ -43,10 +43,15 @@ pub fn define() -> Result<(), Error> {
     if DEFINED.with(|d| d.replace(true)) {
         return Ok(());
     }
-    // Chain to the hook already installed (the default, or a test harness's) after reporting.
+    // Debug builds (the browser tests) chain to the hook already installed, the test harness's,
+    // after reporting. A release build has only std's default hook there, which writes to a
+    // stderr that wasm32-unknown-unknown discards: chaining to it would ship its formatting code
+    // for nothing.
+    #[cfg(debug_assertions)]
     let previous = std::panic::take_hook();
     yew::set_custom_panic_hook(Box::new(move |info| {
         report_panic(&info.to_string());
+        #[cfg(debug_assertions)]
         previous(info);
     }));
     // Every element, present or future, mounts through it: it lives as long as the page.

@@ -157,7 +157,7 @@ impl Strings {
         }
         self.table
             .get(key)
-            .or_else(|| lookup(EN, key))
+            .or_else(|| lookup(key))
             .unwrap_or(key)
             .to_owned()
     }
@@ -170,21 +170,62 @@ impl Strings {
     }
 
     /// The text for `key` with each `{name}` replaced by its value.
+    ///
+    /// One pass over the text: a value that itself contains `{name}` is not filled again, and a
+    /// placeholder with no value stays as written.
     pub fn fill(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.get(key);
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let template = self.get(key);
+        let mut text = String::with_capacity(template.len());
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = args.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
+        text.push_str(rest);
         text
     }
 }
 
-fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+/// The English text for `key`.
+fn lookup(key: &str) -> Option<&'static str> {
+    english().find(|(k, _)| *k == key).map(|(_, text)| text)
+}
+
+/// The English table's keys and texts, in order.
+fn english() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EN.split_terminator(RECORD)
+        .filter_map(|entry| entry.split_once(UNIT))
+}
+
+/// Separators in [`EN`]: ASCII's record and unit separators, which no text contains.
+const RECORD: char = '\u{1e}';
+const UNIT: char = '\u{1f}';
+
+/// Writes a table of `(key, text)` pairs as one string, `key UNIT text RECORD …`: the texts
+/// compiled in without a (pointer, length) pair for every key and text (~1 KB gzip).
+macro_rules! table {
+    ($(($key:literal, $text:literal)),* $(,)?) => {
+        concat!($($key, '\u{1f}', $text, '\u{1e}'),*)
+    };
 }
 
 /// English: the reference table. Every key the widget uses is here.
-const EN: &[(&str, &str)] = &[
+const EN: &str = table![
     ("title", "Connect Azure DevOps"),
     ("org.label", "Organization"),
     ("org.hint", "Its name, or any address from it, such as https://dev.azure.com/your-org."),
@@ -312,7 +353,7 @@ mod tests {
     /// A language module's words: the JSON object after `export default`.
     fn module_table(lang: Lang) -> TextMap {
         let source = match lang {
-            Lang::En => return EN.iter().map(|&(k, v)| (k, v)).collect(),
+            Lang::En => return english().collect(),
             Lang::De => include_str!("locales/de.js"),
             Lang::Fr => include_str!("locales/fr.js"),
         };
@@ -340,7 +381,7 @@ mod tests {
         for lang in [Lang::De, Lang::Fr] {
             let table = module_table(lang);
             assert!(table.len() > 50, "{lang:?} looks truncated");
-            let strays: Vec<&str> = table.keys().filter(|k| lookup(EN, k).is_none()).collect();
+            let strays: Vec<&str> = table.keys().filter(|k| lookup(k).is_none()).collect();
             assert!(
                 strays.is_empty(),
                 "{lang:?} translates keys English lacks: {strays:?}"
@@ -350,12 +391,19 @@ mod tests {
 
     #[test]
     fn english_keys_are_unique() {
-        for (i, (key, _)) in EN.iter().enumerate() {
-            assert!(
-                !EN[i + 1..].iter().any(|(k, _)| k == key),
-                "{key} appears twice"
-            );
+        let keys: Vec<&str> = english().map(|(key, _)| key).collect();
+        assert!(keys.len() > 100, "the English table looks truncated");
+        for (i, key) in keys.iter().enumerate() {
+            assert!(!keys[i + 1..].contains(key), "{key} appears twice");
         }
+        assert_eq!(
+            keys.len(),
+            EN.matches(RECORD).count(),
+            "every entry has a key and a text"
+        );
+        assert!(english().all(|(key, text)| !key.is_empty()
+            && !text.is_empty()
+            && !text.contains([RECORD, UNIT])));
     }
 
     #[test]
@@ -426,6 +474,21 @@ mod tests {
             en.localized("org.error.empty", &[]).as_deref(),
             Some("Org?")
         );
+    }
+
+    #[test]
+    fn placeholders_fill_once_and_unknown_ones_stay() {
+        let en = Strings::new(
+            [("t", "{a} and {b}, {unknown} {a} {"), ("u", "}{x}{")]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(
+            en.fill("t", &[("a", "{b}"), ("b", "B")]),
+            "{b} and B, {unknown} {b} {"
+        );
+        assert_eq!(en.fill("u", &[("x", "X")]), "}X{");
+        assert_eq!(en.fill("u", &[]), "}{x}{");
     }
 
     #[test]

@@ -6,13 +6,16 @@ use std::rc::Rc;
 use azdo_connect_core::{classify_pat, OrgError, PatFormat};
 use yew::prelude::*;
 
-use crate::components::{FailureAlert, Guidance, OrgField, PatField};
+use crate::components::{
+    failure_alert, guidance, org_field, pat_field, FailureAlertProps, GuidanceProps, OrgFieldProps,
+    PatFieldProps,
+};
 use crate::config::Requirements;
 use crate::i18n::Strings;
 use crate::state::{Failure, Fields, Step};
 
-/// Properties of [`ConnectForm`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`connect_form`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectFormProps {
     /// What is typed.
     pub fields: Fields,
@@ -39,7 +42,6 @@ pub struct ConnectFormProps {
     /// Show/hide was pressed.
     pub on_toggle: Callback<()>,
     /// The "Expires on" date changed: the date, and whether it has passed.
-    #[prop_or_default]
     pub on_expiry: Callback<(String, bool)>,
     /// Connect was pressed (or Enter).
     pub on_submit: Callback<()>,
@@ -49,7 +51,6 @@ pub struct ConnectFormProps {
     pub on_cancel_change: Callback<()>,
     /// "Sign in with Microsoft instead" was pressed; offered only when set (the proxy offers
     /// sign-in and this is the connect form, not a token change).
-    #[prop_or_default]
     pub on_use_sign_in: Option<Callback<()>>,
 }
 
@@ -75,7 +76,6 @@ pub(super) fn org_error_text(error: &OrgError, s: &Strings) -> String {
 }
 
 /// The connect form.
-#[function_component(ConnectForm)]
 pub fn connect_form(props: &ConnectFormProps) -> Html {
     let s = &props.strings;
     let fields = &props.fields;
@@ -104,26 +104,27 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
     html! {
         <>
         <form novalidate=true {onsubmit} part="form" aria-busy={if busy { "true" } else { "false" }}>
-            <OrgField
-                value={AttrValue::from(fields.org_input.clone())}
-                preview={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-                error={fields.org_error().map(|e| AttrValue::from(org_error_text(e, s)))}
-                readonly={props.changing}
-                strings={s.clone()}
-                on_input={props.on_org.clone()}
-            />
-            <PatField
-                value={AttrValue::from(fields.pat.expose().to_owned())}
-                reveal={fields.reveal}
-                hint={pat_hint.map(AttrValue::from)}
-                error={pat_error}
-                strings={s.clone()}
-                on_input={props.on_pat.clone()}
-                on_toggle={props.on_toggle.clone()}
-                expiry={AttrValue::from(fields.expiry.clone())}
-                expiry_error={fields.expiry_past.then(|| AttrValue::from(s.get("pat.expiry.past")))}
-                on_expiry={props.on_expiry.clone()}
-            />
+            { org_field(&OrgFieldProps {
+                value: AttrValue::from(fields.org_input.clone()),
+                preview: org.map(|o| AttrValue::from(o.organization_url.clone())),
+                error: fields.org_error().map(|e| AttrValue::from(org_error_text(e, s))),
+                readonly: props.changing,
+                strings: s.clone(),
+                on_input: props.on_org.clone(),
+                optional: false,
+            }) }
+            { pat_field(&PatFieldProps {
+                value: AttrValue::from(fields.pat.expose().to_owned()),
+                reveal: fields.reveal,
+                hint: pat_hint.map(AttrValue::from),
+                error: pat_error,
+                strings: s.clone(),
+                on_input: props.on_pat.clone(),
+                on_toggle: props.on_toggle.clone(),
+                expiry: AttrValue::from(fields.expiry.clone()),
+                expiry_error: fields.expiry_past.then(|| AttrValue::from(s.get("pat.expiry.past"))),
+                on_expiry: props.on_expiry.clone(),
+            }) }
             <div class="actions">
                 <button id="connect" type="submit" class="primary" part="button connect"
                     aria-disabled={if busy { "true" } else { "false" }}>
@@ -139,7 +140,13 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
             <p id="status" class="status" role="status" aria-live="polite">{ step_text.unwrap_or_default() }</p>
         </form>
         if let Some(failure) = &props.failure {
-            <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_retry.clone()} heading_ref={props.error_ref.clone()} proxy_origin={props.proxy_origin.clone()} />
+            { failure_alert(&FailureAlertProps {
+                failure: failure.clone(),
+                strings: s.clone(),
+                on_retry: props.on_retry.clone(),
+                heading_ref: props.error_ref.clone(),
+                proxy_origin: props.proxy_origin.clone(),
+            }) }
         }
         if let Some(on_use_sign_in) = &props.on_use_sign_in {
             <p class="alternative">
@@ -149,13 +156,13 @@ pub fn connect_form(props: &ConnectFormProps) -> Html {
                 </button>
             </p>
         }
-        <Guidance
-            organization={org.map(|o| AttrValue::from(o.organization.clone()))}
-            organization_url={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-            scopes={props.scopes.clone()}
-            requirements={Rc::clone(&props.requirements)}
-            strings={s.clone()}
-        />
+        { guidance(&GuidanceProps {
+            organization: org.map(|o| AttrValue::from(o.organization.clone())),
+            organization_url: org.map(|o| AttrValue::from(o.organization_url.clone())),
+            scopes: props.scopes.clone(),
+            requirements: Rc::clone(&props.requirements),
+            strings: s.clone(),
+        }) }
         </>
     }
 }

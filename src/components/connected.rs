@@ -3,23 +3,21 @@
 
 use yew::prelude::*;
 
-use crate::components::ScopeList;
+use crate::components::{scope_list, ScopeListProps};
 use crate::health::{self, Expiry};
 use crate::i18n::Strings;
 use crate::state::Connection;
 
-/// Properties of [`Connected`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`connected`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectedProps {
     /// The connection.
     pub connection: Connection,
     /// Whether to ask for confirmation of a disconnect.
     pub confirming: bool,
     /// The `reconnect` attribute: the error code the host's health check reported.
-    #[prop_or_default]
     pub reconnect: Option<AttrValue>,
     /// The `expires-at` attribute: the token's expiry the host stored.
-    #[prop_or_default]
     pub expires_at: Option<AttrValue>,
     /// The words.
     pub strings: Strings,
@@ -29,7 +27,6 @@ pub struct ConnectedProps {
     pub on_change_token: Callback<()>,
     /// "Sign in again": set for a Microsoft sign-in connection when the proxy offers sign-in;
     /// with `reconnect` it is the one primary action.
-    #[prop_or_default]
     pub on_sign_in_again: Option<Callback<()>>,
     /// "Disconnect".
     pub on_disconnect: Callback<()>,
@@ -40,7 +37,6 @@ pub struct ConnectedProps {
 }
 
 /// The connected summary.
-#[function_component(Connected)]
 pub fn connected(props: &ConnectedProps) -> Html {
     let s = &props.strings;
     let c = &props.connection;
@@ -86,7 +82,10 @@ pub fn connected(props: &ConnectedProps) -> Html {
             if let Some((expiry, text)) = expiry {
                 <p id="expiry" part="expiry" class={classes!("expiry", expiry.is_warning().then_some("warning"))}>{ text }</p>
             }
-            <ScopeList scopes={c.scopes.clone()} strings={s.clone()} />
+            { scope_list(&ScopeListProps {
+                scopes: c.scopes.clone(),
+                strings: s.clone(),
+            }) }
             if props.confirming {
                 <div class="field" role="group" aria-labelledby="confirm-text">
                     <p id="confirm-text">{ s.fill("disconnect.confirm", &[("org", &c.organization)]) }</p>

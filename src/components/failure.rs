@@ -3,12 +3,12 @@
 use azdo_connect_core::ErrorCode;
 use yew::prelude::*;
 
-use crate::components::ScopeList;
+use crate::components::{scope_list, ScopeListProps};
 use crate::i18n::Strings;
 use crate::state::Failure;
 
-/// Properties of [`FailureAlert`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`failure_alert`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureAlertProps {
     /// What went wrong.
     pub failure: Failure,
@@ -19,12 +19,10 @@ pub struct FailureAlertProps {
     /// Receives focus when the alert appears.
     pub heading_ref: NodeRef,
     /// The proxy's origin, which `csp_blocked` tells the host to add to `connect-src`.
-    #[prop_or_default]
     pub proxy_origin: AttrValue,
 }
 
 /// The alert for a failed verify.
-#[function_component(FailureAlert)]
 pub fn failure_alert(props: &FailureAlertProps) -> Html {
     let s = &props.strings;
     let detail = &props.failure.detail;
@@ -50,7 +48,10 @@ pub fn failure_alert(props: &FailureAlertProps) -> Html {
             if !missing.is_empty() {
                 <p id="error-missing">{ s.fill("error.missing_scopes.add", &[("scopes", &missing.join(", "))]) }</p>
             }
-            <ScopeList scopes={props.failure.scopes.clone()} strings={s.clone()} />
+            { scope_list(&ScopeListProps {
+                scopes: props.failure.scopes.clone(),
+                strings: s.clone(),
+            }) }
             if retryable {
                 <div class="actions">
                     if let Some(seconds) = props.failure.retry_in.filter(|&n| n > 0) {

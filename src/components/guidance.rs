@@ -7,8 +7,8 @@ use yew::prelude::*;
 use crate::config::Requirements;
 use crate::i18n::Strings;
 
-/// Properties of [`Guidance`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`guidance`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct GuidanceProps {
     /// The canonical organization, once known, for the deep link.
     pub organization: Option<AttrValue>,
@@ -23,7 +23,6 @@ pub struct GuidanceProps {
 }
 
 /// How to create the token.
-#[function_component(Guidance)]
 pub fn guidance(props: &GuidanceProps) -> Html {
     let s = &props.strings;
     let link = match (&props.organization, &props.organization_url) {

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::Strings;
 
-/// Properties of [`OrgField`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`org_field`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrgFieldProps {
     /// The field's text.
     pub value: AttrValue,
@@ -15,10 +15,8 @@ pub struct OrgFieldProps {
     /// Why the input does not normalize, when that should be shown.
     pub error: Option<AttrValue>,
     /// Fixed (while changing the token of a connection).
-    #[prop_or_default]
     pub readonly: bool,
     /// May be left empty (Microsoft sign-in then lists the person's organizations).
-    #[prop_or_default]
     pub optional: bool,
     /// The words.
     pub strings: Strings,
@@ -27,7 +25,6 @@ pub struct OrgFieldProps {
 }
 
 /// The Organization field.
-#[function_component(OrgField)]
 pub fn org_field(props: &OrgFieldProps) -> Html {
     let oninput = props
         .on_input

@@ -5,12 +5,12 @@ use azdo_connect_core::contract::OrganizationChoice as Choice;
 use yew::prelude::*;
 
 use super::connect_form::org_error_text;
-use crate::components::{FailureAlert, OrgField};
+use crate::components::{failure_alert, org_field, FailureAlertProps, OrgFieldProps};
 use crate::i18n::Strings;
 use crate::state::{Failure, Fields};
 
-/// Properties of [`OrganizationChoice`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`organization_choice`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationChoiceProps {
     /// The account's organizations.
     pub organizations: Vec<Choice>,
@@ -37,7 +37,6 @@ pub struct OrganizationChoiceProps {
 }
 
 /// The organization picker.
-#[function_component(OrganizationChoice)]
 pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
     let s = &props.strings;
     let busy = props.pending.is_some();
@@ -74,13 +73,15 @@ pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
             }
             <p id="choose-other" class="hint">{ s.get("choose.other") }</p>
             <form novalidate=true {onsubmit} part="form" aria-labelledby="choose-other">
-                <OrgField
-                    value={AttrValue::from(typed.org_input.clone())}
-                    preview={typed.org.as_ref().ok().map(|o| AttrValue::from(o.organization_url.clone()))}
-                    error={typed.org_error().map(|e| AttrValue::from(org_error_text(e, s)))}
-                    strings={s.clone()}
-                    on_input={props.on_org.clone()}
-                />
+                { org_field(&OrgFieldProps {
+                    value: AttrValue::from(typed.org_input.clone()),
+                    preview: typed.org.as_ref().ok().map(|o| AttrValue::from(o.organization_url.clone())),
+                    error: typed.org_error().map(|e| AttrValue::from(org_error_text(e, s))),
+                    strings: s.clone(),
+                    on_input: props.on_org.clone(),
+                    readonly: false,
+                    optional: false,
+                }) }
                 <div class="actions">
                     <button id="choose-connect" type="submit" part="button connect"
                         aria-disabled={if busy { "true" } else { "false" }}>
@@ -94,7 +95,13 @@ pub fn organization_choice(props: &OrganizationChoiceProps) -> Html {
                 <p id="choose-status" class="status" role="status" aria-live="polite">{ status }</p>
             </form>
             if let Some(failure) = &props.failure {
-                <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_submit.clone()} heading_ref={props.error_ref.clone()} />
+                { failure_alert(&FailureAlertProps {
+                    failure: failure.clone(),
+                    strings: s.clone(),
+                    on_retry: props.on_submit.clone(),
+                    heading_ref: props.error_ref.clone(),
+                    proxy_origin: AttrValue::default(),
+                }) }
             }
         </section>
     }

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::i18n::Strings;
 
-/// Properties of [`PatField`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`pat_field`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct PatFieldProps {
     /// The token. Set as the input's `value` property, never as an attribute.
     pub value: AttrValue,
@@ -24,18 +24,14 @@ pub struct PatFieldProps {
     /// Called when show/hide is pressed.
     pub on_toggle: Callback<()>,
     /// The "Expires on" date (`2027-03-01`, or empty).
-    #[prop_or_default]
     pub expiry: AttrValue,
     /// Why the date can't be used, when it can't.
-    #[prop_or_default]
     pub expiry_error: Option<AttrValue>,
     /// Called with the new date (or empty) and whether it is before today.
-    #[prop_or_default]
     pub on_expiry: Callback<(String, bool)>,
 }
 
 /// The Personal access token field.
-#[function_component(PatField)]
 pub fn pat_field(props: &PatFieldProps) -> Html {
     let oninput = props
         .on_input

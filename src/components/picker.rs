@@ -8,8 +8,8 @@ use crate::config::Select;
 use crate::i18n::Strings;
 use crate::state::PickerList;
 
-/// Properties of [`Picker`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`picker`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct PickerProps {
     /// Projects or repositories.
     pub select: Select,
@@ -32,7 +32,6 @@ pub struct PickerProps {
 }
 
 /// The picker.
-#[function_component(Picker)]
 pub fn picker(props: &PickerProps) -> Html {
     let s = &props.strings;
     let list = &props.list;

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::Strings;
 
-/// Properties of [`ScopeList`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`scope_list`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopeListProps {
     /// The scopes with what the proxy observed.
     pub scopes: Vec<ScopeStatus>,
@@ -15,7 +15,6 @@ pub struct ScopeListProps {
 }
 
 /// The per-scope checklist.
-#[function_component(ScopeList)]
 pub fn scope_list(props: &ScopeListProps) -> Html {
     if props.scopes.is_empty() {
         return html! {};

@@ -5,12 +5,12 @@ use azdo_connect_core::{ErrorCode, OrgError};
 use yew::prelude::*;
 
 use super::connect_form::org_error_text;
-use crate::components::{FailureAlert, OrgField};
+use crate::components::{failure_alert, org_field, FailureAlertProps, OrgFieldProps};
 use crate::i18n::Strings;
 use crate::state::{Failure, Fields};
 
-/// Properties of [`SignInChoice`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`sign_in_choice`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignInChoiceProps {
     /// What is typed (only the organization is used).
     pub fields: Fields,
@@ -35,7 +35,6 @@ pub struct SignInChoiceProps {
 }
 
 /// The sign-in form.
-#[function_component(SignInChoice)]
 pub fn sign_in_choice(props: &SignInChoiceProps) -> Html {
     let s = &props.strings;
     let fields = &props.fields;
@@ -58,14 +57,15 @@ pub fn sign_in_choice(props: &SignInChoiceProps) -> Html {
         <>
         <form novalidate=true {onsubmit} part="form">
             <p id="sign-in-intro" class="hint">{ s.get("signin.intro") }</p>
-            <OrgField
-                value={AttrValue::from(fields.org_input.clone())}
-                preview={org.map(|o| AttrValue::from(o.organization_url.clone()))}
-                error={org_error}
-                optional=true
-                strings={s.clone()}
-                on_input={props.on_org.clone()}
-            />
+            { org_field(&OrgFieldProps {
+                value: AttrValue::from(fields.org_input.clone()),
+                preview: org.map(|o| AttrValue::from(o.organization_url.clone())),
+                error: org_error,
+                optional: true,
+                strings: s.clone(),
+                on_input: props.on_org.clone(),
+                readonly: false,
+            }) }
             <div class="actions">
                 <button id="sign-in" type="submit" class="primary" part="button sign-in"
                     ref={props.button_ref.clone()}>
@@ -74,7 +74,13 @@ pub fn sign_in_choice(props: &SignInChoiceProps) -> Html {
             </div>
         </form>
         if let Some(failure) = &props.failure {
-            <FailureAlert failure={failure.clone()} strings={s.clone()} on_retry={props.on_sign_in.clone()} heading_ref={props.error_ref.clone()} proxy_origin={props.proxy_origin.clone()} />
+            { failure_alert(&FailureAlertProps {
+                failure: failure.clone(),
+                strings: s.clone(),
+                on_retry: props.on_sign_in.clone(),
+                heading_ref: props.error_ref.clone(),
+                proxy_origin: props.proxy_origin.clone(),
+            }) }
         }
         if blocked {
             <div class="actions">

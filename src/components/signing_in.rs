@@ -16,8 +16,8 @@ pub enum Waiting {
     Returning,
 }
 
-/// Properties of [`SigningInView`].
-#[derive(Debug, Clone, PartialEq, Properties)]
+/// Properties of [`signing_in_view`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct SigningInViewProps {
     /// The organization typed, if any.
     pub organization: Option<AttrValue>,
@@ -38,7 +38,6 @@ pub struct SigningInViewProps {
 }
 
 /// The sign-in wait.
-#[function_component(SigningInView)]
 pub fn signing_in_view(props: &SigningInViewProps) -> Html {
     let s = &props.strings;
     let status = match props.waiting {
