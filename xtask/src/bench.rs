@@ -1,4 +1,4 @@
-//! `cargo xtask bench [proxy|faults|scale|size|tti]`: measurements, built in release because they
+//! `cargo xtask bench [proxy|faults|scale|size|floor|tti]`: measurements, built in release because they
 //! are measurements. The proxy's benchmarks are examples of `azdo-connect-proxy` that print
 //! markdown tables and write their figures to `bench/results/*.json`; the widget's (`size`, and
 //! `tti` in [`crate::tti`]) run in this process. The tables are also kept in their own section
@@ -34,6 +34,9 @@ pub enum Which {
     /// What a browser downloads for the widget (raw, gzip -9, brotli) against its budget (1.5x a bare
     /// Yew page, gzip), as `cargo xtask size`: bench/results/size.json.
     Size,
+    /// Where the widget's gzipped wasm goes beyond the bare Yew page, part by part (its own code,
+    /// Yew, std, serde, bindings, data): bench/results/floor.json.
+    Floor,
     /// Cold loads until the widget's Organization field takes focus, against a bare Yew page
     /// built the same way: bench/results/tti.json.
     Tti {
@@ -45,7 +48,7 @@ pub enum Which {
 
 impl Which {
     /// Every benchmark with its defaults, in the order `cargo xtask bench` runs them.
-    fn all() -> [Which; 5] {
+    fn all() -> [Which; 6] {
         [
             Which::Proxy,
             Which::Faults {
@@ -54,6 +57,7 @@ impl Which {
             },
             Which::Scale,
             Which::Size,
+            Which::Floor,
             Which::Tti {
                 runs: crate::tti::DEFAULT_RUNS,
             },
@@ -66,6 +70,7 @@ impl Which {
             Which::Faults { .. } => "faults",
             Which::Scale => "scale",
             Which::Size => "size",
+            Which::Floor => "floor",
             Which::Tti { .. } => "tti",
         }
     }
@@ -89,7 +94,7 @@ impl Which {
             Which::Scale => {
                 cmd.arg("bench_scale");
             }
-            Which::Size | Which::Tti { .. } => return None,
+            Which::Size | Which::Floor | Which::Tti { .. } => return None,
         }
         Some(cmd)
     }
@@ -99,6 +104,10 @@ impl Which {
     fn run_in_process(self) -> (Result, String) {
         match self {
             Which::Tti { runs } => match crate::tti::run(runs) {
+                Ok(report) => (Ok(()), report),
+                Err(e) => (Err(e), String::new()),
+            },
+            Which::Floor => match crate::floor::run() {
                 Ok(report) => (Ok(()), report),
                 Err(e) => (Err(e), String::new()),
             },

@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod e2e;
 mod engines;
+mod floor;
 mod fuzz;
 mod package;
 mod process;
@@ -59,7 +60,7 @@ enum Command {
     Screenshots,
     /// Run every libFuzzer target in fuzz/ for a bounded budget; writes bench/results/fuzz.json.
     Fuzz(fuzz::Args),
-    /// Run the benchmarks in release (`proxy`, `faults`, `size`, `tti`; all when omitted) into bench/results/.
+    /// Run the benchmarks in release (`proxy`, `faults`, `scale`, `size`, `floor`, `tti`; all when omitted) into bench/results/.
     Bench {
         #[command(subcommand)]
         which: Option<bench::Which>,

@@ -300,6 +300,11 @@ pub fn size(dir: &Path) -> Result {
     Ok(())
 }
 
+/// Each file's gzip -9 size (node's zlib, as [`size`] measures), in the order of `paths`.
+pub fn gzip_sizes(dir: &Path, paths: &[PathBuf]) -> Result<Vec<u64>> {
+    Ok(measure(dir, paths)?.0.iter().map(|row| row.gzip).collect())
+}
+
 /// Each file's sizes (paths relative to `dir`) and their total, from `packaging/size.mjs`.
 fn measure(dir: &Path, paths: &[PathBuf]) -> Result<(Vec<Size>, Size)> {
     let files: Vec<String> = paths

@@ -78,6 +78,24 @@ pub fn build_web(package: &str, crate_file: &str, out: &Path) -> Result {
         .join(format!("{crate_file}.wasm"));
 
     step("wasm-bindgen --target web");
+    bindgen(&wasm, out, crate_file)?;
+
+    let glue = format!("{crate_file}.js");
+    let bg = out.join(format!("{crate_file}_bg.wasm"));
+    if !out.join(&glue).is_file() || !bg.is_file() {
+        return Err(format!(
+            "wasm-bindgen did not write {glue} and {}",
+            bg.display()
+        ));
+    }
+
+    step("wasm-opt -Oz (npm binaryen)");
+    wasm_opt(&bg, &[])
+}
+
+/// `wasm-bindgen --target web` of `wasm` into `out` (cleared first), as `{out_name}.js` and
+/// `{out_name}_bg.wasm`.
+fn bindgen(wasm: &Path, out: &Path, out_name: &str) -> Result {
     // A stale file from an earlier layout must not end up in the tarball.
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
@@ -95,22 +113,10 @@ pub fn build_web(package: &str, crate_file: &str, out: &Path) -> Result {
             ])
             .arg("--out-dir")
             .arg(out)
-            .args(["--out-name", crate_file])
-            .arg(&wasm)
+            .args(["--out-name", out_name])
+            .arg(wasm)
             .env("PATH", setup::tool_path()),
-    )?;
-
-    let glue = format!("{crate_file}.js");
-    let bg = out.join(format!("{crate_file}_bg.wasm"));
-    if !out.join(&glue).is_file() || !bg.is_file() {
-        return Err(format!(
-            "wasm-bindgen did not write {glue} and {}",
-            bg.display()
-        ));
-    }
-
-    step("wasm-opt -Oz (npm binaryen)");
-    wasm_opt(&bg)
+    )
 }
 
 /// Minifies an ES module in place. The source comments go, so a one-line preamble keeps the
@@ -150,10 +156,21 @@ const WASM_OPT_PASSES: [&str; 5] = [
     "--strip-target-features",
 ];
 
-/// `wasm-opt -Oz` in place, with the features rustc enabled spelled out (npm binaryen).
-fn wasm_opt(wasm: &Path) -> Result {
+/// The release `wasm` through wasm-bindgen into `out` and wasm-opt as [`build_web`] runs them,
+/// keeping function names (`-g`, which adds only the `name` section): what `bench floor` reads.
+pub fn named_wasm(wasm: &Path, out: &Path) -> Result<PathBuf> {
+    bindgen(wasm, out, "named")?;
+    let named = out.join("named_bg.wasm");
+    wasm_opt(&named, &["-g"])?;
+    Ok(named)
+}
+
+/// `wasm-opt -Oz` in place, with the features rustc enabled spelled out (npm binaryen), after
+/// `extra` flags.
+fn wasm_opt(wasm: &Path, extra: &[&str]) -> Result {
     exec(
         Command::new("wasm-opt")
+            .args(extra)
             .args(WASM_OPT_PASSES)
             .args(WASM_OPT_FEATURES)
             .arg(wasm)
