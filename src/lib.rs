@@ -57,3 +57,9 @@ pub fn start() {
         web_sys::console::error_1(&format!("azdo-connect: {e}").into());
     }
 }
+
+/// The widget's heap: Talc, a drop-in replacement for the dlmalloc std uses on wasm32, smaller in
+/// the bundle (measured in `docs/architecture.md`, Bundle size) and faster.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -37,7 +37,7 @@ enum Part {
     Ours,
     /// Yew and the crates it brings (hashbrown, indexmap, implicit-clone, slab…).
     Yew,
-    /// Rust's standard library: allocator, formatting, strings, collections, panics.
+    /// Rust's standard library and the allocator: formatting, strings, collections, panics.
     Std,
     /// serde and serde-wasm-bindgen.
     Serde,
@@ -52,7 +52,7 @@ impl Part {
         match self {
             Part::Ours => "the widget's own code (views, hooks, reducer, API calls, contract types, normalizer)",
             Part::Yew => "Yew (hooks, listeners, reconciliation)",
-            Part::Std => "Rust's standard library (allocator, formatting, strings, collections)",
+            Part::Std => "Rust's standard library and the allocator (formatting, strings, collections)",
             Part::Serde => "serde and serde-wasm-bindgen",
             Part::Bindings => "wasm-bindgen, js-sys, web-sys, gloo, futures",
             Part::Unnamed => "other code (no name, or another crate)",
@@ -92,9 +92,9 @@ impl Part {
             .next()
             .unwrap_or_default();
         match krate {
-            "core" | "alloc" | "std" | "dlmalloc" | "compiler_builtins" | "char" | "str" | "T"
-            | "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i32" | "i64" | "isize" | "f64"
-            | "bool" | "_" => Part::Std,
+            "core" | "alloc" | "std" | "dlmalloc" | "talc" | "compiler_builtins" | "char"
+            | "str" | "T" | "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i32" | "i64"
+            | "isize" | "f64" | "bool" | "_" => Part::Std,
             "yew" | "implicit_clone" | "prokio" | "indexmap" | "hashbrown" | "slab" | "bincode"
             | "pin_project" => Part::Yew,
             "serde" | "serde_core" | "serde_wasm_bindgen" | "serde_json" => Part::Serde,
