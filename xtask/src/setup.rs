@@ -150,24 +150,35 @@ fn npm_tools() -> Result {
     ]))
 }
 
-/// Whether npm's installed-packages record matches the lockfile (same names and versions).
+/// Whether npm's installed-packages record matches the lockfile: every installed package at the
+/// locked version, and every locked package installed unless it is optional (npm skips optional
+/// packages for other platforms, such as a bundler's native bindings for macOS or Windows).
 fn same_packages(installed: &[u8], lock: &[u8]) -> bool {
-    let packages = |bytes: &[u8]| -> Option<Vec<(String, String)>> {
+    // Each package's version and whether it is optional, keyed by its path in node_modules.
+    let packages = |bytes: &[u8]| -> Option<std::collections::BTreeMap<String, (String, bool)>> {
         let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-        let mut out: Vec<(String, String)> = v
+        let out = v
             .get("packages")?
             .as_object()?
             .iter()
             .filter(|(k, _)| !k.is_empty())
             .map(|(k, p)| {
                 let ver = p.get("version").and_then(|v| v.as_str()).unwrap_or("");
-                (k.clone(), ver.to_owned())
+                let optional = p.get("optional").and_then(|o| o.as_bool()) == Some(true);
+                (k.clone(), (ver.to_owned(), optional))
             })
             .collect();
-        out.sort();
         Some(out)
     };
-    matches!((packages(installed), packages(lock)), (Some(a), Some(b)) if a == b)
+    let (Some(installed), Some(lock)) = (packages(installed), packages(lock)) else {
+        return false;
+    };
+    installed
+        .iter()
+        .all(|(k, (ver, _))| lock.get(k).is_some_and(|(locked, _)| locked == ver))
+        && lock
+            .iter()
+            .all(|(k, (_, optional))| *optional || installed.contains_key(k))
 }
 
 /// Debian's browser and its driver, which must share a major version.
@@ -376,5 +387,13 @@ mod tests {
         assert!(same_packages(a, b));
         assert!(!same_packages(a, c));
         assert!(!same_packages(b"not json", b));
+        // An optional package for another platform is not installed, and need not be.
+        let with_optional = br#"{"packages":{"node_modules/jose":{"version":"6.2.17"},"node_modules/@rolldown/binding-darwin-arm64":{"version":"1.0.0","optional":true}}}"#;
+        assert!(same_packages(b, with_optional));
+        // A required one must be.
+        let with_required = br#"{"packages":{"node_modules/jose":{"version":"6.2.17"},"node_modules/vite":{"version":"7.0.0"}}}"#;
+        assert!(!same_packages(b, with_required));
+        // Nothing installed beyond the lock.
+        assert!(!same_packages(with_required, b));
     }
 }
