@@ -222,15 +222,8 @@ impl EntraArgs {
                 .map_err(|e| format!("--entra-certificate {}: {e}", path.display()));
         }
         if let Some(path) = &self.entra_federated_token_file {
-            // Checked here to name the flag; the proxy reads it again for every token request.
-            let token = std::fs::read_to_string(path)
-                .map_err(|e| format!("--entra-federated-token-file {}: {e}", path.display()))?;
-            if token.trim().is_empty() {
-                return Err(format!(
-                    "--entra-federated-token-file {}: the file is empty",
-                    path.display()
-                ));
-            }
+            // The proxy checks the file when it builds its Entra client, and reads it again for
+            // every token request.
             return Ok(EntraCredential::FederatedTokenFile(path.clone()));
         }
         match secret {
@@ -531,6 +524,12 @@ fn refresh(token: Option<&str>, key: &KeyArgs, entra: &EntraArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
+            // The JSON answer says only "internal" for the proxy's own configuration, as the
+            // HTTP API does; the operator running the command also gets what is wrong (a path, a
+            // URL, a missing setting: never a secret).
+            if matches!(error, azdo_connect_proxy::Error::Config(_)) {
+                eprintln!("{error}");
+            }
             let body = ErrorBody {
                 error: error.to_api_error(),
             };
