@@ -194,30 +194,11 @@ fn check_claims(
             "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .",
         ));
     }
-    let at = |t: Option<std::time::SystemTime>| t.map(OffsetDateTime::from);
-    let (nbf, exp) = (at(payload.not_before()), at(payload.expires_at()));
-    let Some(exp) = exp else {
-        return Err(refused(
-            50027,
-            "JWT token is invalid or malformed. The 'exp' claim is missing.",
-        ));
-    };
-    if now > exp || nbf.is_some_and(|nbf| now < nbf) {
-        let date = |t: OffsetDateTime| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        };
-        // Observed wording (AADSTS700024, ClientAssertionNotWithinValidTimeRange).
-        return Err(refused(
-            700024,
-            format!(
-                "Client assertion is not within its valid time range. Current time: {}, assertion valid from {}, expiry time of assertion {}. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .",
-                date(now),
-                nbf.map(date).unwrap_or_default(),
-                date(exp)
-            ),
-        ));
-    }
+    let exp = valid_time(
+        payload,
+        now,
+        "https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials",
+    )?;
     let jti = payload.jwt_id().filter(|j| !j.is_empty()).ok_or_else(|| {
         refused(
             50027,
@@ -233,6 +214,40 @@ fn check_claims(
         ));
     }
     Ok(())
+}
+
+/// An assertion's `exp` (required) and `nbf` against `now`: AADSTS50027 without `exp`, AADSTS700024
+/// (observed wording, ClientAssertionNotWithinValidTimeRange) outside the range; `docs` is the
+/// page the message points to. Returns the `exp`.
+pub(crate) fn valid_time(
+    payload: &JwtPayload,
+    now: OffsetDateTime,
+    docs: &str,
+) -> Result<OffsetDateTime, AadError> {
+    let at = |t: Option<std::time::SystemTime>| t.map(OffsetDateTime::from);
+    let (nbf, exp) = (at(payload.not_before()), at(payload.expires_at()));
+    let Some(exp) = exp else {
+        return Err(refused(
+            50027,
+            "JWT token is invalid or malformed. The 'exp' claim is missing.",
+        ));
+    };
+    if now > exp || nbf.is_some_and(|nbf| now < nbf) {
+        let date = |t: OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        return Err(refused(
+            700024,
+            format!(
+                "Client assertion is not within its valid time range. Current time: {}, assertion valid from {}, expiry time of assertion {}. Review the documentation at {docs} .",
+                date(now),
+                nbf.map(date).unwrap_or_default(),
+                date(exp)
+            ),
+        ));
+    }
+    Ok(exp)
 }
 
 /// The `iss` of a JWT, read before any signature check (only to choose how to check it).

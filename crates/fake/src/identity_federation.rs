@@ -24,6 +24,7 @@ use time::OffsetDateTime;
 
 use crate::aadsts::AadError;
 use crate::directory::App;
+use crate::identity_assertion;
 
 /// The audience Microsoft recommends for federated credentials.
 pub const TOKEN_EXCHANGE_AUDIENCE: &str = "api://AzureADTokenExchange";
@@ -111,7 +112,11 @@ pub(crate) fn authenticate(
         .map_err(|_| invalid("The issuer's signing keys could not be read."))?;
     let (payload, _) = jwt::decode_with_verifier(assertion, &verifier)
         .map_err(|_| invalid("The signature does not verify with the issuer's keys."))?;
-    check_time(&payload, now)?;
+    identity_assertion::valid_time(
+        &payload,
+        now,
+        "https://learn.microsoft.com/entra/workload-id/workload-identity-federation",
+    )?;
     let audiences = payload.audience().unwrap_or_default();
     let records: Vec<&FederatedCredential> = records
         .into_iter()
@@ -123,20 +128,6 @@ pub(crate) fn authenticate(
     let subject = payload.subject().unwrap_or_default();
     if !records.iter().any(|r| r.subject == subject) {
         return Err(no_record("subject", subject));
-    }
-    Ok(())
-}
-
-/// AADSTS700024 when `now` is outside the token's `nbf`..`exp`.
-fn check_time(payload: &JwtPayload, now: OffsetDateTime) -> Result<(), AadError> {
-    let at = |t: Option<std::time::SystemTime>| t.map(OffsetDateTime::from);
-    let (nbf, exp) = (at(payload.not_before()), at(payload.expires_at()));
-    if exp.is_none_or(|exp| now > exp) || nbf.is_some_and(|nbf| now < nbf) {
-        // The wording of the certificate credential's AADSTS700024 (ClientAssertionNotWithinValidTimeRange).
-        return Err(refused(
-            700024,
-            "Client assertion is not within its valid time range. Review the documentation at https://learn.microsoft.com/entra/workload-id/workload-identity-federation .",
-        ));
     }
     Ok(())
 }
