@@ -45,7 +45,21 @@ fn browser(local: Ipv4Addr) -> reqwest::Client {
         .unwrap()
 }
 
-/// `POST {nginx}/api/azdo/{endpoint}` as the widget on a page at `origin` does.
+/// `POST {nginx}/api/azdo/{endpoint}` as the widget on a page at `origin` sends it, without a
+/// body yet.
+fn widget_post(
+    client: &reqwest::Client,
+    nginx: &Nginx,
+    origin: &str,
+    endpoint: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{}/api/azdo/{endpoint}", nginx.origin()))
+        .header("origin", origin)
+        .header("x-azdo-connect", "1")
+}
+
+/// [`widget_post`] with `body`, and its answer.
 async fn post(
     client: &reqwest::Client,
     nginx: &Nginx,
@@ -53,15 +67,8 @@ async fn post(
     endpoint: &str,
     body: Value,
 ) -> Reply {
-    let response = client
-        .post(format!("{}/api/azdo/{endpoint}", nginx.origin()))
-        .header("origin", origin)
-        .header("x-azdo-connect", "1")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    into_reply(response).await
+    let request = widget_post(client, nginx, origin, endpoint).json(&body);
+    into_reply(request.send().await.unwrap()).await
 }
 
 #[test]
@@ -111,16 +118,10 @@ async fn the_rate_limit_counts_the_address_nginx_saw_not_a_header_the_client_sen
     let reply = post(&first, &nginx, &page, "verify", bad.clone()).await;
     assert_eq!(reply.code(), "invalid_organization", "{:?}", reply.body);
     // A client that names another address in X-Real-IP is still counted at its own.
-    let spoofed = first
-        .post(format!("{page}/api/azdo/verify"))
-        .header("origin", &page)
-        .header("x-azdo-connect", "1")
+    let spoofed = widget_post(&first, &nginx, &page, "verify")
         .header("x-real-ip", "203.0.113.9")
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
-    let spoofed = into_reply(spoofed).await;
+        .json(&bad);
+    let spoofed = into_reply(spoofed.send().await.unwrap()).await;
     assert_eq!(spoofed.code(), "rate_limited", "{:?}", spoofed.body);
     // Another client has a bucket of its own.
     let second = browser(Ipv4Addr::new(127, 0, 0, 3));
